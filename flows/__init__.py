@@ -1,0 +1,1 @@
+"""Prefect flows: thin wiring around `corpus` stages. The CLI calls these."""

@@ -1,0 +1,99 @@
+"""Ingest flow: read a démarche (or a table), segment, protect, store. Idempotent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from pydantic import BaseModel, Field
+
+from corpus import ingest, protect, segment
+from corpus.config import Settings
+from corpus.records import Demarche
+from corpus.store import Store
+
+
+class TableOptions(BaseModel):
+    """Columns of a flat table (CSV, XLSX, Parquet); `text` is required for a table."""
+
+    text: str | None = None
+    id: str | None = None
+    territory: str | None = None
+    event: str | None = None
+    atelier: str | None = None
+    orientation: str | None = Field(None, description="Column of known difficulte/levier labels")
+
+
+class IngestParams(BaseModel):
+    input: str = Field("data/sample", description="Démarche folder or table file")
+    store: str = Field("data/corpus.duckdb", description="DuckDB file")
+    table: TableOptions = TableOptions()
+
+
+class IngestResult(BaseModel):
+    doc_ids: list[str]
+    added: dict[str, int]
+    unchanged: int
+
+
+@task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def read_input(params: IngestParams) -> Demarche:
+    path = Path(params.input)
+    if path.is_file():
+        opts = params.table.model_dump()
+        if not opts.get("text"):
+            raise ingest.IngestError(
+                path, None, "une table demande le nom de sa colonne de texte",
+                "ajoutez --text NOM_DE_COLONNE",
+            )
+        return ingest.read_table(path, **opts)
+    return ingest.read_demarche(path)
+
+
+@task(cache_policy=NO_CACHE)
+def segment_new(demarche: Demarche, stored: dict[str, str], settings: Settings):
+    new = [n for n in demarche.notes if stored.get(n.doc_id) != n.content_hash]
+    return segment.segment_notes(
+        new, min_chars=settings.min_segment_chars, max_chars=settings.max_segment_chars
+    )
+
+
+@task(cache_policy=NO_CACHE)
+def protect_all(demarche: Demarche, segments, numbers: dict[str, int]):
+    pseudo = protect.pseudonymiser_for(demarche, numbers)
+    return (
+        protect.protect_segments(segments, pseudo),
+        protect.protect_feedback(demarche.feedback, pseudo, nlp=segment.load_nlp()),
+        pseudo,
+    )
+
+
+@task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def store_all(store_path: str, demarche, segments, feedback, pseudo, unchanged) -> dict:
+    store = Store(store_path)
+    added = store.write_demarche(demarche, segments, feedback, skip_doc_ids=unchanged)
+    store.add_pseudonyms(pseudo.scope, pseudo.numbers)
+    return added
+
+
+@flow(name="corpus-ingest", log_prints=True)
+def ingest_flow(params: IngestParams, settings: Settings | None = None) -> IngestResult:
+    """Read, segment, protect and store one input; files already stored are skipped."""
+    logger = get_run_logger()
+    settings = settings or Settings()
+    demarche = read_input(params)
+    store = Store(params.store)
+    stored = store.stored_hashes(n.doc_id for n in demarche.notes)
+    unchanged = [n.doc_id for n in demarche.notes if stored.get(n.doc_id) == n.content_hash]
+    segments = segment_new(demarche, stored, settings)
+    numbers = store.pseudonym_numbers(protect.scope_of(demarche))
+    protected, feedback, pseudo = protect_all(demarche, segments, numbers)
+    added = store_all(params.store, demarche, protected, feedback, pseudo, unchanged)
+    logger.info(
+        "%s : %d documents lus, %d déjà en base, %d ajoutés (%d segments)",
+        params.input, len(demarche.notes), len(unchanged), added["documents"], added["segments"],
+    )
+    return IngestResult(
+        doc_ids=sorted(n.doc_id for n in demarche.notes), added=added, unchanged=len(unchanged)
+    )

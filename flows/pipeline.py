@@ -1,0 +1,93 @@
+"""The parent flow that `corpus run` calls: ingest, analyse, write the output contract."""
+
+from __future__ import annotations
+
+import platform
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from pydantic import BaseModel, Field
+
+import corpus
+from corpus.config import Settings
+from corpus.report import tables
+from corpus.store import Store
+from flows.ingest import IngestParams, TableOptions, ingest_flow
+
+
+class RunParams(BaseModel):
+    """What `corpus run` was asked to do (shown as a form in the Prefect UI)."""
+
+    input: str = Field("data/sample", description="Démarche folder or table file")
+    out: str | None = Field(None, description="Output folder (default reports/<input name>)")
+    store: str = Field("data/corpus.duckdb", description="DuckDB file")
+    seed: int = 42
+    seed_from: str | None = Field(None, description="problematiques.json of an earlier run")
+    table: TableOptions = TableOptions()
+
+    def out_dir(self) -> Path:
+        return Path(self.out) if self.out else Path("reports") / Path(self.input).stem
+
+
+@task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def write_tables(store_path: str, doc_ids: list[str], out: str) -> dict[str, str]:
+    store = Store(store_path)
+    segs = tables.segments_table(store.segments(doc_ids=doc_ids))
+    docs = tables.documents_table(store.documents(doc_ids=doc_ids))
+    out_dir = Path(out)
+    return {
+        "segments": str(tables.write_parquet(segs, out_dir / "segments.parquet")),
+        "documents": str(tables.write_parquet(docs, out_dir / "documents.parquet")),
+    }
+
+
+@flow(name="corpus-pipeline")
+def pipeline(params: RunParams) -> dict:
+    """Run every stage on one input and write its outputs; returns the run summary."""
+    logger = get_run_logger()
+    settings = Settings(store=Path(params.store), seed=params.seed)
+    started = datetime.now(UTC)
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    ingested = ingest_flow(
+        IngestParams(input=params.input, store=params.store, table=params.table), settings
+    )
+    timings["ingest"] = round(time.perf_counter() - t0, 3)
+    out = params.out_dir()
+    t0 = time.perf_counter()
+    files = write_tables(params.store, ingested.doc_ids, str(out))
+    timings["write"] = round(time.perf_counter() - t0, 3)
+    store = Store(params.store)
+    counts = {
+        "documents": len(ingested.doc_ids),
+        "segments": int(store.frame(
+            "SELECT count(*) n FROM segments WHERE doc_id IN (SELECT unnest(?))",
+            [ingested.doc_ids],
+        )["n"][0]),
+        "added": ingested.added,
+        "unchanged_documents": ingested.unchanged,
+    }
+    summary = {
+        "input": params.input,
+        "out": str(out),
+        "store": params.store,
+        "seed": params.seed,
+        "seed_from": params.seed_from,
+        "started_at": started.isoformat(timespec="seconds"),
+        "config": settings.as_dict(),
+        "versions": {"corpus": corpus.__version__, "python": platform.python_version()},
+        "timings_s": timings,
+        "counts": counts,
+        "files": files,
+    }
+    summary["files"]["run"] = str(out / "run.json")
+    tables.write_json(summary, out / "run.json")
+    store.record_run(
+        f"{started:%Y%m%dT%H%M%S}-{Path(params.input).stem}", started_at=started.replace(tzinfo=None),
+        input=params.input, status="ok", config=settings.as_dict(), counts=counts,
+    )
+    logger.info("Résultats écrits dans %s", out)
+    return summary

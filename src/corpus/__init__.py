@@ -1,0 +1,14 @@
+"""corpus: from the notes of territorial dialogue workshops to recurring difficulties, levers and
+the next territory's problématiques.
+
+Nothing in this package ever reaches a model hub: the offline switches are set here, before any
+library that could look for one is imported.
+"""
+
+import os
+
+for _var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
+    os.environ.setdefault(_var, "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+__version__ = "0.1.0"

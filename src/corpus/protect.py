@@ -1,0 +1,166 @@
+"""Pseudonymisation before anything is stored.
+
+People's names (spaCy's PER entities, names listed in the manifests, "Mme Untel") become stable
+pseudonyms within a démarche ("Personne 3"); e-mail addresses and phone numbers are removed.
+Organisation names stay: they are what the synthesis is about.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from corpus.records import Demarche, Feedback, Segment
+from corpus.segment import fold
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+PHONE = re.compile(
+    r"(?<![\w+])(?:(?:\+|00)\s?33\s?(?:\(0\)\s?)?[1-9]|0[1-9])(?:[ .\-]?\d{2}){4}(?!\d)"
+)
+CIVILITY = re.compile(
+    r"\b(?:M\.|Mr\.?|Mme\.?|Mlle\.?|Madame|Monsieur|Mademoiselle)\s+"
+    r"((?:[A-ZÀ-Ý][\w'-]+)(?:\s+[A-ZÀ-Ý][\w'-]+)?)"
+)
+EMAIL_MARK = "[e-mail retiré]"
+PHONE_MARK = "[téléphone retiré]"
+
+# Words spaCy sometimes takes for a person in these notes: organisations, acronyms, headings.
+NOT_PEOPLE = {
+    fold(w) for w in (
+        "Pôle emploi", "France Travail", "Apec", "Mission locale", "Cap emploi", "Cep", "CIO",
+        "Transitions Pro", "Fongecif", "Carif-Oref", "Opco", "Akto", "Constructys", "Région",
+        "Département", "CCI", "CMA", "CFA", "PLIE", "SIAE", "VAE", "CPF", "AIF", "PTP", "RQTH",
+        "MDPH", "France services", "Cité des métiers", "Constats", "Freins", "Leviers", "Pistes",
+        "Propositions", "Ressources", "Contacts", "Difficultés", "Agefiph", "Afpa", "Greta",
+        "Uniformation", "Opcalia", "Afdas", "Faftt", "Unifaf", "CléA", "Ouiform", "Kairos",
+        "Pix", "Parcoursup", "Qualiopi", "Atelier", "Scribe", "Exposant", "Gardien", "Personne", "Marseille", "Digne", "Manosque", "Sisteron", "Aix",
+    )
+}
+
+
+def _key(name: str) -> str:
+    return " ".join(fold(name).replace("-", " ").split())
+
+
+@dataclass
+class Pseudonymiser:
+    """Maps people's names to "Personne N", stable within one scope (a démarche).
+
+    `numbers` maps a salted hash of the normalised name to its number, so that the mapping can
+    be stored and reused without storing the names.
+    """
+
+    scope: str
+    known_names: Sequence[str] = ()
+    numbers: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.numbers = dict(self.numbers)
+        self._full = sorted({_key(n) for n in self.known_names if n.strip()}, key=len, reverse=True)
+        words = sorted({re.escape(n.strip()) for n in self.known_names if n.strip()}, key=len,
+                       reverse=True)
+        parts = {p for n in self.known_names for p in n.split() if len(p) > 2}
+        words += sorted({re.escape(p) for p in parts}, key=len, reverse=True)
+        self._known_re = re.compile(r"\b(?:" + "|".join(words) + r")\b") if words else None
+
+    def _hash(self, key: str) -> str:
+        return hashlib.sha256(f"{self.scope}\x00{key}".encode()).hexdigest()[:24]
+
+    def _canonical(self, name: str) -> str:
+        """A full known name when `name` is a part of it ("Haddad" -> "karim haddad")."""
+        key = _key(name)
+        for full in self._full:
+            if key == full or key in full.split():
+                return full
+        return key
+
+    def pseudonym(self, name: str) -> str:
+        digest = self._hash(self._canonical(name))
+        if digest not in self.numbers:
+            self.numbers[digest] = max(self.numbers.values(), default=0) + 1
+        return f"Personne {self.numbers[digest]}"
+
+    def is_person(self, text: str) -> bool:
+        key = _key(text)
+        if not key or key in NOT_PEOPLE or any(w in NOT_PEOPLE for w in key.split()):
+            return False
+        if text.isupper() or not any(w[:1].isupper() for w in text.split()):
+            return False
+        return bool(re.search(r"[a-zà-ÿ]", text))
+
+    def protect(self, text: str, person_spans: Iterable[tuple[int, int]] = ()) -> str:
+        """`text` with e-mails and phones removed and people's names pseudonymised."""
+        spans = [(s, e) for s, e in person_spans if self.is_person(text[s:e].strip(" .,;:"))]
+        if self._known_re is not None:
+            spans += [(m.start(), m.end()) for m in self._known_re.finditer(text)]
+        spans += [m.span(1) for m in CIVILITY.finditer(text)]
+        out, cursor = [], 0
+        for start, end in _disjoint(spans):
+            name = text[start:end].strip(" .,;:")
+            out += [text[cursor:start], self.pseudonym(name)]
+            cursor = end
+        out.append(text[cursor:])
+        text = "".join(out)
+        text = EMAIL.sub(EMAIL_MARK, text)
+        return PHONE.sub(PHONE_MARK, text)
+
+
+def _disjoint(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping spans (the longest wins where two overlap)."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(set(spans), key=lambda x: (x[0], -x[1])):
+        if out and s < out[-1][1]:
+            if e > out[-1][1]:
+                out[-1] = (out[-1][0], e)
+            continue
+        out.append((s, e))
+    return out
+
+
+def protect_segments(segments: Sequence[Segment], pseudo: Pseudonymiser) -> list[Segment]:
+    """Segments with their text protected; lemmas lose the names' words."""
+    names = {w for full in pseudo._full for w in full.split()}
+    out = []
+    for seg in segments:
+        text = pseudo.protect(seg.text, seg.person_spans)
+        lemmas = " ".join(
+            w for w in seg.lemmas.split() if fold(w) not in names and "@" not in w
+        )
+        out.append(seg.model_copy(update={"text": text, "lemmas": lemmas, "person_spans": ()}))
+    return out
+
+
+def protect_feedback(
+    feedback: Sequence[Feedback], pseudo: Pseudonymiser, *, nlp=None
+) -> list[Feedback]:
+    """Feedback with open answers protected; with `nlp`, spaCy's PER entities too."""
+    keys = [(i, k) for i, f in enumerate(feedback) for k in sorted(f.answers)]
+    texts = [feedback[i].answers[k] for i, k in keys]
+    spans: list[list[tuple[int, int]]] = [[] for _ in texts]
+    if nlp is not None:
+        for j, doc in enumerate(nlp.pipe(texts, batch_size=64)):
+            spans[j] = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PER"]
+    answers: list[dict[str, str]] = [{} for _ in feedback]
+    for (i, k), text, sp in zip(keys, texts, spans):
+        answers[i][k] = pseudo.protect(text, sp)
+    return [f.model_copy(update={"answers": a}) for f, a in zip(feedback, answers)]
+
+
+def scope_of(demarche: Demarche) -> str:
+    """Pseudonyms are stable within a démarche: its folder (or table) name."""
+    return Path(demarche.root).name or demarche.root
+
+
+def pseudonymiser_for(demarche: Demarche, numbers: dict[str, int]) -> Pseudonymiser:
+    """A pseudonymiser that knows the names listed in the démarche's manifests."""
+    names = [p for e in demarche.events for p in e.people]
+    names += [p for w in demarche.workshops for p in w.people]
+    return Pseudonymiser(scope_of(demarche), known_names=sorted(set(names)), numbers=numbers)
+
+
+def leaks(text: str) -> list[str]:
+    """E-mails and phone numbers still present in `text` (for checks and tests)."""
+    return EMAIL.findall(text) + PHONE.findall(text)

@@ -1,0 +1,105 @@
+"""The domain records: what ingestion produces and the later stages consume.
+
+Identifiers are plain strings built from the démarche's own names (folder names, atelier ids),
+so that a researcher reading `segments.parquet` recognises them.
+"""
+
+from __future__ import annotations
+
+from datetime import date as Date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Orientation = Literal["difficulte", "levier", "autre"]
+ORIENTATIONS: tuple[str, ...] = ("difficulte", "levier", "autre")
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Territory(_Record):
+    territory_id: str
+    name: str
+    kind: str = ""  # "urbain", "rural", ... as the manifest says
+
+
+class Event(_Record):
+    event_id: str  # "<territory_id>/<event folder>"
+    territory_id: str
+    name: str
+    date: Date | None = None
+    place: str = ""
+    participants: int | None = None
+    organisations: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()  # names listed in the manifest: pseudonymised, never stored
+
+
+class Workshop(_Record):
+    """One atelier: a problématique, a method, the organisations around the table."""
+
+    atelier_id: str
+    event_id: str
+    territory_id: str
+    problematique: str
+    methode: str = ""
+    organisations: tuple[str, ...] = ()
+    participants: int | None = None
+    people: tuple[str, ...] = ()  # exposant, gardien, scribe when given: pseudonymised
+
+
+class Note(_Record):
+    """One input document: a scribe's note, or one row of a flat table."""
+
+    doc_id: str
+    territory_id: str
+    event_id: str
+    atelier_id: str
+    source: str  # path of the file (and row number for tables)
+    format: str  # md, txt, docx, odt, csv, xlsx, parquet
+    content_hash: str  # sha256 of the raw bytes (file) or of the row's text (table)
+    text: str  # light Markdown: "# heading" lines and "- bullet" lines
+    given_orientation: Orientation | None = None  # from a table's --orientation column
+
+
+class Feedback(_Record):
+    """One participant's end-of-event feedback (one row of retours.csv / retours.xlsx)."""
+
+    feedback_id: str
+    event_id: str
+    territory_id: str
+    source: str
+    organisation: str = ""
+    atelier_id: str = ""
+    ratings: dict[str, float] = Field(default_factory=dict)
+    answers: dict[str, str] = Field(default_factory=dict)
+
+
+class Demarche(_Record):
+    """Everything read from one input (a démarche folder or a flat table), validated."""
+
+    root: str
+    territories: tuple[Territory, ...] = ()
+    events: tuple[Event, ...] = ()
+    workshops: tuple[Workshop, ...] = ()
+    notes: tuple[Note, ...] = ()
+    feedback: tuple[Feedback, ...] = ()
+    file_hashes: dict[str, str] = Field(default_factory=dict)  # path -> sha256 of every file read
+
+
+class Segment(_Record):
+    """The unit of analysis: one bullet or a short run of sentences about one idea."""
+
+    segment_id: str  # "<doc_id>#<position:03d>"
+    doc_id: str
+    territory_id: str
+    event_id: str
+    atelier_id: str
+    position: int
+    text: str
+    lemmas: str = ""  # space-separated lemmas of content words, lower case
+    section: str = ""  # the heading the segment sits under, as written
+    section_hint: Orientation | None = None  # orientation suggested by that heading
+    given_orientation: Orientation | None = None
+    person_spans: tuple[tuple[int, int], ...] = ()  # spaCy PER entities (char offsets in text)

@@ -1,0 +1,226 @@
+"""French segmentation: normalisation, headings and bullets, spaCy sentences, lemmas.
+
+A note arrives as light Markdown ("# heading", "- bullet", paragraphs). Each bullet is one
+segment; a paragraph gives one segment per sentence; fragments too short to carry an idea are
+merged with their neighbour. A heading such as "Freins" or "Leviers" becomes a hint for the
+orientation stage.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from corpus.records import Note, Orientation, Segment
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'",
+                              "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
+                              "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\t": " "})
+_SPACES = re.compile(r"[ ]{2,}")
+_BULLET = re.compile(r"^\s*(?:[-*+•▪◦●–—]|\d{1,2}[.)])\s+")
+_HEADING = re.compile(r"^\s*#{1,6}\s+")
+_MARKUP = re.compile(r"[*_`]+")
+
+HINT_WORDS: dict[str, Orientation] = {
+    "constat": "difficulte", "frein": "difficulte", "difficulte": "difficulte",
+    "probleme": "difficulte", "obstacle": "difficulte", "blocage": "difficulte",
+    "limite": "difficulte", "manque": "difficulte", "irritant": "difficulte",
+    "besoin": "difficulte", "point de vigilance": "difficulte", "vigilance": "difficulte",
+    "levier": "levier", "piste": "levier", "proposition": "levier", "solution": "levier",
+    "ressource": "levier", "idee": "levier", "action": "levier", "preconisation": "levier",
+    "bonne pratique": "levier", "reussite": "levier", "perspective": "levier",
+    "engagement": "levier", "prochaine etape": "levier", "suite": "levier",
+    "contact": "autre", "contexte": "autre", "presentation": "autre", "participant": "autre",
+    "introduction": "autre", "divers": "autre", "deroulement": "autre",
+}
+CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ"}
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, for matching words (never for display)."""
+    nfd = unicodedata.normalize("NFD", text.casefold())
+    return "".join(c for c in nfd if not unicodedata.combining(c))
+
+
+def normalise(text: str) -> str:
+    """NFC, straight apostrophes and quotes, no non-breaking spaces, single spaces."""
+    text = unicodedata.normalize("NFC", text).translate(_APOSTROPHES)
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.splitlines())
+
+
+def section_hint(heading: str) -> Orientation | None:
+    """The orientation a heading suggests: "Freins :" -> difficulte, "Pistes" -> levier."""
+    words = re.findall(r"\w+", fold(_MARKUP.sub("", heading)))
+    singular = [w[:-1] if len(w) > 3 and w[-1] in "sx" else w for w in words]
+    for n in (3, 2, 1):
+        for i in range(len(words) - n + 1):
+            for key in (" ".join(words[i : i + n]), " ".join(singular[i : i + n])):
+                if key in HINT_WORDS:
+                    return HINT_WORDS[key]
+    return None
+
+
+def _as_heading(line: str) -> str | None:
+    """The heading text if `line` is a heading ("# Freins", "**Leviers :**", "PISTES :")."""
+    if _HEADING.match(line):
+        return _HEADING.sub("", line).strip()
+    bare = _MARKUP.sub("", line).strip()
+    words = bare.rstrip(":").split()
+    if not words or len(words) > 5:
+        return None
+    if bare.endswith(":") or (bare.isupper() and len(bare) > 3):
+        return bare.rstrip(" :")
+    if len(words) <= 3 and section_hint(bare) is not None and bare[:1].isupper():
+        return bare
+    return None
+
+
+@dataclass
+class Block:
+    """A bullet or a paragraph, with the heading it sits under."""
+
+    text: str
+    bullet: bool
+    section: str = ""
+    hint: Orientation | None = None
+
+
+def blocks(text: str) -> list[Block]:
+    """Split a light-Markdown note into bullets and paragraphs under their headings."""
+    out: list[Block] = []
+    section, hint = "", None
+    current: Block | None = None
+    for line in normalise(text).splitlines():
+        if not line:
+            current = None
+            continue
+        heading = None if _BULLET.match(line) else _as_heading(line)
+        if heading is not None:
+            section, hint, current = heading, section_hint(heading), None
+            continue
+        if _BULLET.match(line):
+            current = Block(_BULLET.sub("", line).strip(), True, section, hint)
+            out.append(current)
+        elif current is not None and (not current.bullet or not line[:1].isupper()):
+            current.text = f"{current.text} {line}".strip()
+        else:
+            current = Block(line, False, section, hint)
+            out.append(current)
+    return [b for b in out if _MARKUP.sub("", b.text).strip()]
+
+
+@dataclass
+class Fragment:
+    """A piece of text on its way to becoming a segment."""
+
+    text: str
+    section: str
+    hint: Orientation | None
+    lemmas: list[str] = field(default_factory=list)
+    persons: list[tuple[int, int]] = field(default_factory=list)
+
+    def absorb(self, other: Fragment, sep: str) -> None:
+        shift = len(self.text) + len(sep)
+        self.text = f"{self.text}{sep}{other.text}"
+        self.lemmas += other.lemmas
+        self.persons += [(s + shift, e + shift) for s, e in other.persons]
+
+
+@lru_cache(maxsize=2)
+def load_nlp(name: str = "fr_core_news_sm"):
+    """The French spaCy pipeline (loaded once per process)."""
+    import spacy
+
+    nlp = spacy.load(name)
+    nlp.max_length = 2_000_000
+    return nlp
+
+
+def _fragments(doc, block: Block, max_chars: int) -> list[Fragment]:
+    persons = [
+        (e.start_char, e.end_char) for e in doc.ents
+        if e.label_ == "PER" and any(t.pos_ == "PROPN" for t in e)
+    ]
+
+    def frag(start: int, end: int, tokens) -> Fragment:
+        text = doc.text[start:end].strip()
+        lead = len(doc.text[start:end]) - len(doc.text[start:end].lstrip())
+        spans = [(s - start - lead, e - start - lead) for s, e in persons if s >= start and e <= end]
+        lemmas = [
+            t.lemma_.lower() for t in tokens
+            if t.pos_ in CONTENT_POS and not t.is_stop and t.is_alpha and len(t) > 1
+            and t.ent_type_ != "PER"
+        ]
+        return Fragment(text, block.section, block.hint, lemmas, spans)
+
+    if block.bullet and len(doc.text) <= max_chars:
+        return [frag(0, len(doc.text), doc)]
+    return [frag(s.start_char, s.end_char, s) for s in doc.sents if s.text.strip()]
+
+
+def merge_short(frags: list[Fragment], min_chars: int) -> list[Fragment]:
+    """Merge fragments shorter than `min_chars` into a neighbour of the same section."""
+    out: list[Fragment] = []
+    pending: Fragment | None = None
+    for f in frags:
+        if pending is not None:
+            if pending.section == f.section:
+                pending.absorb(f, " ; ")
+                f = pending
+            else:
+                out.append(pending)
+            pending = None
+        if len(f.text) < min_chars:
+            if out and out[-1].section == f.section and len(out[-1].text) < 4 * min_chars:
+                out[-1].absorb(f, " ; ")
+            else:
+                pending = f
+            continue
+        out.append(f)
+    if pending is not None:
+        if out and out[-1].section == pending.section:
+            out[-1].absorb(pending, " ; ")
+        else:
+            out.append(pending)
+    return out
+
+
+def segment_notes(
+    notes: Sequence[Note],
+    *,
+    nlp=None,
+    min_chars: int = 30,
+    max_chars: int = 600,
+    batch_size: int = 64,
+) -> list[Segment]:
+    """Segments of every note, in note order; ids are "<doc_id>#<position>"."""
+    nlp = nlp if nlp is not None else load_nlp()
+    note_blocks = [(note, blocks(note.text)) for note in notes]
+    flat: Iterable[Block] = (b for _, bs in note_blocks for b in bs)
+    docs = iter(nlp.pipe((b.text for b in flat), batch_size=batch_size))
+    out: list[Segment] = []
+    for note, bs in note_blocks:
+        frags: list[Fragment] = []
+        for block in bs:
+            frags += _fragments(next(docs), block, max_chars)
+        for position, f in enumerate(merge_short(frags, min_chars)):
+            out.append(
+                Segment(
+                    segment_id=f"{note.doc_id}#{position:03d}",
+                    doc_id=note.doc_id,
+                    territory_id=note.territory_id,
+                    event_id=note.event_id,
+                    atelier_id=note.atelier_id,
+                    position=position,
+                    text=f.text,
+                    lemmas=" ".join(f.lemmas),
+                    section=f.section,
+                    section_hint=f.hint,
+                    given_orientation=note.given_orientation,
+                    person_spans=tuple(f.persons),
+                )
+            )
+    return out
