@@ -139,26 +139,41 @@ def load_nlp(name: str = "fr_core_news_sm"):
     return nlp
 
 
-def _fragments(doc, block: Block, max_chars: int) -> list[Fragment]:
+def _sentence_spans(doc, min_chars: int) -> list[tuple[int, int]]:
+    """spaCy sentences as character spans, short ones joined to a neighbour as written."""
+    spans: list[list[int]] = []
+    for sent in doc.sents:
+        if not sent.text.strip():
+            continue
+        if spans and (spans[-1][1] - spans[-1][0] < min_chars):
+            spans[-1][1] = sent.end_char
+        else:
+            spans.append([sent.start_char, sent.end_char])
+    if len(spans) > 1 and spans[-1][1] - spans[-1][0] < min_chars:
+        spans[-2][1] = spans.pop()[1]
+    return [(a, b) for a, b in spans]
+
+
+def _fragments(doc, block: Block, min_chars: int, max_chars: int) -> list[Fragment]:
     persons = [
         (e.start_char, e.end_char) for e in doc.ents
         if e.label_ == "PER" and any(t.pos_ == "PROPN" for t in e)
     ]
 
-    def frag(start: int, end: int, tokens) -> Fragment:
-        text = doc.text[start:end].strip()
-        lead = len(doc.text[start:end]) - len(doc.text[start:end].lstrip())
+    def frag(start: int, end: int) -> Fragment:
+        raw = doc.text[start:end]
+        lead = len(raw) - len(raw.lstrip())
         spans = [(s - start - lead, e - start - lead) for s, e in persons if s >= start and e <= end]
         lemmas = [
-            t.lemma_.lower() for t in tokens
+            t.lemma_.lower() for t in doc.char_span(start, end, alignment_mode="expand")
             if t.pos_ in CONTENT_POS and not t.is_stop and t.is_alpha and len(t) > 1
             and t.ent_type_ != "PER"
         ]
-        return Fragment(text, block.section, block.hint, lemmas, spans)
+        return Fragment(raw.strip(), block.section, block.hint, lemmas, spans)
 
     if block.bullet and len(doc.text) <= max_chars:
-        return [frag(0, len(doc.text), doc)]
-    return [frag(s.start_char, s.end_char, s) for s in doc.sents if s.text.strip()]
+        return [frag(0, len(doc.text))]
+    return [frag(a, b) for a, b in _sentence_spans(doc, min_chars)]
 
 
 def merge_short(frags: list[Fragment], min_chars: int) -> list[Fragment]:
@@ -205,7 +220,7 @@ def segment_notes(
     for note, bs in note_blocks:
         frags: list[Fragment] = []
         for block in bs:
-            frags += _fragments(next(docs), block, max_chars)
+            frags += _fragments(next(docs), block, min_chars, max_chars)
         for position, f in enumerate(merge_short(frags, min_chars)):
             out.append(
                 Segment(

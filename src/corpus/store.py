@@ -200,25 +200,35 @@ class Store:
                 ("new_files", files), ("read_events", event_ids),
             ):
                 con.register(name, frame)
-            con.execute("DELETE FROM segments WHERE doc_id IN (SELECT doc_id FROM new_docs)")
-            con.execute("DELETE FROM documents WHERE doc_id IN (SELECT doc_id FROM new_docs)")
-            con.execute("INSERT INTO documents BY NAME SELECT * FROM new_docs")
-            con.execute("INSERT INTO segments BY NAME SELECT * FROM new_segs")
-            con.execute(
-                "DELETE FROM territories WHERE territory_id IN (SELECT territory_id FROM new_terr)"
-            )
-            con.execute("INSERT INTO territories BY NAME SELECT * FROM new_terr")
-            for table in ("events", "ateliers"):
-                con.execute(f"DELETE FROM {table} WHERE event_id IN (SELECT event_id FROM read_events)")
-            con.execute("INSERT INTO events BY NAME SELECT * FROM new_events")
-            con.execute("INSERT INTO ateliers BY NAME SELECT * FROM new_ateliers")
+            if len(docs):
+                con.execute("DELETE FROM segments WHERE doc_id IN (SELECT doc_id FROM new_docs)")
+                con.execute("DELETE FROM documents WHERE doc_id IN (SELECT doc_id FROM new_docs)")
+                con.execute("INSERT INTO documents BY NAME SELECT * FROM new_docs")
+            if len(seg_frame):
+                con.execute("INSERT INTO segments BY NAME SELECT * FROM new_segs")
+            if len(territories):
+                con.execute(
+                    "DELETE FROM territories WHERE territory_id IN "
+                    "(SELECT territory_id FROM new_terr)"
+                )
+                con.execute("INSERT INTO territories BY NAME SELECT * FROM new_terr")
+            if len(event_ids):
+                for table in ("events", "ateliers"):
+                    con.execute(
+                        f"DELETE FROM {table} WHERE event_id IN (SELECT event_id FROM read_events)"
+                    )
+            if len(events):
+                con.execute("INSERT INTO events BY NAME SELECT * FROM new_events")
+            if len(ateliers):
+                con.execute("INSERT INTO ateliers BY NAME SELECT * FROM new_ateliers")
             if len(fb):
                 con.execute(
                     "DELETE FROM feedback WHERE event_id IN (SELECT DISTINCT event_id FROM new_fb)"
                 )
                 con.execute("INSERT INTO feedback BY NAME SELECT * FROM new_fb")
-            con.execute("DELETE FROM files WHERE path IN (SELECT path FROM new_files)")
-            con.execute("INSERT INTO files BY NAME SELECT * FROM new_files")
+            if len(files):
+                con.execute("DELETE FROM files WHERE path IN (SELECT path FROM new_files)")
+                con.execute("INSERT INTO files BY NAME SELECT * FROM new_files")
         return {"documents": len(docs), "segments": len(seg_frame), "feedback": len(fb)}
 
     # -- reading -------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from io import BytesIO
 from pathlib import Path
 
 from corpus.ingest.errors import IngestError
-from corpus.ingest.text import light_line, tidy
+from corpus.ingest.text import continued, light_line, space_headings, tidy
 
 _HEADING_STYLE = re.compile(r"^(?:heading|titre|überschrift)\s*(\d)?$", re.IGNORECASE)
 _TITLE_STYLES = {"title", "titre", "subtitle", "sous-titre"}
@@ -42,7 +42,7 @@ def read_docx(data: bytes, *, source: str | Path = "note.docx") -> str:
             lines.append("")
         else:
             lines.append(_paragraph_line(block))
-    return tidy("\n".join(lines))
+    return tidy("\n".join(space_headings(lines)))
 
 
 def _paragraph_line(paragraph) -> str:
@@ -57,7 +57,7 @@ def _paragraph_line(paragraph) -> str:
     if style.strip().lower() in _TITLE_STYLES:
         return "# " + " ".join(text.split())
     if _is_list(paragraph, style):
-        return "- " + text.lstrip("-•*–— \t")
+        return "- " + continued(text.lstrip("-•*–— \t"))
     if _all_bold(paragraph) and len(text.split()) <= 5:
         return "# " + text.rstrip(":").strip()
     return "\n".join(light_line(line) for line in text.split("\n"))

@@ -29,7 +29,9 @@ class IngestError(Exception):
     def __str__(self) -> str:
         return self._message()
 
-    def __reduce__(self):  # keep the error picklable (Prefect and Dask ship errors across processes)
+    def __reduce__(
+        self,
+    ):  # keep the error picklable (Prefect and Dask ship errors across processes)
         return (_rebuild, (self.path, self.problem, self.fix, self.line))
 
 

@@ -15,7 +15,7 @@ from xml.parsers.expat import ExpatError
 from xml.sax import SAXException
 
 from corpus.ingest.errors import IngestError
-from corpus.ingest.text import light_line, tidy
+from corpus.ingest.text import continued, light_line, space_headings, tidy
 
 TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -44,7 +44,7 @@ def read_odt(data: bytes, *, source: str | Path = "note.odt") -> str:
         ) from exc
     lines: list[str] = []
     _blocks(body, lines, in_list=False)
-    return tidy("\n".join(lines))
+    return tidy("\n".join(space_headings(lines)))
 
 
 def _blocks(node, lines: list[str], *, in_list: bool) -> None:
@@ -62,7 +62,7 @@ def _blocks(node, lines: list[str], *, in_list: bool) -> None:
         elif namespace == TEXT_NS and name == "p":
             text = _inline(child).strip()
             if text and in_list:
-                lines.append("- " + text.lstrip("-•*–— \t"))
+                lines.append("- " + continued(text.lstrip("-•*–— \t")))
             elif text:
                 lines.extend(light_line(line) for line in text.split("\n"))
             else:

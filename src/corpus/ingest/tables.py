@@ -45,15 +45,20 @@ def parse_number(value: str) -> float | None:
     return float(text)
 
 
-def read_csv(data: bytes, *, source: str | Path = "table.csv", delimiter: str | None = None) -> Table:
+def read_csv(
+    data: bytes, *, source: str | Path = "table.csv", delimiter: str | None = None
+) -> Table:
     """A CSV file: encoding detected, delimiter sniffed, ragged rows refused."""
     text = decode(data, source=source)
     if not text.strip():
         raise IngestError(source, "le fichier est vide", "exportez à nouveau le tableau")
     delimiter = delimiter or sniff_delimiter(text)
+    # Long free texts (a whole scribe note in one cell) exceed csv's 128 KiB default.
+    csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024 * 1024))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
     rows: list[Row] = []
     columns: list[str] | None = None
+    width = 0  # cells on the header line, empty trailing names included
     start = 1
     try:
         for record in reader:
@@ -61,15 +66,15 @@ def read_csv(data: bytes, *, source: str | Path = "table.csv", delimiter: str | 
             if not record or all(not cell.strip() for cell in record):
                 continue
             if columns is None:
-                columns = _header(record)
+                columns, width = _header(record), len(record)
                 continue
-            rows.append(Row(line, _fit(record, columns, line, source, delimiter)))
+            rows.append(Row(line, _fit(record, columns, width, line, source, delimiter)))
     except csv.Error as exc:
         raise IngestError(
             source,
             f"CSV mal formé ({exc})",
             "vérifiez les guillemets : un champ qui contient un séparateur ou un retour à la "
-            'ligne doit être entre guillemets droits ("), et un guillemet à l\'intérieur doublé',
+            "ligne doit être entre guillemets droits (\"), et un guillemet à l'intérieur doublé",
             line=start,
         ) from exc
     return Table(columns or [], rows)
@@ -118,10 +123,16 @@ def _header(record: list[str]) -> list[str]:
 
 
 def _fit(
-    record: list[str], columns: list[str], line: int, source: str | Path, delimiter: str
+    record: list[str],
+    columns: list[str],
+    width: int,
+    line: int,
+    source: str | Path,
+    delimiter: str,
 ) -> dict[str, str]:
-    if len(record) > len(columns) and not any(cell.strip() for cell in record[len(columns) :]):
-        record = record[: len(columns)]  # trailing empty cells, as Excel writes them
+    extra = record[len(columns) :]
+    if len(record) == width and not any(cell.strip() for cell in extra):
+        record = record[: len(columns)]  # empty unnamed columns, as Excel writes them
     if len(record) != len(columns):
         name = _DELIMITER_NAMES[delimiter]
         raise IngestError(
@@ -129,14 +140,16 @@ def _fit(
             f"la ligne compte {len(record)} champ(s) au lieu de {len(columns)} "
             f"(séparateur : {name} « {delimiter} »)",
             f"vérifiez cette ligne : un champ qui contient le séparateur « {delimiter} » ou un "
-            "retour à la ligne doit être entre guillemets droits (\"), par exemple "
+            'retour à la ligne doit être entre guillemets droits ("), par exemple '
             f'"Pôle emploi{delimiter} Apec"',
             line=line,
         )
     return {column: cell.strip() for column, cell in zip(columns, record, strict=True)}
 
 
-def read_xlsx(data: bytes, *, source: str | Path = "table.xlsx", sheet: str | int | None = None) -> Table:
+def read_xlsx(
+    data: bytes, *, source: str | Path = "table.xlsx", sheet: str | int | None = None
+) -> Table:
     """An XLSX workbook: the first sheet unless `sheet` (name or 0-based index) is given."""
     from openpyxl import load_workbook
 
@@ -191,7 +204,8 @@ def _table_from_cells(cell_rows, source: str | Path) -> Table:
                 source,
                 f"la ligne a des valeurs hors des colonnes nommées ({len(values)} cellules "
                 f"remplies pour {len(columns)} colonnes)",
-                "donnez un nom à chaque colonne sur la première ligne, ou videz les cellules en trop",
+                "donnez un nom à chaque colonne sur la première ligne, ou videz les cellules "
+                "en trop",
                 line=line,
             )
         values = (values + [""] * len(columns))[: len(columns)]
@@ -232,7 +246,13 @@ def read_parquet(raw: bytes, *, source: str | Path = "table.parquet") -> Table:
     columns = _header([str(name) for name in data.column_names])
     lists = [data.column(i).to_pylist() for i in range(data.num_columns)]
     rows = [
-        Row(number, {c: cell_text(values[number - 1]).strip() for c, values in zip(columns, lists)})
+        Row(
+            number,
+            {
+                c: cell_text(values[number - 1]).strip()
+                for c, values in zip(columns, lists, strict=True)
+            },
+        )
         for number in range(1, data.num_rows + 1)
     ]
     return Table(columns, rows)

@@ -19,14 +19,13 @@ _REENCODE_FIX = (
 
 # A bullet typed by hand: "•", "*", "-", "–", "—", "o ", "▪", "►", "→", "✓", "" (Word symbol
 # font) or a number "1." / "1)". Glyph bullets may be glued to the word; the others need a space.
-_BULLET = re.compile(
-    r"^\s*(?:[•▪►→✓\uf0b7\uf0a7]\s*|[-*+–—·o]\s+|\d{1,2}[.)]\s+)(?=\S)"
-)
+_BULLET = re.compile(r"^\s*(?:[•▪►→✓\uf0b7\uf0a7]\s*|[-*+–—·o]\s+|\d{1,2}[.)]\s+)(?=\S)")
 _MD_BULLET = re.compile(r"^\s*(?:[-*+•–—]\s+|\d{1,2}[.)]\s+)(?=\S)")
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-{3,})\s*$")
 _BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?P<title>[^*_].*?)\1\s*:?\s*$")
 _BLANKS = re.compile(r"\n{3,}")
+_SEPARATOR = re.compile(r"^\s*([-=_*~])\1{2,}\s*$")
 
 
 def decode(data: bytes, *, source: str | Path = "texte") -> str:
@@ -56,7 +55,7 @@ def decode(data: bytes, *, source: str | Path = "texte") -> str:
                     "seraient mal lus",
                     _REENCODE_FIX,
                     line=line,
-                )
+                ) from None
     if "\x00" in text:
         raise IngestError(
             source,
@@ -105,6 +104,21 @@ def tidy(text: str) -> str:
     return _BLANKS.sub("\n\n", "\n".join(lines)).strip("\n")
 
 
+def space_headings(lines: list[str]) -> list[str]:
+    """A blank line before every heading line, as Markdown readers expect."""
+    out: list[str] = []
+    for line in lines:
+        if line.startswith("#") and out and out[-1].strip():
+            out.append("")
+        out.append(line)
+    return out
+
+
+def continued(item: str) -> str:
+    """A list item written over several lines: continuation lines indented by two spaces."""
+    return "\n  ".join(part.strip() for part in item.strip().split("\n"))
+
+
 def heading_title(line: str) -> str | None:
     """The title of a hand-typed heading ("FREINS :", "Leviers :"), else None.
 
@@ -128,12 +142,18 @@ def heading_title(line: str) -> str | None:
     return body
 
 
-def _setext(lines: list[str]) -> list[str]:
+def _setext(lines: list[str], *, max_words: int = 1000) -> list[str]:
     """Underlined titles ("Freins" over "======" or "------") become "# " / "## " lines."""
     out: list[str] = []
     for line in lines:
         match = _SETEXT.match(line)
-        if match and out and out[-1].strip() and not out[-1].lstrip().startswith(("#", "- ")):
+        previous = out[-1].strip() if out else ""
+        if (
+            match
+            and previous
+            and not previous.startswith(("#", "- "))
+            and len(previous.split()) <= max_words
+        ):
             marks = "#" if match.group(1).startswith("=") else "##"
             out[-1] = f"{marks} {out[-1].strip()}"
             continue
@@ -170,8 +190,22 @@ def light_line(line: str) -> str:
 
 
 def plain_to_light(text: str) -> str:
-    """Plain text note: typed bullets become "- ", short title lines become "# "."""
-    return tidy("\n".join(light_line(line) for line in _setext(text.split("\n"))))
+    """Plain text note: typed bullets become "- ", short title lines become "# ".
+
+    Only a short line (five words at most) over "====" or "----" is a title; separator lines
+    ("-----", "*****", "_____") carry no text and are dropped.
+    """
+    lines = _setext(text.split("\n"), max_words=5)
+    return tidy("\n".join(light_line(ln) for ln in lines if not _SEPARATOR.match(ln)))
+
+
+def bullets_to_light(text: str) -> str:
+    """Text of a table cell: typed bullets become "- "; no title detection (a short cell is
+    content, not a heading)."""
+    lines = (line.replace("\r", "") for line in text.replace("\r\n", "\n").split("\n"))
+    return tidy(
+        "\n".join("- " + _BULLET.sub("", ln).strip() if _BULLET.match(ln) else ln for ln in lines)
+    )
 
 
 def read_markdown(data: bytes, *, source: str | Path = "note.md") -> str:

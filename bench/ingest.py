@@ -1,0 +1,81 @@
+"""Ingest and segment the real Grand Débat units as a table; print units/s, segments/s, memory.
+
+    .venv/bin/python bench/ingest.py [--limit N]
+
+Reads ../shared/data/granddebat_reunions/units.csv in place (never copied into the project).
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+UNITS = ROOT.parent / "shared" / "data" / "granddebat_reunions" / "units.csv"
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--limit", type=int, default=None, help="only the first N units")
+    args = parser.parse_args()
+    if not UNITS.exists():
+        print(f"{UNITS} absent : ce banc lit les données partagées.", file=sys.stderr)
+        return 1
+
+    from corpus import protect, segment
+    from corpus.ingest import read_table
+    from corpus.store import Store
+
+    t0 = time.perf_counter()
+    nlp = segment.load_nlp()
+    t_load = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    demarche = read_table(
+        UNITS, text="text", id="id", territory="region", event="departement",
+        atelier="report_id", orientation="kind",
+    )
+    notes = demarche.notes[: args.limit] if args.limit else demarche.notes
+    t_read = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    segments = segment.segment_notes(notes, nlp=nlp)
+    t_seg = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    pseudo = protect.pseudonymiser_for(demarche, {})
+    protected = protect.protect_segments(segments, pseudo)
+    t_prot = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "bench.duckdb")
+        demarche = demarche.model_copy(update={"notes": tuple(notes)})
+        store.write_demarche(demarche, protected, [])
+    t_store = time.perf_counter() - t0
+
+    n_chars = sum(len(n.text) for n in notes)
+    total = t_read + t_seg + t_prot + t_store
+    print(f"units            {len(notes):>9,}   ({n_chars / 1e6:.2f} M characters)")
+    print(f"segments         {len(protected):>9,}")
+    print(f"spaCy load       {t_load:>9.1f} s  (once per process, not counted below)")
+    print(f"read table       {t_read:>9.1f} s")
+    print(f"segment (spaCy)  {t_seg:>9.1f} s")
+    print(f"protect          {t_prot:>9.1f} s")
+    print(f"store (DuckDB)   {t_store:>9.1f} s")
+    print(f"units/s          {len(notes) / total:>9.1f}")
+    print(f"segments/s       {len(protected) / total:>9.1f}")
+    print(f"peak memory      {peak_mib():>9.0f} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,12 @@
+"""Ingestion: démarche folders and flat tables into validated `corpus.records`.
+
+`read_demarche(root)` reads a démarche (or one territory, or one event) folder;
+`read_table(path, text=...)` reads a flat table of existing texts. Both read and validate
+everything before returning, and raise `IngestError` (file, line, fix, in French) otherwise.
+"""
+
+from corpus.ingest.errors import IngestError
+from corpus.ingest.flat import read_table
+from corpus.ingest.walker import read_demarche
+
+__all__ = ["IngestError", "read_demarche", "read_table"]

@@ -1,0 +1,240 @@
+"""The démarche walker: `<root>/<territoire>/<evenement>/` folders into one validated Demarche.
+
+Everything is read and validated before anything is returned, so that a caller stores all or
+nothing. Folders and files are visited in sorted order: the same folder gives the same records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from corpus.ingest.errors import IngestError, quote
+from corpus.ingest.feedback import read_feedback
+from corpus.ingest.manifest import EventManifest, WorkshopRow, load_manifest, parse_workshops
+from corpus.ingest.notes import note_format, read_note
+from corpus.ingest.tables import read_any
+from corpus.records import Demarche, Event, Feedback, Note, Territory, Workshop
+
+log = logging.getLogger(__name__)
+
+MANIFEST = "evenement.yaml"
+_STRUCTURE = (
+    "organisez le dossier ainsi : <racine>/<territoire>/<evenement>/evenement.yaml, avec "
+    "ateliers.csv, notes/<atelier_id>.(md|txt|docx|odt) et retours.(csv|xlsx) à côté"
+)
+
+
+@dataclass
+class _Files:
+    """Reads each file once and keeps the sha256 of its raw bytes."""
+
+    hashes: dict[str, str] = field(default_factory=dict)
+
+    def read(self, path: Path) -> bytes:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise IngestError(
+                path,
+                f"lecture impossible ({exc.strerror or exc})",
+                "vérifiez que le fichier existe et que vous avez le droit de le lire",
+            ) from exc
+        self.hashes[path.as_posix()] = hashlib.sha256(data).hexdigest()
+        return data
+
+
+def event_folders(root: Path) -> list[tuple[str, Path]]:
+    """(territory_id, event folder) of every event under root.
+
+    Root may be a démarche root, a territory folder or an event folder (it holds evenement.yaml).
+    """
+    if not root.is_dir():
+        what = "n'existe pas" if not root.exists() else "n'est pas un dossier"
+        raise IngestError(root, f"le dossier de la démarche {what}", _STRUCTURE)
+    if (root / MANIFEST).is_file():
+        return [(root.resolve().parent.name, root)]
+    events = [
+        (root.resolve().name, child) for child in _subfolders(root) if (child / MANIFEST).is_file()
+    ]
+    if events:
+        return events
+    events = [
+        (territory.name, event)
+        for territory in _subfolders(root)
+        for event in _subfolders(territory)
+        if (event / MANIFEST).is_file()
+    ]
+    for territory in _subfolders(root):
+        for event in _subfolders(territory):
+            if not (event / MANIFEST).is_file() and (event / "ateliers.csv").is_file():
+                log.warning("%s : pas de %s, dossier ignoré", event.as_posix(), MANIFEST)
+    if not events:
+        raise IngestError(root, f"aucun fichier {MANIFEST} trouvé", _STRUCTURE)
+    return events
+
+
+def _subfolders(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+
+
+def read_demarche(root: Path | str) -> Demarche:
+    """Read and validate a démarche root, a territory folder or a single event folder."""
+    root = Path(root)
+    files = _Files()
+    territories: dict[str, Territory] = {}
+    events: list[Event] = []
+    workshops: list[Workshop] = []
+    notes: list[Note] = []
+    feedback: list[Feedback] = []
+    for territory_id, folder in event_folders(root):
+        manifest = load_manifest(
+            files.read(folder / MANIFEST), source=(folder / MANIFEST).as_posix()
+        )
+        territory = Territory(
+            territory_id=territory_id, name=manifest.territoire, kind=manifest.type_territoire
+        )
+        known = territories.setdefault(territory_id, territory)
+        if known != territory:
+            log.warning(
+                "%s : territoire décrit autrement que dans un autre événement (%s), gardé : %s",
+                (folder / MANIFEST).as_posix(),
+                manifest.territoire,
+                known.name,
+            )
+        event = _event(territory_id, folder, manifest)
+        rows = _workshop_rows(folder, files)
+        events.append(event)
+        workshops.extend(
+            Workshop(
+                atelier_id=row.atelier_id,
+                event_id=event.event_id,
+                territory_id=territory_id,
+                problematique=row.problematique,
+                methode=row.methode,
+                organisations=row.organisations,
+                participants=row.participants,
+                people=row.people,
+            )
+            for row in rows
+        )
+        notes.extend(_notes(folder, event, rows, files))
+        feedback.extend(_feedback(folder, event, rows, files))
+    return Demarche(
+        root=root.as_posix(),
+        territories=tuple(territories.values()),
+        events=tuple(events),
+        workshops=tuple(workshops),
+        notes=tuple(notes),
+        feedback=tuple(feedback),
+        file_hashes=files.hashes,
+    )
+
+
+def _event(territory_id: str, folder: Path, manifest: EventManifest) -> Event:
+    return Event(
+        event_id=f"{territory_id}/{folder.resolve().name}",
+        territory_id=territory_id,
+        name=manifest.evenement,
+        date=manifest.date,
+        place=manifest.lieu,
+        participants=manifest.participants,
+        organisations=manifest.organisations,
+        people=manifest.contacts,
+    )
+
+
+def _one_of(folder: Path, stem: str, suffixes: tuple[str, ...]) -> Path | None:
+    """The file `stem.<suffix>` of folder (suffix case ignored); two candidates is an error."""
+    found = sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.stem.casefold() == stem and p.suffix.lower() in suffixes
+    )
+    if len(found) > 1:
+        raise IngestError(
+            found[1],
+            f"deux fichiers « {stem} » dans le même événement ({found[0].name} et {found[1].name})",
+            "gardez un seul fichier et retirez ou renommez l'autre",
+        )
+    return found[0] if found else None
+
+
+def _workshop_rows(folder: Path, files: _Files) -> list[WorkshopRow]:
+    path = _one_of(folder, "ateliers", (".csv", ".xlsx"))
+    if path is None:
+        raise IngestError(
+            folder / "ateliers.csv",
+            "le fichier des ateliers est introuvable",
+            "ajoutez ateliers.csv avec les colonnes "
+            "atelier_id;problematique;methode;organisations;participants",
+        )
+    return parse_workshops(read_any(path, files.read(path)), source=path.as_posix())
+
+
+def _notes(folder: Path, event: Event, rows: list[WorkshopRow], files: _Files) -> list[Note]:
+    by_id = {row.atelier_id.casefold(): row.atelier_id for row in rows}
+    found: dict[str, tuple[Path, str, str, bytes]] = {}
+    notes_dir = folder / "notes"
+    candidates = sorted(notes_dir.iterdir()) if notes_dir.is_dir() else []
+    for path in candidates:
+        if path.name.startswith((".", "~$")) or not path.is_file():
+            log.warning("%s : ignoré (dossier ou fichier caché)", path.as_posix())
+            continue
+        note_format(path)
+        atelier_id = by_id.get(path.stem.strip().casefold())
+        if atelier_id is None:
+            listed = ", ".join(row.atelier_id for row in rows[:12])
+            raise IngestError(
+                path.as_posix(),
+                f"l'atelier {quote(path.stem)} n'est pas décrit dans ateliers.csv "
+                f"(ateliers décrits : {listed})",
+                "renommez la note <atelier_id>.<extension> avec l'identifiant de son atelier, "
+                "ou ajoutez l'atelier à ateliers.csv",
+            )
+        if atelier_id in found:
+            raise IngestError(
+                path.as_posix(),
+                f"deux notes pour l'atelier {quote(atelier_id)} "
+                f"({found[atelier_id][0].name} et {path.name})",
+                "gardez une seule note par atelier (réunissez-les dans un même fichier)",
+            )
+        data = files.read(path)
+        fmt, text = read_note(path, data)
+        found[atelier_id] = (path, fmt, text, data)
+    notes = []
+    for row in rows:
+        if row.atelier_id not in found:
+            log.warning("%s : pas de note pour l'atelier %s", event.event_id, row.atelier_id)
+            continue
+        path, fmt, text, data = found[row.atelier_id]
+        notes.append(
+            Note(
+                doc_id=f"{event.event_id}/{row.atelier_id}",
+                territory_id=event.territory_id,
+                event_id=event.event_id,
+                atelier_id=row.atelier_id,
+                source=path.as_posix(),
+                format=fmt,
+                content_hash=hashlib.sha256(data).hexdigest(),
+                text=text,
+            )
+        )
+    return notes
+
+
+def _feedback(folder: Path, event: Event, rows: list[WorkshopRow], files: _Files) -> list[Feedback]:
+    path = _one_of(folder, "retours", (".csv", ".xlsx"))
+    if path is None:
+        log.info("%s : pas de fichier retours.csv ni retours.xlsx", event.event_id)
+        return []
+    table = read_any(path, files.read(path))
+    return read_feedback(
+        table,
+        event_id=event.event_id,
+        territory_id=event.territory_id,
+        source=path.as_posix(),
+        ateliers={row.atelier_id: row.problematique for row in rows},
+    )

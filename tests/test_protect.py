@@ -1,0 +1,75 @@
+"""Pseudonymisation: no e-mail, no phone, no participant's name reaches the store."""
+
+import pytest
+
+from corpus.protect import EMAIL_MARK, PHONE_MARK, Pseudonymiser, leaks
+
+
+@pytest.mark.parametrize(
+    "phone",
+    ["06 12 34 56 78", "+33 6 12 34 56 78", "01.23.45.67.89", "0491234567", "04-91-23-45-67",
+     "+33 (0)4 91 23 45 67", "0033 6 12 34 56 78"],
+)
+def test_french_phone_numbers_are_removed(phone):
+    out = Pseudonymiser("s").protect(f"Joindre la ML au {phone} avant vendredi.")
+    assert phone not in out and PHONE_MARK in out
+    assert out.endswith("avant vendredi.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["CPF : 500 € abondés en 2026", "Réunion le 12/03/2026 à 9h30", "SIRET 123 456 789 00012"],
+)
+def test_numbers_that_are_not_phones_stay(text):
+    assert Pseudonymiser("s").protect(text) == text
+
+
+def test_emails_are_removed():
+    out = Pseudonymiser("s").protect("écrire à julie.marchetti@missionlocale-exemple.fr svp")
+    assert out == f"écrire à {EMAIL_MARK} svp"
+    assert leaks(out) == []
+
+
+def test_manifest_names_and_civility_become_stable_pseudonyms():
+    p = Pseudonymiser("sample", known_names=["Karim Haddad", "Claire Lefèvre"])
+    a = p.protect("Voir avec Karim Haddad de la ML, et Mme Lefèvre (Cap emploi).")
+    b = p.protect("Karim a relancé l'OPCO ; M. Durand suivra.")
+    assert "Karim" not in a + b and "Lefèvre" not in a and "Durand" not in b
+    assert "Mission" not in a and "(Cap emploi)" in a and "l'OPCO" in b
+    karim = a.split("Voir avec ")[1].split(" de la ML")[0]
+    assert karim.startswith("Personne ") and b.startswith(karim)
+
+
+def test_pseudonyms_are_stable_across_instances_of_a_scope():
+    first = Pseudonymiser("sample")
+    first.protect("Mme Lefèvre", [])
+    again = Pseudonymiser("sample", numbers=first.numbers)
+    assert again.protect("Mme Lefèvre") == first.protect("Mme Lefèvre")
+    other = Pseudonymiser("autre-demarche")
+    assert other._hash("lefevre") != first._hash("lefevre")
+
+
+def test_ner_spans_of_organisations_are_kept():
+    p = Pseudonymiser("s")
+    text = "Pôle emploi et Julie Marchetti"
+    out = p.protect(text, [(0, 11), (15, 30)])
+    assert out.startswith("Pôle emploi et Personne ")
+
+
+def test_real_model_finds_names_in_a_note():
+    from corpus.records import Note
+    from corpus.protect import protect_segments
+    from corpus.segment import segment_notes
+
+    text = (
+        "- Contact pris avec Sophie Bertrand, conseillère à la Mission locale de Manosque.\n"
+        "- Le PLIE peut cofinancer : appeler le 04 92 12 34 56 ou écrire à s.bertrand@plie-exemple.fr\n"
+    )
+    note = Note(doc_id="d", territory_id="t", event_id="t/e", atelier_id="a", source="x",
+                format="md", content_hash="h", text=text)
+    segs = protect_segments(segment_notes([note]), Pseudonymiser("s"))
+    joined = " ".join(s.text for s in segs)
+    assert "Bertrand" not in joined and "Sophie" not in joined
+    assert "Mission locale de Manosque" in joined and "PLIE" in joined
+    assert leaks(joined) == []
+    assert "bertrand" not in " ".join(s.lemmas for s in segs)

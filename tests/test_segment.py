@@ -1,0 +1,110 @@
+"""Segmentation: what a scribe's note becomes, bullet by bullet."""
+
+import pytest
+
+from corpus.records import Note
+from corpus.segment import blocks, merge_short, normalise, section_hint, segment_notes
+
+NOTE = """Atelier world-café, 3 tables tournantes.
+## Freins
+- On ne connaît pas l’offre de service des autres structures du territoire
+- délais
+- Les délais de financement CPF + AIF sont trop longs : les personnes abandonnent leur projet.
+FREINS ET LIMITES :
+- La plateforme numérique exclut les publics éloignés du numérique, surtout en zone rurale.
+**Pistes :**
+* Un annuaire partagé des référents de chaque structure, mis à jour deux fois par an.
+Il faudrait des réunions d'information collectives communes entre PE et Cap emploi. Une première session commune pourrait être testée en juin à Aubagne.
+"""
+
+
+@pytest.mark.parametrize(
+    ("heading", "hint"),
+    [
+        ("Freins", "difficulte"),
+        ("FREINS ET LIMITES :", "difficulte"),
+        ("Constats partagés", "difficulte"),
+        ("Difficultés rencontrées", "difficulte"),
+        ("Points de vigilance", "difficulte"),
+        ("Leviers", "levier"),
+        ("**Pistes :**", "levier"),
+        ("Propositions d'actions", "levier"),
+        ("Ressources du territoire", "levier"),
+        ("Contacts", "autre"),
+        ("Tour de table", None),
+    ],
+)
+def test_heading_gives_orientation_hint(heading, hint):
+    assert section_hint(heading) == hint
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("l’offre de service", "l'offre de service"),
+        ("“mobilité”  en  zone rurale", '"mobilité" en zone rurale'),
+        ("CPF\u00a0: 500\u202f€", "CPF : 500 €"),
+        ("e\u0301quipe", "équipe"),  # NFD -> NFC, the accent stays
+    ],
+)
+def test_normalise(raw, clean):
+    assert normalise(raw) == clean
+
+
+def test_blocks_follow_headings_and_bullets():
+    got = blocks(NOTE)
+    assert [b.section for b in got] == [
+        "", "Freins", "Freins", "Freins", "FREINS ET LIMITES", "Pistes", "Pistes",
+    ]
+    assert got[1].text == "On ne connaît pas l'offre de service des autres structures du territoire"
+    assert got[1].bullet and not got[0].bullet
+    # A capitalised line after a bullet starts a new paragraph, not a continuation.
+    assert got[-1].text.startswith("Il faudrait des réunions")
+    assert [b.hint for b in got][1:] == ["difficulte"] * 4 + ["levier"] * 2
+
+
+def test_wrapped_bullet_line_is_continued():
+    got = blocks("- les OF ne répondent pas aux appels d'offres\n  car les volumes sont faibles\n")
+    assert [b.text for b in got] == [
+        "les OF ne répondent pas aux appels d'offres car les volumes sont faibles"
+    ]
+
+
+
+
+def _note(text, doc_id="marseille/2026-03/a01"):
+    return Note(
+        doc_id=doc_id, territory_id="marseille", event_id="marseille/2026-03", atelier_id="a01",
+        source="notes/a01.md", format="md", content_hash="x", text=text,
+    )
+
+
+def test_real_model_segments_a_note(nlp):
+    segs = segment_notes([_note(NOTE)], nlp=nlp)
+    texts = [s.text for s in segs]
+    # "délais" alone is too short to carry an idea: merged with its neighbour.
+    assert not any(t == "délais" for t in texts)
+    assert any("délais" in t and "offre de service" in t for t in texts)
+    # The paragraph is split into sentences by spaCy.
+    assert any(t.startswith("Il faudrait des réunions") and "juin" not in t for t in texts)
+    assert [s.segment_id for s in segs] == [f"marseille/2026-03/a01#{i:03d}" for i in range(len(segs))]
+    assert {s.section_hint for s in segs if "plateforme" in s.text} == {"difficulte"}
+    annuaire = next(s for s in segs if "annuaire" in s.text)
+    assert annuaire.section_hint == "levier"
+    assert "annuaire" in annuaire.lemmas.split() and "référent" in annuaire.lemmas.split()
+
+
+def test_short_fragments_merge_within_their_section():
+    from corpus.segment import Fragment
+
+    frags = [
+        Fragment("Constat très partagé autour de la table", "Freins", "difficulte"),
+        Fragment("idem", "Freins", "difficulte"),
+        Fragment("ok", "Leviers", "levier"),
+        Fragment("Un référent unique par structure pour les partenaires", "Leviers", "levier"),
+    ]
+    out = merge_short(frags, 20)
+    assert [f.text for f in out] == [
+        "Constat très partagé autour de la table ; idem",
+        "ok ; Un référent unique par structure pour les partenaires",
+    ]
