@@ -37,3 +37,23 @@ def nlp():
     from corpus.segment import load_nlp
 
     return load_nlp()
+
+
+@pytest.fixture(scope="session")
+def synthesis_inputs():
+    """A small démarche after orientation and themes (see tests/synthesis_inputs.py)."""
+    from synthesis_inputs import make_inputs
+
+    return make_inputs()
+
+
+@pytest.fixture(scope="session")
+def synthesis(synthesis_inputs):
+    """The synthesis of `synthesis_inputs`, with embeddings and a previous run. Do not mutate."""
+    from corpus.synthesize import build_synthesis
+
+    i = synthesis_inputs
+    return build_synthesis(
+        i.segments, i.themes, ateliers=i.ateliers, events=i.events, territories=i.territories,
+        feedback=i.feedback, embeddings=i.embeddings, previous=i.previous,
+    )

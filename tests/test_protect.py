@@ -57,8 +57,8 @@ def test_ner_spans_of_organisations_are_kept():
 
 
 def test_real_model_finds_names_in_a_note():
-    from corpus.records import Note
     from corpus.protect import protect_segments
+    from corpus.records import Note
     from corpus.segment import segment_notes
 
     text = (

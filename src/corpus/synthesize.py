@@ -1,0 +1,526 @@
+"""End-of-event synthesis: what the ateliers found, per event, per territory and for the démarche.
+
+Pure functions on the pipeline's tables. Every figure is counted from `segments` (rows with their
+orientation and theme) so that a reader can follow any claim back to its segment ids; `themes`
+gives labels, key terms, representative segments and the loop status.
+
+A theme counts as a *difficulty theme* (resp. *lever theme*) in a scope when at least
+`MIN_SHARE` of its segments there are oriented `difficulte` (resp. `levier`), and it is
+*recurring* when those oriented segments come from `recurring_min_ateliers` ateliers or from
+two territories. Entries are ranked by ateliers, then territories, then number of segments.
+Levers answering a difficulty are found by cosine similarity between the centroid of the
+difficulty's segments and the centroid of each theme's lever segments (its own theme included).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from corpus.actors import Actors, actors_in_scope
+from corpus.protect import EMAIL_MARK, PHONE_MARK, leaks
+from corpus.retours import FeedbackSummary, summarise_feedback
+from corpus.segment import fold
+
+DIFF, LEV, OTHER = "difficulte", "levier", "autre"
+MIN_SHARE = 0.25
+QUOTE_MAX_CHARS = 280
+_RENAME = {"territory_id": "territory", "event_id": "event", "atelier_id": "atelier"}
+_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+           "octobre", "novembre", "décembre")
+
+
+@dataclass(frozen=True)
+class Quote:
+    segment_id: str
+    text: str
+    territory: str  # display name
+    event: str
+    atelier: str
+
+
+@dataclass
+class LeverMatch:
+    """A lever theme that answers a difficulty, with where its levers were found."""
+
+    theme_id: str
+    label: str
+    similarity: float
+    n_segments: int
+    ateliers: list[str]
+    territories: list[str]
+    elsewhere: bool  # found in a territory where the difficulty was not voiced
+    quotes: list[Quote]
+
+
+@dataclass
+class ThemeEntry:
+    """A recurring difficulty or lever in a scope, counted on its segments of that orientation."""
+
+    theme_id: str
+    label: str
+    terms: list[str]
+    orientation: str
+    n_segments: int
+    ateliers: list[str]  # atelier keys "event/atelier"
+    territories: list[str]
+    segment_ids: list[str]
+    quotes: list[Quote]
+    theme_size: int  # all the theme's segments in the scope
+    status: str = ""
+    levers: list[LeverMatch] = field(default_factory=list)  # difficulties only: the "pistes"
+
+    @property
+    def n_ateliers(self) -> int:
+        return len(self.ateliers)
+
+    @property
+    def n_territories(self) -> int:
+        return len(self.territories)
+
+
+@dataclass
+class ThemeSummary:
+    """One theme over the whole démarche."""
+
+    theme_id: str
+    label: str
+    terms: list[str]
+    status: str
+    seed_theme_id: str | None
+    orientation_counts: dict[str, int]
+    by_atelier: dict[str, int]
+    territories: list[str]
+    segment_ids: list[str]
+    quotes: dict[str, list[Quote]]
+    organisations: list[str]  # organisations around the table of its ateliers, most frequent first
+    methods: list[str]  # methods of its ateliers
+    levers: list[LeverMatch] = field(default_factory=list)
+    recurring: bool = False
+    difficulty_ateliers: list[str] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return len(self.segment_ids)
+
+    @property
+    def ateliers(self) -> list[str]:
+        return sorted(self.by_atelier)
+
+    @property
+    def difficulty_share(self) -> float:
+        return self.orientation_counts[DIFF] / self.size if self.size else 0.0
+
+
+@dataclass
+class AtelierGlance:
+    key: str
+    atelier: str
+    territory: str
+    problematique: str
+    methode: str
+    organisations: list[str]
+    participants: int | None
+    orientation_counts: dict[str, int]
+
+
+@dataclass
+class Glance:
+    events: list[dict]  # name, territory, date (French), place, participants
+    ateliers: list[AtelierGlance]
+    participants: int | None
+    methods: dict[str, int]
+    organisations: list[str]
+
+
+@dataclass
+class ScopeSynthesis:
+    kind: str  # "demarche" | "territoire" | "evenement"
+    key: str
+    title: str
+    glance: Glance
+    counts: dict[str, int]
+    difficulties: list[ThemeEntry]
+    levers: list[ThemeEntry]
+    feedback: FeedbackSummary
+    actors: Actors
+    territory_id: str = ""  # for a territory or an event
+
+    @property
+    def pistes(self) -> list[ThemeEntry]:
+        return [d for d in self.difficulties if d.levers]
+
+
+@dataclass
+class Loop:
+    found_again: list[dict]
+    faded: list[dict]
+    new: list[dict]
+
+
+@dataclass
+class Synthesis:
+    title: str
+    demarche: ScopeSynthesis
+    territories: list[ScopeSynthesis]
+    events: list[ScopeSynthesis]
+    themes: list[ThemeSummary]
+    loop: Loop | None
+    map_points: list[tuple[str, float, float, str | None]]  # segment_id, x, y, theme_id
+    territory_names: dict[str, str]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def french_date(value) -> str:
+    """'19 mars 2026' from a date, a timestamp or an ISO string; '' when unknown."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return ""
+    try:
+        d = pd.Timestamp(value).date() if not isinstance(value, date) else value
+    except (ValueError, TypeError):
+        return str(value)
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+def quotable(text: str) -> bool:
+    """Never quote an e-mail, a phone, or a line whose contact was removed."""
+    return bool(text) and "@" not in text and not leaks(text) and EMAIL_MARK not in text \
+        and PHONE_MARK not in text
+
+
+def clip(text: str, limit: int = QUOTE_MAX_CHARS) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + " …"
+
+
+def prepare_segments(segments: pd.DataFrame) -> pd.DataFrame:
+    """Contract columns, `row` (position for the embeddings), `key` (atelier key), sorted."""
+    frame = segments.rename(columns=_RENAME).copy()
+    frame["row"] = np.arange(len(frame))
+    for col in ("territory", "event", "atelier", "text"):
+        frame[col] = frame[col].fillna("").astype(str) if col in frame else ""
+    for col in ("orientation", "theme_id", "theme_label"):
+        if col not in frame:
+            frame[col] = None
+    frame["key"] = frame["event"].astype(str) + "/" + frame["atelier"].astype(str)
+    frame["orientation"] = frame["orientation"].where(frame["orientation"].isin([DIFF, LEV]), OTHER)
+    frame["theme_id"] = frame["theme_id"].astype(object).where(frame["theme_id"].notna(), None)
+    if "orientation_score" not in frame:
+        frame["orientation_score"] = 0.0
+    frame["orientation_score"] = frame["orientation_score"].astype(float).fillna(0.0)
+    return frame.sort_values("segment_id", kind="stable").reset_index(drop=True)
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    v = np.asarray(vectors, dtype=np.float64).mean(axis=0)
+    norm = np.linalg.norm(v)
+    return v / norm if norm else v
+
+
+@dataclass
+class _Context:
+    frame: pd.DataFrame
+    meta: dict[str, Mapping]
+    names: dict[str, str]  # territory id -> name
+    embeddings: np.ndarray | None
+    lever_ids: list[str]
+    lever_centroids: np.ndarray | None
+    min_ateliers: int
+    n_quotes: int
+    n_levers: int
+    min_similarity: float
+
+    def quotes(self, rows: pd.DataFrame, first: Sequence[str] = (), n: int | None = None,
+               order: Sequence[str] | None = None) -> list[Quote]:
+        """Up to n quotable segments of `rows`, one per atelier before a second one.
+
+        Order: the `order` ids as given, else the `first` ids (representatives), then by score.
+        """
+        rows = rows.loc[rows["text"].map(quotable).astype(bool)]
+        if order is None:
+            rows = rows.sort_values(["orientation_score", "segment_id"], ascending=[False, True],
+                                    kind="stable")
+        rank = {sid: i for i, sid in enumerate(order if order is not None else first)}
+        rows = rows.iloc[np.argsort([rank.get(s, len(rank)) for s in rows["segment_id"]],
+                                    kind="stable")]
+        seen: set[str] = set()
+        head = [r for r in rows.itertuples() if r.key not in seen and not seen.add(r.key)]
+        taken = {r.Index for r in head}
+        picked = head + [r for r in rows.itertuples() if r.Index not in taken]
+        return [
+            Quote(r.segment_id, clip(r.text), self.names.get(r.territory, r.territory), r.event,
+                  r.atelier)
+            for r in picked[: n or self.n_quotes]
+        ]
+
+    def levers_for(self, rows: pd.DataFrame) -> list[LeverMatch]:
+        """Lever themes whose lever centroid is closest to the centroid of `rows`."""
+        if self.embeddings is None or self.lever_centroids is None or rows.empty:
+            return []
+        target = _unit(self.embeddings[rows["row"].to_numpy()])
+        sims = self.lever_centroids @ target
+        voiced = set(rows["territory"])
+        out = []
+        for i in np.argsort(-sims, kind="stable")[: self.n_levers]:
+            if sims[i] < self.min_similarity:
+                break
+            tid = self.lever_ids[i]
+            lev = self.frame[(self.frame["theme_id"] == tid) & (self.frame["orientation"] == LEV)]
+            closeness = self.embeddings[lev["row"].to_numpy()] @ target
+            order = list(lev["segment_id"].to_numpy()[np.argsort(-closeness, kind="stable")])
+            out.append(LeverMatch(
+                tid, self.label(tid), round(float(sims[i]), 3), len(lev), sorted(set(lev["key"])),
+                self.territory_names(lev), bool(set(lev["territory"]) - voiced),
+                self.quotes(lev, order=order, n=2),
+            ))
+        return out
+
+    def label(self, tid: str) -> str:
+        meta = self.meta.get(tid, {})
+        if meta.get("label"):
+            return str(meta["label"])
+        labels = self.frame.loc[self.frame["theme_id"] == tid, "theme_label"].dropna()
+        return str(labels.iloc[0]) if len(labels) else tid
+
+    def territory_names(self, rows: pd.DataFrame) -> list[str]:
+        return sorted({self.names.get(t, t) for t in rows["territory"]})
+
+
+def _entries(sub: pd.DataFrame, orientation: str, ctx: _Context) -> list[ThemeEntry]:
+    out = []
+    for tid, group in sub[sub["theme_id"].notna()].groupby("theme_id", sort=True):
+        rows = group[group["orientation"] == orientation]
+        keys, terrs = sorted(set(rows["key"])), sorted(set(rows["territory"]))
+        if len(rows) < MIN_SHARE * len(group) or not len(rows):
+            continue
+        if len(keys) < ctx.min_ateliers and len(terrs) < 2:
+            continue
+        meta = ctx.meta.get(tid, {})
+        entry = ThemeEntry(
+            tid, ctx.label(tid), list(meta.get("terms", [])), orientation, len(rows), keys,
+            ctx.territory_names(rows), sorted(rows["segment_id"]),
+            ctx.quotes(rows, meta.get("representative_segment_ids", [])), len(group),
+            str(meta.get("status", "")),
+        )
+        if orientation == DIFF:
+            entry.levers = ctx.levers_for(rows)
+        out.append(entry)
+    out.sort(key=lambda e: (-e.n_ateliers, -e.n_territories, -e.n_segments, e.theme_id))
+    return out
+
+
+def _glance(sub: pd.DataFrame, ev: pd.DataFrame, at: pd.DataFrame, ctx: _Context) -> Glance:
+    events = [
+        {"name": str(r.get("name") or r["event_id"]),
+         "territory": ctx.names.get(r["territory_id"], r["territory_id"]),
+         "date": french_date(r.get("date")), "place": str(r.get("place") or ""),
+         "participants": _int(r.get("participants"))}
+        for _, r in ev.sort_values("event_id").iterrows()
+    ]
+    counts = sub.groupby(["key", "orientation"]).size()
+    rows = {f"{r['event_id']}/{r['atelier_id']}": r for _, r in at.iterrows()}
+    terr_of = dict(zip(sub["key"], sub["territory"], strict=True))
+    ateliers = []
+    for key in sorted(set(rows) | set(terr_of)):
+        r = rows.get(key, {})
+        terr = r.get("territory_id") if len(r) else terr_of[key]
+        ateliers.append(AtelierGlance(
+            key, key.rsplit("/", 1)[-1], ctx.names.get(terr, terr),
+            str(r.get("problematique") or ""), str(r.get("methode") or ""),
+            _strings(r.get("organisations")), _int(r.get("participants")),
+            {o: int(counts.get((key, o), 0)) for o in (DIFF, LEV, OTHER)},
+        ))
+    known = [e["participants"] for e in events if e["participants"] is not None]
+    methods = Counter(a.methode for a in ateliers if a.methode)
+    orgs = {o for _, r in ev.iterrows() for o in _strings(r.get("organisations"))}
+    orgs |= {o for a in ateliers for o in a.organisations}
+    return Glance(events, ateliers, sum(known) if known else None,
+                  dict(sorted(methods.items(), key=lambda kv: (-kv[1], kv[0]))), sorted(orgs))
+
+
+def _int(value) -> int | None:
+    try:
+        return None if value is None or pd.isna(value) else int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _strings(value) -> list[str]:
+    if value is None or isinstance(value, float):
+        return []
+    if isinstance(value, str):
+        return [s.strip() for s in value.split(";") if s.strip()]
+    return [str(s).strip() for s in value if str(s).strip()]
+
+
+def _scope(kind: str, key: str, title: str, sub: pd.DataFrame, ev: pd.DataFrame,
+           at: pd.DataFrame, fb: pd.DataFrame, ctx: _Context) -> ScopeSynthesis:
+    counts = {"segments": len(sub), "themes": int(sub["theme_id"].nunique()),
+              "hors_theme": int(sub["theme_id"].isna().sum())}
+    counts |= {o: int((sub["orientation"] == o).sum()) for o in (DIFF, LEV, OTHER)}
+    glance = _glance(sub, ev, at, ctx)
+    present = glance.organisations + sorted(set(_strings(list(fb.get("organisation", [])))))
+    return ScopeSynthesis(
+        kind, key, title, glance, counts, _entries(sub, DIFF, ctx), _entries(sub, LEV, ctx),
+        summarise_feedback(fb), actors_in_scope(present),
+    )
+
+
+def _theme_summaries(ctx: _Context, at: pd.DataFrame) -> list[ThemeSummary]:
+    orgs = {f"{r['event_id']}/{r['atelier_id']}": _strings(r.get("organisations"))
+            for _, r in at.iterrows()}
+    methods = {f"{r['event_id']}/{r['atelier_id']}": str(r.get("methode") or "")
+               for _, r in at.iterrows()}
+    out = []
+    frame = ctx.frame
+    for tid, group in frame[frame["theme_id"].notna()].groupby("theme_id", sort=True):
+        meta = ctx.meta.get(tid, {})
+        reps = meta.get("representative_segment_ids", [])
+        by_atelier = group.groupby("key").size()
+        oriented = {o: group[group["orientation"] == o] for o in (DIFF, LEV, OTHER)}
+        org_count = Counter(o for k in by_atelier.index for o in orgs.get(k, []))
+        summary = ThemeSummary(
+            tid, ctx.label(tid), list(meta.get("terms", [])), str(meta.get("status", "")),
+            meta.get("seed_theme_id"), {o: len(rows) for o, rows in oriented.items()},
+            {k: int(v) for k, v in by_atelier.items()}, ctx.territory_names(group),
+            sorted(group["segment_id"]),
+            {o: ctx.quotes(rows, reps) for o, rows in oriented.items()},
+            [o for o, _ in sorted(org_count.items(), key=lambda kv: (-kv[1], fold(kv[0])))],
+            sorted({methods[k] for k in by_atelier.index if methods.get(k)}),
+        )
+        summary.difficulty_ateliers = sorted(set(oriented[DIFF]["key"]))
+        summary.recurring = len(by_atelier) >= ctx.min_ateliers or group["territory"].nunique() > 1
+        summary.levers = ctx.levers_for(oriented[DIFF] if len(oriented[DIFF]) else group)
+        out.append(summary)
+    return out
+
+
+def loop_status(themes: Sequence[ThemeSummary], previous: Sequence[Mapping]) -> Loop:
+    """Previous problématiques found again (same theme id or seed id), faded, and new themes."""
+    by_id = {t.theme_id: t for t in themes}
+    by_seed = {t.seed_theme_id: t for t in themes if t.seed_theme_id}
+    found, faded, matched = [], [], set()
+    for item in previous:
+        pid = str(item.get("theme_id", ""))
+        cur = by_id.get(pid) or by_seed.get(pid)
+        base = {"previous_theme_id": pid, "previous_question": str(item.get("question", "")),
+                "previous_label": str(item.get("theme_label") or item.get("label") or "")}
+        if cur is None:
+            faded.append(base)
+            continue
+        matched.add(cur.theme_id)
+        found.append(base | {"theme_id": cur.theme_id, "label": cur.label, "size": cur.size,
+                             "n_ateliers": len(cur.by_atelier), "territories": cur.territories})
+    new = [
+        {"theme_id": t.theme_id, "label": t.label, "size": t.size,
+         "n_ateliers": len(t.by_atelier), "territories": t.territories}
+        for t in sorted(themes, key=lambda t: (-len(t.by_atelier), -t.size, t.theme_id))
+        if t.theme_id not in matched and t.status != "retrouvé"
+    ]
+    return Loop(found, faded, new)
+
+
+def map_points(frame: pd.DataFrame, embeddings: np.ndarray | None) -> list[tuple]:
+    """2-D coordinates of the segments (PCA by SVD, signs fixed: deterministic)."""
+    if embeddings is None or len(frame) < 3:
+        return []
+    x = np.asarray(embeddings, dtype=np.float64)[frame["row"].to_numpy()]
+    x = x - x.mean(axis=0)
+    _, _, vt = np.linalg.svd(x, full_matrices=False)
+    vt = vt[:2] * np.sign(vt[:2][np.arange(2), np.abs(vt[:2]).argmax(axis=1)])[:, None]
+    xy = np.round(x @ vt.T, 4)
+    return [(s, float(a), float(b), t) for s, (a, b), t in
+            zip(frame["segment_id"], xy, frame["theme_id"], strict=True)]
+
+
+def _table(frame: pd.DataFrame | None, columns: Sequence[str]) -> pd.DataFrame:
+    if frame is None:
+        return pd.DataFrame(columns=list(columns))
+    return frame.rename(columns={v: k for k, v in _RENAME.items()})
+
+
+def build_synthesis(
+    segments: pd.DataFrame,
+    themes: Sequence[Mapping],
+    *,
+    ateliers: pd.DataFrame | None = None,
+    events: pd.DataFrame | None = None,
+    territories: pd.DataFrame | None = None,
+    feedback: pd.DataFrame | None = None,
+    embeddings: np.ndarray | None = None,
+    previous: Sequence[Mapping] | None = None,
+    title: str = "Synthèse des ateliers de dialogue territorial",
+    recurring_min_ateliers: int = 2,
+    n_quotes: int = 3,
+    n_levers: int = 3,
+    min_similarity: float = 0.3,
+) -> Synthesis:
+    """The synthesis of one run: the démarche, each territory, each event, and the loop.
+
+    `embeddings` are aligned with the rows of `segments` as given; without them there are no
+    pistes (levers answering difficulties) and no map.
+    """
+    frame = prepare_segments(segments)
+    at = _table(ateliers, ["event_id", "atelier_id", "territory_id", "problematique", "methode",
+                           "organisations", "participants"])
+    ev = _table(events, ["event_id", "territory_id", "name", "date", "place", "participants",
+                         "organisations"])
+    fb = _table(feedback, ["feedback_id", "event_id", "territory_id", "organisation",
+                           "atelier_id", "ratings", "answers"])
+    names = {} if territories is None else dict(
+        zip(territories["territory_id"], territories["name"], strict=True))
+    emb = None if embeddings is None else np.asarray(embeddings, dtype=np.float64)
+    if emb is not None and len(emb) != len(frame):
+        raise ValueError(f"{len(emb)} vecteurs pour {len(frame)} segments : les embeddings "
+                         "doivent suivre les lignes de `segments`.")
+    lev = frame[(frame["orientation"] == LEV) & frame["theme_id"].notna()]
+    lever_ids = sorted(set(lev["theme_id"]))
+    centroids = None
+    if emb is not None and lever_ids:
+        centroids = np.stack([_unit(emb[lev.loc[lev["theme_id"] == t, "row"].to_numpy()])
+                              for t in lever_ids])
+    ctx = _Context(frame, {str(t["theme_id"]): t for t in themes}, names, emb, lever_ids,
+                   centroids, recurring_min_ateliers, n_quotes, n_levers, min_similarity)
+    summaries = _theme_summaries(ctx, at)
+
+    def scope(kind: str, key: str, heading: str, col: str | None = None) -> ScopeSynthesis:
+        if col is None:
+            return _scope(kind, key, heading, frame, ev, at, fb, ctx)
+        tables = [t[t[f"{col}_id"] == key] for t in (ev, at, fb)]
+        return _scope(kind, key, heading, frame[frame[col] == key], *tables, ctx)
+
+    terr_ids = sorted(set(frame["territory"]) | set(ev["territory_id"]))
+    event_ids = sorted(set(frame["event"]) | set(ev["event_id"]))
+    ev_names = {r["event_id"]: r for _, r in ev.iterrows()}
+    per_event = []
+    for eid in event_ids:
+        row = ev_names.get(eid, {})
+        terr = row.get("territory_id") if len(row) else frame.loc[
+            frame["event"] == eid, "territory"].iloc[0]
+        when = french_date(row.get("date")) if len(row) else ""
+        heading = f"{row.get('name') or eid} — {names.get(terr, terr)}"
+        per_event.append(scope("evenement", eid, heading + (f" ({when})" if when else ""),
+                               "event"))
+        per_event[-1].territory_id = terr
+    per_territory = [scope("territoire", t, f"Territoire : {names.get(t, t)}", "territory")
+                     for t in terr_ids]
+    for terr_scope in per_territory:
+        terr_scope.territory_id = terr_scope.key
+    return Synthesis(
+        title,
+        scope("demarche", "demarche", "Ensemble de la démarche"),
+        per_territory,
+        per_event,
+        summaries,
+        None if previous is None else loop_status(summaries, previous),
+        map_points(frame, emb),
+        {t: names.get(t, t) for t in terr_ids},
+    )
