@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
 from pydantic import BaseModel, Field
 
 from corpus import ingest, protect, segment
 from corpus.config import Settings
-from corpus.records import Demarche
+from corpus.records import Demarche, Note, Segment
 from corpus.store import Store
+from flows.runner import task_runner
 
 
 class TableOptions(BaseModel):
@@ -32,6 +33,7 @@ class IngestParams(BaseModel):
 
 
 class IngestResult(BaseModel):
+    scope: str
     doc_ids: list[str]
     added: dict[str, int]
     unchanged: int
@@ -52,10 +54,10 @@ def read_input(params: IngestParams) -> Demarche:
 
 
 @task(cache_policy=NO_CACHE)
-def segment_new(demarche: Demarche, stored: dict[str, str], settings: Settings):
-    new = [n for n in demarche.notes if stored.get(n.doc_id) != n.content_hash]
+def segment_territory(notes: list[Note], settings: Settings) -> list[Segment]:
+    """Segments of one territory's new or changed notes (territories run concurrently)."""
     return segment.segment_notes(
-        new, min_chars=settings.min_segment_chars, max_chars=settings.max_segment_chars
+        notes, min_chars=settings.min_segment_chars, max_chars=settings.max_segment_chars
     )
 
 
@@ -77,7 +79,12 @@ def store_all(store_path: str, demarche, segments, feedback, pseudo, unchanged) 
     return added
 
 
-@flow(name="corpus-ingest", log_prints=True)
+def scope_name(input: str) -> str:
+    """The scope of one input in the store: its absolute path."""
+    return str(Path(input).resolve())
+
+
+@flow(name="corpus-ingest", task_runner=task_runner())
 def ingest_flow(params: IngestParams, settings: Settings | None = None) -> IngestResult:
     """Read, segment, protect and store one input; files already stored are skipped."""
     logger = get_run_logger()
@@ -86,14 +93,24 @@ def ingest_flow(params: IngestParams, settings: Settings | None = None) -> Inges
     store = Store(params.store)
     stored = store.stored_hashes(n.doc_id for n in demarche.notes)
     unchanged = [n.doc_id for n in demarche.notes if stored.get(n.doc_id) == n.content_hash]
-    segments = segment_new(demarche, stored, settings)
+    new = [n for n in demarche.notes if stored.get(n.doc_id) != n.content_hash]
+    by_territory = [
+        [n for n in new if n.territory_id == t]
+        for t in sorted({n.territory_id for n in new})
+    ]
+    if by_territory:
+        segment.load_nlp()  # once, before the threads share it
+    futures = segment_territory.map(by_territory, unmapped(settings))
+    segments = [s for f in futures for s in f.result()]
     numbers = store.pseudonym_numbers(protect.scope_of(demarche))
     protected, feedback, pseudo = protect_all(demarche, segments, numbers)
     added = store_all(params.store, demarche, protected, feedback, pseudo, unchanged)
+    store.set_scope(scope_name(params.input), (n.doc_id for n in demarche.notes))
     logger.info(
         "%s : %d documents lus, %d déjà en base, %d ajoutés (%d segments)",
         params.input, len(demarche.notes), len(unchanged), added["documents"], added["segments"],
     )
     return IngestResult(
+        scope=scope_name(params.input),
         doc_ids=sorted(n.doc_id for n in demarche.notes), added=added, unchanged=len(unchanged)
     )

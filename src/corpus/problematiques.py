@@ -56,6 +56,8 @@ OBSTACLE = ("frein", "manque", "delai", "trop", "cout", "loin", "absence", "aucu
             "bloqu", "difficile", "sans")
 ATTRACTIVE = ("attractiv", "image", "decouvr", "tension", "mixite", "femme")
 DOSSIER = ("financ", "dossier", "dispositif", "critere", "regle", "prise en charge")
+_INVARIABLE = {"acces", "temps", "parcours", "cours", "recours", "processus", "secours",
+               "concours", "discours", "choix", "prix", "relais"}
 _FEMININE = ("tion", "sion", "te", "ure", "ance", "ence", "ie", "ee", "ise", "ude", "ette", "elle")
 
 
@@ -74,10 +76,10 @@ def _with_article(phrase: str) -> str:
     if len(first) > 1 and first[1:].islower():
         phrase = first.lower() + phrase[len(first):]
     key = fold(first)
+    if len(key) > 3 and key[-1] in "sx" and key not in _INVARIABLE and not first.isupper():
+        return f"les {phrase}"
     if key[:1] in "aeiouyh" and not first.isupper():
         return f"l'{phrase}"
-    if len(key) > 3 and key[-1] in "sx":
-        return f"les {phrase}"
     return f"{'la' if key.endswith(_FEMININE) else 'le'} {phrase}"
 
 

@@ -56,6 +56,8 @@ CREATE TABLE IF NOT EXISTS themes (
 CREATE TABLE IF NOT EXISTS theme_history (
     theme_id VARCHAR, run_id VARCHAR, label VARCHAR, size INTEGER, n_ateliers INTEGER,
     n_territories INTEGER, recorded_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS scopes (
+    scope VARCHAR, doc_id VARCHAR);
 CREATE TABLE IF NOT EXISTS pseudonyms (
     scope VARCHAR, name_key VARCHAR, number INTEGER);
 """
@@ -230,6 +232,32 @@ class Store:
                 con.execute("DELETE FROM files WHERE path IN (SELECT path FROM new_files)")
                 con.execute("INSERT INTO files BY NAME SELECT * FROM new_files")
         return {"documents": len(docs), "segments": len(seg_frame), "feedback": len(fb)}
+
+    def set_scope(self, scope: str, doc_ids: Iterable[str]) -> None:
+        """Record which documents one input (a démarche folder, a table) is made of."""
+        frame = pd.DataFrame({"scope": scope, "doc_id": sorted(set(doc_ids))}, dtype="str")
+        with self.transaction() as con:
+            con.execute("DELETE FROM scopes WHERE scope = ?", [scope])
+            if len(frame):
+                con.register("new_scope", frame)
+                con.execute("INSERT INTO scopes BY NAME SELECT * FROM new_scope")
+
+    def scope_doc_ids(self, scope: str) -> list[str]:
+        with self.connect() as con:
+            rows = con.execute(
+                "SELECT doc_id FROM scopes WHERE scope = ? ORDER BY doc_id", [scope]
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    def scope_fingerprint(self, scope: str) -> str:
+        """Changes when any document of the scope changes (its id or content hash)."""
+        with self.connect() as con:
+            row = con.execute(
+                "SELECT count(*), coalesce(sum(hash(d.doc_id || ':' || d.content_hash)), 0) "
+                "FROM scopes s JOIN documents d USING (doc_id) WHERE s.scope = ?",
+                [scope],
+            ).fetchone()
+        return f"{row[0]}-{row[1]}"
 
     # -- reading -------------------------------------------------------------------------------
 

@@ -86,14 +86,16 @@ def theme_heatmap(syn: Synthesis) -> Figure | None:
     data = np.array(cells, dtype=float)
     fig = Figure(figsize=(max(6.0, 0.55 * len(columns) + 4.0), 0.45 * len(themes) + 2.8))
     ax = fig.add_subplot()
-    ax.imshow(data, cmap="Blues", aspect="auto", vmin=0)
+    # pcolormesh stays vector in SVG (imshow would embed a PNG).
+    ax.pcolormesh(data, cmap="Blues", vmin=0, edgecolors="white", linewidth=1)
+    ax.invert_yaxis()
     for (i, j), v in np.ndenumerate(data):
         if v:
-            ax.text(j, i, f"{v:g}", ha="center", va="center", fontsize=8,
+            ax.text(j + 0.5, i + 0.5, f"{v:g}", ha="center", va="center", fontsize=8,
                     color="white" if v > data.max() / 2 else "#1d3557")
-    ax.set_xticks(np.arange(len(labels)), labels, rotation=55, ha="right")
-    ax.set_yticks(np.arange(len(themes)), [f"{t.theme_id} · {_short(t.label, 34)}"
-                                           for t in themes])
+    ax.set_xticks(np.arange(len(labels)) + 0.5, labels, rotation=55, ha="right")
+    ax.set_yticks(np.arange(len(themes)) + 0.5, [f"{t.theme_id} · {_short(t.label, 34)}"
+                                                 for t in themes])
     ax.tick_params(length=0)
     for side in ax.spines.values():
         side.set_visible(False)

@@ -1,0 +1,209 @@
+"""The next territory's problématiques: questions a practitioner would write, with evidence."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from corpus.problematiques import (
+    build_problematiques,
+    method,
+    problematiques_markdown,
+    question,
+    weight,
+    write_problematiques,
+)
+from corpus.synthesize import Quote, ThemeSummary, build_synthesis
+
+METHODS = {"world-café", "speed-dating", "débat mouvant", "double-tour",
+           "accélérateur de coopération", "méthode des échos", "forum ouvert", "place du marché",
+           "anti-problème", "champ des possibles", "table d'instruction"}
+
+
+@pytest.fixture(scope="module")
+def items(synthesis):
+    return build_problematiques(synthesis)
+
+
+def _theme(label, terms, diff=3, lev=2, said=(), orgs=(), ateliers=2, territories=1):
+    quotes = [Quote(f"x#{i:03d}", text, "Territoire", "ev", "a01") for i, text in enumerate(said)]
+    return ThemeSummary(
+        theme_id="T900", label=label, terms=list(terms), status="nouveau", seed_theme_id=None,
+        orientation_counts={"difficulte": diff, "levier": lev, "autre": 0},
+        by_atelier={f"ev/a{i:02d}": 1 for i in range(ateliers)},
+        territories=[f"Territoire {i}" for i in range(territories)],
+        segment_ids=[f"s{i}" for i in range(diff + lev)],
+        quotes={"difficulte": quotes, "levier": [], "autre": []},
+        organisations=list(orgs), methods=[], recurring=True,
+    )
+
+
+def test_every_question_is_an_open_question_in_french_without_term_lists(synthesis, items):
+    assert items
+    terms = {t.theme_id: t.terms for t in synthesis.themes}
+    for item in items:
+        q = item["question"]
+        assert q.startswith("Comment ") and q.endswith(" ?"), q
+        assert q[8].islower() and "  " not in q
+        assert ", ".join(terms[item["theme_id"]][:2]) not in q
+        assert not re.search(r"[·|/;_]", q)
+        assert q.count(",") <= 1  # at most one comma, in a list of organisations
+
+
+@pytest.mark.parametrize("label, terms, said, orgs, expected", [
+    ("Financement des parcours de formation", ["financement", "CPF", "dossier"],
+     ["Chaque financeur a son propre circuit de dossier."],
+     ["France Travail", "Transitions Pro", "Région Sud"],
+     "Comment mieux coordonner le financement des parcours de formation entre France Travail, "
+     "Transitions Pro et la Région ?"),
+    ("Mobilité et permis de conduire", ["permis", "transport"],
+     ["Les jeunes sans permis ne peuvent accepter ni formation ni emploi."], [],
+     "Comment lever les freins liés à la mobilité des publics ?"),
+    ("Connaissance des offres de service", ["offres de service", "orienter"],
+     ["On ne connaît pas les offres des autres structures."], [],
+     "Comment mieux faire connaître les offres de service des uns et des autres aux conseillers "
+     "et à leurs partenaires ?"),
+    ("Mixité des métiers de l'industrie", ["femmes", "industrie", "BTP"],
+     ["Les campagnes ne changent rien."], [],
+     "Comment changer le regard des publics sur la place des femmes dans les métiers ?"),
+    ("Reconnaissance du métier de conseiller", ["reconnaissance", "métier"],
+     ["Le métier évolue vite."], [],
+     "Comment mieux travailler ensemble autour de la reconnaissance du métier de conseiller ?"),
+    ("tutorat, binôme, nouveaux conseillers", ["tutorat", "binôme"], ["On arrive seul."], [],
+     "Comment mieux travailler ensemble autour du tutorat ?"),
+    ("Permanences partagées", ["permanences", "accueil"], [], [],
+     "Comment mieux travailler ensemble autour des permanences partagées ?"),
+])
+def test_questions_follow_the_cues_of_the_theme(label, terms, said, orgs, expected):
+    assert question(_theme(label, terms, said=said, orgs=orgs)) == expected
+
+
+def test_a_theme_of_levers_asks_how_to_build_on_what_was_bricole():
+    theme = _theme("Immersions croisées entre conseillers", ["immersions"], diff=1, lev=6)
+    assert question(theme) == ("Comment s'appuyer sur les coopérations déjà bricolées autour "
+                               "des immersions croisées entre conseillers ?")
+
+
+def test_ranked_by_the_documented_weight(synthesis_inputs, items):
+    themes = {t["theme_id"]: t for t in synthesis_inputs.themes}
+    weights = [i["weight"] for i in items]
+    assert weights == sorted(weights, reverse=True)
+    assert [i["rank"] for i in items] == list(range(1, len(items) + 1))
+    for item in items:
+        t = themes[item["theme_id"]]
+        share = t["orientation_counts"]["difficulte"] / t["size"]
+        expected = t["n_ateliers"] * (1 + 0.5 * (t["n_territories"] - 1)) * (0.5 + share)
+        assert item["weight"] == pytest.approx(expected, abs=1e-3)
+    assert items[0]["theme_id"] == "T001"  # 3 ateliers, 2 territories, 60 % difficulties
+
+
+def test_only_recurring_themes_become_problematiques(items):
+    assert {i["theme_id"] for i in items} == {"T001", "T002", "T003", "T004"}
+
+
+def test_evidence_is_the_theme_segments(synthesis_inputs, items):
+    seg = synthesis_inputs.segments
+    for item in items:
+        ids = sorted(seg.loc[seg["theme_id"] == item["theme_id"], "segment_id"])
+        assert item["segment_ids"] == ids
+        assert item["quotes"] and {q["segment_id"] for q in item["quotes"]} <= set(ids)
+        assert all("@" not in q["text"] for q in item["quotes"])
+
+
+def test_levers_say_what_and_where(items):
+    t004 = next(i for i in items if i["theme_id"] == "T004")
+    assert t004["levers"]
+    for lever in t004["levers"]:
+        assert lever["text"] and lever["territory"] and lever["atelier"]
+    first = t004["levers"][0]  # found where the difficulty was not voiced comes first
+    assert first["elsewhere"] and first["territory"] == "Alpes-de-Haute-Provence"
+    assert first["atelier"] == "a01-mobilite-rurale"
+
+
+def test_organisations_to_invite_flag_actors_not_yet_mobilised(synthesis, items):
+    missing = set(synthesis.demarche.actors.missing)
+    present = set(synthesis.demarche.actors.mobilised)
+    for item in items:
+        assert set(item["organisations_not_yet_mobilised"]) <= missing
+        assert not set(item["organisations_not_yet_mobilised"]) & present
+        assert set(item["organisations_not_yet_mobilised"]) <= set(item["organisations_to_invite"])
+    t003 = next(i for i in items if i["theme_id"] == "T003")
+    assert "CIO" in t003["organisations_not_yet_mobilised"]  # "jeunes" calls for the CIO
+
+
+def test_methods_are_chosen_among_known_methods_with_a_reason(items):
+    for item in items:
+        assert item["method"] in METHODS
+        assert len(item["method_reason"]) > 40
+
+
+def _lever(atelier, elsewhere=True):
+    return {"text": "…", "territory": "T", "event": "ev", "atelier": atelier,
+            "elsewhere": elsewhere}
+
+
+@pytest.mark.parametrize("theme, levers, missing, expected", [
+    (_theme("Financement", ["financement"]), [_lever("a07"), _lever("a08")], [],
+     "place du marché"),
+    (_theme("Interconnaissance", ["interconnaissance"]), [_lever("a07"), _lever("a08")], [],
+     "speed-dating"),
+    (_theme("Handicap", ["rqth"], diff=6, lev=1), [], [], "anti-problème"),
+    (_theme("Handicap", ["rqth"], diff=1, lev=1), [], [], "accélérateur de coopération"),
+    (_theme("Saisonniers", ["saisonniers"]), [_lever("a01", False)], ["MSA", "Entreprises"],
+     "world-café"),
+    (_theme("Apprentissage", ["alternance"], diff=4, lev=4), [_lever("a01", False)], [],
+     "débat mouvant"),
+    (_theme("Financement", ["dossier"], diff=5, lev=2), [_lever("a01", False)], [],
+     "table d'instruction"),
+    (_theme("Offres de service", ["annuaire"], diff=5, lev=2), [_lever("a01", False)], [],
+     "double-tour"),
+    (_theme("Immersions", ["immersions"], diff=2, lev=5), [_lever("a01", False)], [],
+     "méthode des échos"),
+    (_theme("Mobilité", ["permis"], diff=5, lev=2), [_lever("a01", False)], [],
+     "champ des possibles"),
+])
+def test_method_rules(theme, levers, missing, expected):
+    chosen, reason = method(theme, levers, missing)
+    assert chosen == expected
+    assert reason.endswith(".")
+
+
+def test_weight_grows_with_ateliers_territories_and_difficulties():
+    base = weight(_theme("A", ["a"], ateliers=2, territories=1))
+    assert weight(_theme("A", ["a"], ateliers=3, territories=1)) > base
+    assert weight(_theme("A", ["a"], ateliers=2, territories=2)) > base
+    assert weight(_theme("A", ["a"], diff=5, lev=0, ateliers=2)) > base
+
+
+def test_the_loop_marks_problematiques_already_asked(items):
+    t003 = next(i for i in items if i["theme_id"] == "T003")
+    assert t003["status"] == "retrouvé"
+    assert t003["previous_question"] == "Comment accompagner les parcours sans bus ni permis ?"
+    assert next(i for i in items if i["theme_id"] == "T002")["previous_question"] is None
+
+
+def test_json_keeps_accents_and_seeds_the_next_run(tmp_path, synthesis_inputs, items):
+    write_problematiques(items, tmp_path / "problematiques.json", tmp_path / "problematiques.md")
+    raw = (tmp_path / "problematiques.json").read_text(encoding="utf-8")
+    assert "\\u00e9" not in raw and "é" in raw
+    seed = json.loads(raw)
+    assert seed == json.loads(json.dumps(items, ensure_ascii=False))
+    i = synthesis_inputs
+    later = build_synthesis(i.segments, i.themes, embeddings=i.embeddings, previous=seed)
+    assert {f["theme_id"] for f in later.loop.found_again} == {s["theme_id"] for s in seed}
+    assert later.loop.faded == []
+
+
+def test_markdown_is_a_numbered_working_document(items):
+    text = problematiques_markdown(items)
+    headings = re.findall(r"^## (\d+)\. (.+)$", text, flags=re.M)
+    assert [int(n) for n, _ in headings] == list(range(1, len(items) + 1))
+    assert [q for _, q in headings] == [i["question"].replace("'", "'") for i in items]
+    sections = text.split("\n## ")[1:]
+    for section in sections:
+        for field in ("Pourquoi cette question", "Ce qui a été dit", "Leviers déjà trouvés",
+                      "Qui inviter", "Méthode suggérée", "à compléter"):
+            assert field in section
+    assert "@" not in text
