@@ -1,7 +1,5 @@
 """Ingest flow: read a démarche (or a table), segment, protect, store. Idempotent."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task, unmapped

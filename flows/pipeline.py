@@ -1,7 +1,5 @@
 """The parent flow that `corpus run` calls: ingest, analyse, write the output contract."""
 
-from __future__ import annotations
-
 import platform
 import time
 from datetime import UTC, datetime

@@ -4,14 +4,16 @@ import json
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ROOT, SAMPLE
 
 from corpus.protect import leaks
 
 pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample"
 
 
 @pytest.fixture(scope="module")

@@ -75,6 +75,10 @@ def test_every_question_is_an_open_question_in_french_without_term_lists(synthes
      "Comment mieux travailler ensemble autour du tutorat ?"),
     ("Permanences partagées", ["permanences", "accueil"], [], [],
      "Comment mieux travailler ensemble autour des permanences partagées ?"),
+    ("3_tutorat_binome_conseillers", ["tutorat", "binôme"], [], [],
+     "Comment mieux travailler ensemble autour du tutorat ?"),
+    ("12", ["parrainage", "filleuls"], [], [],
+     "Comment mieux travailler ensemble autour du parrainage ?"),
 ])
 def test_questions_follow_the_cues_of_the_theme(label, terms, said, orgs, expected):
     assert question(_theme(label, terms, said=said, orgs=orgs)) == expected

@@ -60,11 +60,13 @@ def test_markdown_counts_are_the_input_counts(synthesis_inputs, markdown):
     assert "| Note globale (1 à 5) | 6 | 4,17 | 3 : 1 ; 4 : 3 ; 5 : 2 |" in markdown
 
 
-def test_each_quote_names_its_atelier_and_segment(synthesis_inputs, markdown):
+def test_each_quote_names_its_territory_atelier_and_segment(synthesis_inputs, markdown):
     seg = synthesis_inputs.segments.set_index("segment_id")
+    names = dict(synthesis_inputs.territories[["territory_id", "name"]].to_numpy())
     sources = re.findall(r"^> — (.+) · atelier (\S+) · (\S+)$", markdown, flags=re.M)
     assert len(sources) > 10
     for territory, atelier, segment_id in sources:
+        assert names[seg.loc[segment_id, "territory"]] == territory
         assert seg.loc[segment_id, "atelier"] == atelier
         assert segment_id.startswith(seg.loc[segment_id, "event"])
 

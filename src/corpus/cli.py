@@ -186,6 +186,90 @@ def sql(
         Console().print(frame.to_string(index=False))
 
 
+@app.command("query")
+def query_cmd(
+    text: Annotated[str, typer.Argument(help="Question ou mots cherchés, en français.")],
+    territory: Annotated[
+        str | None, typer.Option("--territory", help="Limiter à un territoire (identifiant).")
+    ] = None,
+    event: Annotated[
+        str | None,
+        typer.Option("--event", help="Limiter à un événement (identifiant ou nom de dossier)."),
+    ] = None,
+    orientation: Annotated[
+        str | None, typer.Option("--orientation", help="difficulte, levier ou autre.")
+    ] = None,
+    theme: Annotated[
+        str | None, typer.Option("--theme", help="Limiter à un thème (identifiant, ex. T003).")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Nombre de résultats.")] = 10,
+    store: StoreOpt = DEFAULT_STORE,
+    as_json: JsonOpt = False,
+) -> None:
+    """Recherche sémantique dans les segments (filtres, puis proximité de sens)."""
+    _setup()
+    from corpus.models import ModelError
+    from corpus.search import SearchError, query
+    from corpus.store import Store, StoreError
+
+    try:
+        found = query(
+            Store(store), text, territory=territory, event=event, orientation=orientation,
+            theme=theme, limit=limit,
+        )
+    except (SearchError, StoreError, ModelError) as exc:
+        _fail(exc)
+    if as_json:
+        _print_json(json.loads(found.to_json(orient="records", force_ascii=False)))
+        return
+    if found.empty:
+        console.print("Aucun segment ne correspond à ces filtres.")
+        return
+    table = Table(title=f"« {text} »", show_lines=True)
+    for name, justify in (("score", "right"), ("territoire", "left"), ("événement", "left"),
+                          ("atelier", "left"), ("orientation", "left"), ("thème", "left"),
+                          ("segment", "left")):
+        table.add_column(name, justify=justify, overflow="fold")
+    for r in found.itertuples(index=False):
+        theme_cell = " ".join(str(v) for v in (r.theme_id, r.theme_label) if isinstance(v, str))
+        table.add_row(
+            f"{r.score:.3f}", r.territory, r.event.rsplit("/", 1)[-1], r.atelier,
+            r.orientation or "", theme_cell, r.text,
+        )
+    Console().print(table)
+
+
+@app.command("export")
+def export_cmd(
+    fmt: Annotated[
+        str, typer.Option("--format", help="parquet, csv, qdpx (REFI-QDA) ou iramuteq.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Fichier ou dossier de sortie.")],
+    input: Annotated[
+        Path | None,
+        typer.Option("--input", help="N'exporter qu'une entrée déjà ingérée (démarche ou table)."),
+    ] = None,
+    store: StoreOpt = DEFAULT_STORE,
+    as_json: JsonOpt = False,
+) -> None:
+    """Exporte les segments pour d'autres outils : Excel, IRaMuTeQ, logiciels QDA (REFI-QDA)."""
+    from corpus.export import ExportError, check_format, export
+    from corpus.store import Store, StoreError
+
+    try:
+        chosen = check_format(fmt)
+        scope = str(input.resolve()) if input is not None else None
+        files = export(Store(store), chosen, out, scope=scope)
+    except (ExportError, StoreError, OSError) as exc:
+        _fail(exc)
+    if as_json:
+        _print_json({"format": chosen, "files": [str(p) for p in files]})
+        return
+    console.print(f"[green]Export {chosen}[/] :")
+    for path in files:
+        console.print(f"  {path}")
+
+
 @models_app.command("build")
 def models_build(
     force: Annotated[bool, typer.Option("--force", help="Reconstruire même si présent.")] = False,
@@ -203,6 +287,69 @@ def models_build(
         _print_json(manifest)
     else:
         console.print(f"[green]Modèles prêts[/] dans {Settings().models_dir}")
+
+
+DEFAULT_API = "http://127.0.0.1:4200/api"
+
+
+@app.command()
+def server(
+    port: Annotated[int, typer.Option("--port", help="Port (boucle locale).")] = 4200,
+) -> None:
+    """Démarre le serveur Prefect local (127.0.0.1) où `corpus serve` planifie ses passages."""
+    _setup()
+    prefect = Path(sys.executable).with_name("prefect")
+    args = [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+    console.print(f"Serveur Prefect : http://127.0.0.1:{port} (PREFECT_HOME={os.environ['PREFECT_HOME']})")
+    os.execv(args[0], args)
+
+
+def _server_ready(api_url: str) -> bool:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"{api_url.rstrip('/')}/health", timeout=5) as resp:
+            return resp.status == 200
+    except OSError:
+        return False
+
+
+@app.command()
+def serve(
+    inbox: Annotated[Path, typer.Option("--inbox", help="Dossier de dépôt des démarches.")],
+    out: Annotated[Path, typer.Option("--out", help="Sorties : OUT/<dossier>/.")] = Path(
+        "reports"
+    ),
+    cron: Annotated[
+        str | None, typer.Option("--cron", help="Planification cron, ex. '0 2 * * *'.")
+    ] = None,
+    interval: Annotated[
+        int | None, typer.Option("--interval", help="Intervalle en secondes.")
+    ] = None,
+    store: StoreOpt = DEFAULT_STORE,
+    seed: Annotated[int, typer.Option("--seed", help="Graine aléatoire.")] = 42,
+) -> None:
+    """Passages planifiés sur un serveur Prefect : chaque démarche nouvelle ou modifiée est traitée."""
+    if (cron is None) == (interval is None):
+        _fail(ValueError("indiquez soit --cron EXPR, soit --interval SECONDES (un des deux)."))
+    if interval is not None and interval < 1:
+        _fail(ValueError("--interval doit être un nombre de secondes positif."))
+    if not inbox.is_dir():
+        _fail(FileNotFoundError(f"{inbox} : dossier de dépôt introuvable. Correction : créez-le."))
+    os.environ.setdefault("PREFECT_API_URL", DEFAULT_API)
+    _setup()
+    api = os.environ["PREFECT_API_URL"]
+    if not _server_ready(api):
+        _fail(RuntimeError(
+            f"aucun serveur Prefect ne répond sur {api}. Correction : lancez d'abord "
+            "`corpus server` dans un autre terminal, ou fixez PREFECT_API_URL."
+        ))
+    from flows.serve import InboxParams
+    from flows.serve import serve as serve_inbox
+
+    params = InboxParams(inbox=str(inbox), out=str(out), store=str(store), seed=seed)
+    console.print(f"Boîte {inbox} servie sur {api} ; Ctrl-C pour arrêter.")
+    serve_inbox(params, cron=cron, interval=interval)
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ rules, with the reason. The JSON list is the seed of a later run (`--seed-from`)
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -103,10 +104,13 @@ def topic(theme: ThemeSummary) -> str:
     for cues, phrase in TOPICS:
         if _has(words, cues):
             return phrase
-    label = theme.label
+    label = re.sub(r"^-?\d+_", "", theme.label)  # BERTopic's "0_financement_cpf"
     for sep in (",", "·", "/", "|", " - ", ";", "_"):
         label = label.split(sep)[0]
-    return _with_article(label.strip() or (theme.terms[0] if theme.terms else theme.theme_id))
+    label = label.strip()
+    if len(label) < 3 or not re.search(r"[^\W\d_]{3}", label):
+        label = next((t for t in theme.terms if len(t) >= 3), "") or "ce thème"
+    return "ce thème" if label == "ce thème" else _with_article(label)
 
 
 def _join(items: Sequence[str]) -> str:

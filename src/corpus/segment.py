@@ -144,6 +144,22 @@ def load_nlp(name: str = "fr_core_news_sm"):
     return nlp
 
 
+def _looks_like_person(ent) -> bool:
+    """A PER entity worth pseudonymising: "Julie Marchetti", or "Karim" inside a sentence.
+
+    The small French model also tags capitalised words at the start of a bullet ("Fiche
+    navette", "Aller vers"); those are dropped.
+    """
+    if ent.label_ != "PER":
+        return False
+    capitalised = [t for t in ent if t.text[:1].isupper() and t.is_alpha]
+    if len(capitalised) >= 2 and len(capitalised) == len([t for t in ent if t.is_alpha]):
+        return True
+    if len(ent) == 1 and capitalised and ent.start != ent.sent.start:
+        return ent[0].pos_ == "PROPN"
+    return False
+
+
 def _sentence_spans(doc, min_chars: int) -> list[tuple[int, int]]:
     """spaCy sentences as character spans, short ones joined to a neighbour as written."""
     spans: list[list[int]] = []
@@ -161,10 +177,7 @@ def _sentence_spans(doc, min_chars: int) -> list[tuple[int, int]]:
 
 
 def _fragments(doc, block: Block, min_chars: int, max_chars: int) -> list[Fragment]:
-    persons = [
-        (e.start_char, e.end_char) for e in doc.ents
-        if e.label_ == "PER" and any(t.pos_ == "PROPN" for t in e)
-    ]
+    persons = [(e.start_char, e.end_char) for e in doc.ents if _looks_like_person(e)]
 
     def frag(start: int, end: int) -> Fragment:
         raw = doc.text[start:end]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -62,6 +63,8 @@ CREATE TABLE IF NOT EXISTS pseudonyms (
     scope VARCHAR, name_key VARCHAR, number INTEGER);
 """
 
+LOCK_RETRIES = 20
+LOCK_WAIT_S = 1.5
 READ_ONLY_PREFIXES = ("select", "with", "describe", "show", "summarize", "pragma", "explain")
 
 
@@ -84,13 +87,20 @@ class Store:
 
     @contextmanager
     def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        try:
-            con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.IOException as exc:
-            raise StoreError(
-                f"{self.path} : impossible d'ouvrir la base ({exc}). Correction : vérifiez qu'aucun "
-                "autre processus corpus n'écrit dans ce fichier, ou passez --store AUTRE_FICHIER."
-            ) from exc
+        error: duckdb.IOException | None = None
+        for attempt in range(LOCK_RETRIES + 1):
+            try:
+                con = duckdb.connect(str(self.path), read_only=read_only)
+                break
+            except duckdb.IOException as exc:
+                error = exc
+                if "lock" not in str(exc).lower() or attempt == LOCK_RETRIES:
+                    raise StoreError(
+                        f"{self.path} : impossible d'ouvrir la base ({exc}). Correction : "
+                        "vérifiez qu'aucun autre processus corpus n'écrit dans ce fichier, "
+                        "ou passez --store AUTRE_FICHIER."
+                    ) from error
+                time.sleep(LOCK_WAIT_S)  # another corpus process is writing: wait a little
         try:
             yield con
         finally:
@@ -405,6 +415,64 @@ class Store:
                  json.dumps(config, ensure_ascii=False, default=str),
                  json.dumps(counts, ensure_ascii=False, default=str)],
             )
+
+    # -- search and export ---------------------------------------------------------------------
+
+    def filtered_segments(
+        self,
+        *,
+        territory: str | None = None,
+        event: str | None = None,
+        orientation: str | None = None,
+        theme: str | None = None,
+        after: str | None = None,
+        limit: int | None = None,
+    ) -> pd.DataFrame:
+        """Segments matching every given filter, by segment id; `after` and `limit` page.
+
+        `territory` and `theme` are ids (case ignored); `event` is an event id or its last
+        part ("2026-03-journee-cep").
+        """
+        where, params = [], []
+        if territory is not None:
+            where.append("lower(territory_id) = lower(?)")
+            params.append(territory)
+        if event is not None:
+            where.append("(event_id = ? OR ends_with(event_id, '/' || ?))")
+            params += [event, event]
+        if orientation is not None:
+            where.append("orientation = ?")
+            params.append(orientation)
+        if theme is not None:
+            where.append("lower(theme_id) = lower(?)")
+            params.append(theme)
+        if after is not None:
+            where.append("segment_id > ?")
+            params.append(after)
+        sql = (
+            "SELECT segment_id, doc_id, territory_id, event_id, atelier_id, orientation, "
+            "theme_id, theme_label, text, lemmas FROM segments"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY segment_id"
+            + (f" LIMIT {int(limit)}" if limit is not None else "")
+        )
+        return self.frame(sql, params)
+
+    def filter_values(self) -> dict[str, list[str]]:
+        """Territory, event and theme ids that segments carry (for messages naming them)."""
+        out = {}
+        with self.connect() as con:
+            for key, col in (("territory", "territory_id"), ("event", "event_id"),
+                             ("theme", "theme_id")):
+                rows = con.execute(
+                    f"SELECT DISTINCT {col} FROM segments WHERE {col} IS NOT NULL ORDER BY 1"
+                ).fetchall()
+                out[key] = [r[0] for r in rows]
+        return out
+
+    def theme_registry(self) -> pd.DataFrame:
+        """Registered themes: theme_id, label, terms (empty frame when none)."""
+        return self.frame("SELECT theme_id, label, terms FROM themes ORDER BY theme_id")
 
 
 def segments_frame(segments: Sequence[Segment]) -> pd.DataFrame:

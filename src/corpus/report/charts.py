@@ -99,7 +99,12 @@ def theme_heatmap(syn: Synthesis) -> Figure | None:
     ax.tick_params(length=0)
     for side in ax.spines.values():
         side.set_visible(False)
-    fig.tight_layout()
+    if not by_territory:
+        keys = sorted({k.split("/")[0] for k in columns})
+        legend = " ; ".join(f"{_initials(syn, k + '/')} = {syn.territory_names.get(k, k)}"
+                            for k in keys)
+        fig.text(0.01, 0.01, legend, fontsize=8, color="#52606d")
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
     return fig
 
 

@@ -1,0 +1,60 @@
+"""The drop folder: which démarche folders appeared or changed since the last successful run.
+
+A folder's fingerprint covers every file's relative path and content. The state (folder name ->
+fingerprint of its last successful run) lives in a JSON file beside the outputs, written
+atomically: a crash mid-run leaves the previous state, so nothing is ever skipped unprocessed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+STATE_FILE = ".corpus-inbox.json"
+IGNORED_PREFIXES = (".", "_", "~$")
+
+
+def folder_fingerprint(folder: Path) -> str:
+    """sha256 over the sorted relative paths and contents of the files of `folder`."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = path.relative_to(folder)
+        if any(part.startswith(IGNORED_PREFIXES) for part in rel.parts):
+            continue
+        digest.update(rel.as_posix().encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def scan(inbox: Path) -> dict[str, str]:
+    """Fingerprint of every démarche folder directly under `inbox`, by folder name."""
+    if not inbox.is_dir():
+        raise FileNotFoundError(
+            f"{inbox} : dossier de dépôt introuvable. Correction : créez-le ou passez --inbox."
+        )
+    return {
+        p.name: folder_fingerprint(p)
+        for p in sorted(inbox.iterdir())
+        if p.is_dir() and not p.name.startswith(IGNORED_PREFIXES)
+    }
+
+
+def pending(current: dict[str, str], state: dict[str, str]) -> list[str]:
+    """Folders new since the last successful run, or changed since, in name order."""
+    return sorted(name for name, fp in current.items() if state.get(name) != fp)
+
+
+def read_state(out: Path) -> dict[str, str]:
+    path = out / STATE_FILE
+    if not path.exists():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def write_state(out: Path, state: dict[str, str]) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = out / f"{STATE_FILE}.tmp"
+    tmp.write_text(json.dumps(state, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(tmp, out / STATE_FILE)

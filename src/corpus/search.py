@@ -1,0 +1,186 @@
+"""Semantic search over the stored segments, for researchers' questions in plain French.
+
+Filters run first, in SQL (territory, event, orientation, theme). The candidates are then read
+page by page: their vectors come from the store's embedding cache (computed once, on the first
+query), are ranked by cosine against the question, and only the best `limit` rows are kept
+across pages, so memory stays flat however large the store. A small lexical bonus (words and
+lemmas, accents and case ignored) lifts segments that contain the question's exact terms, so
+that acronyms such as "CPF" or "RQTH" are not lost behind paraphrases.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from corpus.embed import Embedder, canonical_text, embed_cached, load_embedder
+from corpus.records import ORIENTATIONS
+from corpus.segment import fold
+
+if TYPE_CHECKING:
+    from corpus.store import Store
+
+log = logging.getLogger(__name__)
+
+RESULT_COLUMNS = [
+    "segment_id", "score", "territory", "event", "atelier", "orientation", "theme_id",
+    "theme_label", "text",
+]
+PAGE_SIZE = 2048
+# The bonus for a segment that holds every content word of the question. Cosines between
+# related French sentences differ by a few hundredths with e5, so this reorders near ties
+# without letting a bag of shared words beat a real paraphrase.
+LEXICAL_WEIGHT = 0.05
+STEM_CHARS = 6
+
+_WORD = re.compile(r"\w+")
+_STOP = frozenset("""
+a afin ai ainsi alors apres au aucun aucune aupres aussi autre autres aux avec avoir bien
+c ca car ce ceci cela celle celles celui ces cet cette ceux chaque chez comme comment d dans de
+des donc dont du elle elles en encore entre est et etre eu eux faire fait faut il ils j je l la
+le les leur leurs lui m ma mais me meme mes moi moins mon n ne ni non nos notre nous on ont ou
+par pas peu peut plus pour pourquoi qu quand que quel quelle quelles quels qui quoi s sa sans
+se ses si son sont sous sur t ta te tes toi ton tous tout toute toutes tres trop tu un une vers
+via vos votre vous y
+""".split())
+
+
+class SearchError(ValueError):
+    """A query that cannot run: an unknown filter value, an empty question."""
+
+
+def check_orientation(orientation: str | None) -> str | None:
+    """The orientation as stored, or a SearchError naming the accepted values."""
+    if orientation is None:
+        return None
+    value = fold(orientation.strip())
+    if value not in ORIENTATIONS:
+        raise SearchError(
+            f"Orientation « {orientation} » inconnue. Valeurs acceptées : "
+            f"{', '.join(ORIENTATIONS)}."
+        )
+    return value
+
+
+def _stem(word: str) -> str:
+    """A crude French stem: no plural mark, first letters only ("financement" ~ "financer")."""
+    if len(word) > 4 and word[-1] in "sx":
+        word = word[:-1]
+    return word[:STEM_CHARS]
+
+
+def query_terms(text: str) -> list[str]:
+    """Stems of the question's content words, accents and case ignored, in order, unique."""
+    seen: dict[str, None] = {}
+    for word in _WORD.findall(fold(text)):
+        if len(word) >= 2 and word not in _STOP and not word.isdigit():
+            seen.setdefault(_stem(word), None)
+    return list(seen)
+
+
+def lexical_overlap(terms: Sequence[str], text: str, lemmas: str | None = "") -> float:
+    """Share of `terms` found among the stems of a segment's words and lemmas (0 to 1)."""
+    if not terms:
+        return 0.0
+    stems = {_stem(w) for w in _WORD.findall(fold(f"{text} {lemmas or ''}"))}
+    return sum(t in stems for t in terms) / len(terms)
+
+
+def _known(values: Iterable[str], given: str, kind: str) -> None:
+    values = sorted(values)
+    shown = ", ".join(values[:20]) + (" ..." if len(values) > 20 else "")
+    raise SearchError(
+        f"{kind} « {given} » absent de la base. Valeurs connues : {shown or '(aucune)'}."
+    )
+
+
+def _check_filters(store: Store, territory: str | None, event: str | None,
+                   theme: str | None) -> None:
+    """Name the known values when a filter matches nothing the store holds."""
+    if territory is None and event is None and theme is None:
+        return
+    known = store.filter_values()
+    if territory is not None and territory.lower() not in {
+        t.lower() for t in known["territory"]
+    }:
+        _known(known["territory"], territory, "Territoire")
+    if event is not None and not any(
+        e == event or e.endswith(f"/{event}") for e in known["event"]
+    ):
+        _known(known["event"], event, "Événement")
+    if theme is not None and theme.lower() not in {t.lower() for t in known["theme"]}:
+        _known(known["theme"], theme, "Thème")
+
+
+def query(
+    store: Store,
+    text: str,
+    *,
+    territory: str | None = None,
+    event: str | None = None,
+    orientation: str | None = None,
+    theme: str | None = None,
+    limit: int = 10,
+    embedder: Embedder | None = None,
+    page_size: int = PAGE_SIZE,
+) -> pd.DataFrame:
+    """The `limit` stored segments closest to `text`, best first (ties by segment id).
+
+    `event` is an event id ("marseille/2026-03-journee-cep") or its last part; `territory` and
+    `theme` are ids (case ignored). The embedder defaults to `Settings().embedder_query`.
+    Returns RESULT_COLUMNS; `score` is the cosine plus the lexical bonus.
+    """
+    question = canonical_text(text)
+    if not question:
+        raise SearchError("La question est vide. Correction : donnez quelques mots à chercher.")
+    if limit < 1:
+        raise SearchError(f"--limit doit être au moins 1 (reçu : {limit}).")
+    orientation = check_orientation(orientation)
+    _check_filters(store, territory, event, theme)
+    embedder = embedder or load_embedder()
+    q = embedder.encode([question])[0]
+    terms = query_terms(question)
+    filters = {"territory": territory, "event": event, "orientation": orientation,
+               "theme": theme}
+
+    best: list[tuple[float, str, dict]] = []
+    after: str | None = None
+    n_seen = 0
+    while True:
+        page = store.filtered_segments(**filters, after=after, limit=page_size)
+        if page.empty:
+            break
+        after = str(page["segment_id"].iloc[-1])
+        n_seen += len(page)
+        vectors = embed_cached(embedder, page["text"].tolist(), store)
+        cosine = vectors @ q.astype(np.float32)
+        bonus = np.array([
+            lexical_overlap(terms, t, lem)
+            for t, lem in zip(page["text"], page["lemmas"], strict=True)
+        ])
+        scores = np.round(cosine.astype(np.float64) + LEXICAL_WEIGHT * bonus, 6)
+        rows = page.to_dict("records")
+        scored = ((float(s), r["segment_id"], r) for s, r in zip(scores, rows, strict=True))
+        best = heapq.nsmallest(limit, [*best, *scored], key=lambda x: (-x[0], x[1]))
+        if len(page) < page_size:
+            break
+    log.info("recherche : %d segments candidats, %d retenus", n_seen, len(best))
+    out = pd.DataFrame(
+        [
+            {
+                "segment_id": r["segment_id"], "score": score, "territory": r["territory_id"],
+                "event": r["event_id"], "atelier": r["atelier_id"],
+                "orientation": r["orientation"], "theme_id": r["theme_id"],
+                "theme_label": r["theme_label"], "text": r["text"],
+            }
+            for score, _, r in best
+        ],
+        columns=RESULT_COLUMNS,
+    )
+    return out.astype({"score": "float64"})

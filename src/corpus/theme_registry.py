@@ -1,0 +1,141 @@
+"""Stable theme ids across runs: match a run's themes to known themes and earlier seeds.
+
+A known theme (a row of the store's `themes` table, or an entry of an earlier run's
+`problematiques.json`) keeps its id when one of the new themes lies close enough to it: cosine
+similarity of centroids at or above `Settings.theme_match_threshold`, one-to-one, best pairs
+first. A seed that has no centroid under the current embedder is compared by its key terms.
+Themes that match nothing get the next free ids ("T001", "T002"...).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from corpus.segment import fold
+
+_ID = re.compile(r"^T(\d+)$")
+LEXICAL_MIN_SHARED = 2
+LEXICAL_MIN_OVERLAP = 0.5
+
+
+@dataclass(frozen=True)
+class Known:
+    """A theme known before this run: from the registry, from a seed, or both."""
+
+    theme_id: str
+    centroid: np.ndarray | None
+    terms: tuple[str, ...]
+    seed: bool
+
+
+def theme_number(theme_id: str) -> int | None:
+    match = _ID.match(theme_id or "")
+    return int(match.group(1)) if match else None
+
+
+def format_id(number: int) -> str:
+    return f"T{number:03d}"
+
+
+def seed_terms(seed: dict) -> tuple[str, ...]:
+    """The key terms of a seed problématique: its `terms`, else the words of label/question."""
+    terms = seed.get("terms") or []
+    if isinstance(terms, str):
+        terms = [terms]
+    if not terms:
+        text = f"{seed.get('label', '')} {seed.get('question', '')}"
+        terms = [w for w in re.findall(r"\w+", text) if len(w) > 3]
+    return tuple(str(t) for t in terms)
+
+
+def seed_text(seed: dict) -> str:
+    """What is embedded for a seed: label, question and terms."""
+    parts = [seed.get("label", ""), seed.get("question", ""), ", ".join(seed_terms(seed))]
+    return ". ".join(p for p in parts if p)
+
+
+def known_themes(
+    registry: pd.DataFrame | None,
+    seeds: Sequence[dict] | None,
+    *,
+    seed_vectors: dict[str, np.ndarray] | None = None,
+) -> list[Known]:
+    """Registry rows and seeds as one list sorted by id (a seed also in the registry is one)."""
+    out: dict[str, Known] = {}
+    if registry is not None and len(registry):
+        for row in registry.itertuples(index=False):
+            centroid = getattr(row, "centroid", None)
+            vec = None if centroid is None else np.asarray(centroid, dtype=np.float32)
+            terms = tuple(getattr(row, "terms", None) or ())
+            out[row.theme_id] = Known(row.theme_id, vec, terms, False)
+    for seed in seeds or ():
+        theme_id = str(seed.get("theme_id") or "")
+        if not theme_id:
+            continue
+        earlier = out.get(theme_id)
+        vec = earlier.centroid if earlier is not None else None
+        if vec is None and seed_vectors:
+            vec = seed_vectors.get(theme_id)
+        terms = seed_terms(seed) or (earlier.terms if earlier else ())
+        out[theme_id] = Known(theme_id, vec, terms, True)
+    return [out[k] for k in sorted(out)]
+
+
+def _lexical(a: Sequence[str], b: Sequence[str]) -> float:
+    """Overlap of two term lists as folded words: shared / size of the smaller set."""
+    wa = {fold(w) for t in a for w in t.split() if len(w) > 2}
+    wb = {fold(w) for t in b for w in t.split() if len(w) > 2}
+    shared = len(wa & wb)
+    if shared < min(LEXICAL_MIN_SHARED, len(wa), len(wb)) or not wa or not wb:
+        return 0.0
+    return shared / min(len(wa), len(wb))
+
+
+def match(
+    centroids: np.ndarray,
+    terms: Sequence[Sequence[str]],
+    known: Sequence[Known],
+    *,
+    threshold: float,
+) -> dict[int, Known]:
+    """Theme index -> the known theme it continues; one-to-one, most similar pairs first."""
+    pairs: list[tuple[float, int, str]] = []
+    by_id = {k.theme_id: k for k in known}
+    for k in known:
+        for i in range(len(centroids)):
+            if k.centroid is not None and k.centroid.shape == centroids[i].shape:
+                sim = float(centroids[i] @ k.centroid)
+                ok = sim >= threshold
+            else:
+                sim = _lexical(terms[i], k.terms)
+                ok = k.seed and sim >= LEXICAL_MIN_OVERLAP
+            if ok:
+                pairs.append((round(sim, 6), i, k.theme_id))
+    pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
+    out: dict[int, Known] = {}
+    taken: set[str] = set()
+    for _, i, theme_id in pairs:
+        if i in out or theme_id in taken:
+            continue
+        out[i] = by_id[theme_id]
+        taken.add(theme_id)
+    return out
+
+
+def assign_ids(n_themes: int, matched: dict[int, Known], known: Sequence[Known]) -> list[str]:
+    """Ids in theme order: matched themes keep theirs, the others continue the sequence."""
+    numbers = [n for k in known if (n := theme_number(k.theme_id)) is not None]
+    following = max(numbers, default=0) + 1
+    ids = []
+    for i in range(n_themes):
+        if i in matched:
+            ids.append(matched[i].theme_id)
+        else:
+            ids.append(format_id(following))
+            following += 1
+    return ids
