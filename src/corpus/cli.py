@@ -226,17 +226,19 @@ def query_cmd(
         console.print("Aucun segment ne correspond à ces filtres.")
         return
     table = Table(title=f"« {text} »", show_lines=True)
-    for name, justify in (("score", "right"), ("territoire", "left"), ("événement", "left"),
-                          ("atelier", "left"), ("orientation", "left"), ("thème", "left"),
-                          ("segment", "left")):
-        table.add_column(name, justify=justify, overflow="fold")
+    table.add_column("score", justify="right")
+    table.add_column("territoire / atelier", ratio=1, overflow="fold")
+    table.add_column("orientation")
+    table.add_column("thème", ratio=1)
+    table.add_column("segment", ratio=3, min_width=30)
     for r in found.itertuples(index=False):
         theme_cell = " ".join(str(v) for v in (r.theme_id, r.theme_label) if isinstance(v, str))
         table.add_row(
-            f"{r.score:.3f}", r.territory, r.event.rsplit("/", 1)[-1], r.atelier,
-            r.orientation or "", theme_cell, r.text,
+            f"{r.score:.3f}", f"{r.territory}\n{r.atelier}", r.orientation or "", theme_cell,
+            r.text,
         )
     Console().print(table)
+    console.print(f"{len(found)} segments ; identifiants complets avec --json.")
 
 
 @app.command("export")

@@ -60,19 +60,29 @@ def _unit(rows: np.ndarray) -> np.ndarray:
     return rows / np.maximum(np.linalg.norm(rows, axis=-1, keepdims=True), 1e-12)
 
 
-def clustering_space(embeddings: np.ndarray, *, n_directions: int = 2) -> np.ndarray:
-    """Centre, remove the `n_directions` dominant directions, renormalise (all-but-the-top).
+class AllButTheTop:
+    """Centre, remove the dominant directions, renormalise ("all-but-the-top").
 
-    The directions come from an exact SVD of the centred matrix (no randomness).
+    e5 and USE vectors share a common direction that lines up with text length, not with the
+    subject. The directions come from an exact SVD of the centred rows (no randomness).
+    Follows scikit-learn: `fit` learns `mean_` and `directions_`, `transform` applies them.
     """
-    x = np.asarray(embeddings, dtype=np.float64)
-    x = x - x.mean(axis=0)
-    d = min(n_directions, max(0, min(x.shape) - 2))
-    if d:
-        _, _, vt = np.linalg.svd(x[:: max(1, len(x) // 20000)], full_matrices=False)
-        top = vt[:d]
-        x = x - (x @ top.T) @ top
-    return _unit(x)
+
+    def __init__(self, n_directions: int = 2):
+        self.n_directions = n_directions
+
+    def fit(self, x: np.ndarray) -> AllButTheTop:
+        x = np.asarray(x, dtype=np.float64)
+        self.mean_ = x.mean(axis=0)
+        d = min(self.n_directions, max(0, min(x.shape) - 2))
+        sample = (x - self.mean_)[:: max(1, len(x) // 20000)]
+        self.directions_ = np.linalg.svd(sample, full_matrices=False)[2][:d] if d else (
+            np.zeros((0, x.shape[1])))
+        return self
+
+    def transform(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=np.float64) - self.mean_
+        return _unit(x - (x @ self.directions_.T) @ self.directions_)
 
 
 # -- clustering --------------------------------------------------------------------------------
@@ -172,3 +182,270 @@ def _renumber(labels: np.ndarray, min_size: int) -> np.ndarray:
     for new, (_, idx) in enumerate(groups):
         out[idx] = new
     return out
+
+
+# -- the model ---------------------------------------------------------------------------------
+
+
+def _prepare(segments: pd.DataFrame, embeddings: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    """Segments sorted by id with their embedding rows; a clear error for bad input."""
+    missing = [c for c in REQUIRED if c not in segments.columns]
+    if missing:
+        raise ValueError(
+            f"fit_themes : colonnes absentes {missing}. Correction : passez le tableau des "
+            "segments produit par l'étape de segmentation."
+        )
+    x = np.asarray(embeddings, dtype=np.float32)
+    if x.ndim != 2 or len(x) != len(segments):
+        raise ValueError(
+            f"fit_themes : {len(segments)} segments mais des embeddings de forme {x.shape}. "
+            "Correction : calculez une ligne d'embedding par segment, dans le même ordre."
+        )
+    if segments["segment_id"].duplicated().any():
+        dup = segments.loc[segments["segment_id"].duplicated(), "segment_id"].iloc[0]
+        raise ValueError(f"fit_themes : identifiant de segment en double {dup!r}.")
+    frame = segments.reset_index(drop=True)
+    order = np.argsort(frame["segment_id"].astype(str).to_numpy(), kind="stable")
+    frame = frame.iloc[order].reset_index(drop=True)
+    if "lemmas" not in frame.columns:
+        frame["lemmas"] = frame["text"].str.lower()
+    if "orientation" not in frame.columns:
+        frame["orientation"] = None
+    return frame, x[order]
+
+
+def _bertopic(plan: dict[str, Any], n: int, dim: int, seed: int, vocabulary: Sequence[str]):
+    """A BERTopic model that loads nothing: explicit reducer, clusterer and vectorizer."""
+    from bertopic import BERTopic
+    from bertopic.vectorizers import ClassTfidfTransformer
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    return BERTopic(
+        embedding_model=None,
+        language="multilingual",  # never "english": its preprocessing strips accented letters
+        umap_model=_reducer(plan, n, dim, seed),
+        hdbscan_model=MicroAgglomerative(n_micro=plan["n_micro"], seed=seed),
+        vectorizer_model=CountVectorizer(tokenizer=str.split, token_pattern=None,
+                                         lowercase=False, ngram_range=(1, 2),
+                                         vocabulary=list(vocabulary) or None),
+        ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+        top_n_words=30,
+        calculate_probabilities=False,
+        verbose=False,
+    )
+
+
+def _guide(x: np.ndarray, guides: np.ndarray) -> np.ndarray:
+    """Pull segments towards the seed they are closest to, as BERTopic's guided mode does."""
+    if not len(guides):
+        return x
+    sims = x @ guides.T
+    nearest, best = sims.argmax(axis=1), sims.max(axis=1)
+    pulled = best >= np.quantile(best, 0.5)
+    out = x.copy()
+    out[pulled] = 0.75 * x[pulled] + 0.25 * guides[nearest[pulled]]
+    return _unit(out)
+
+
+def fit_themes(
+    segments: pd.DataFrame,
+    embeddings: np.ndarray,
+    *,
+    seed: int,
+    settings: Settings,
+    registry: pd.DataFrame | None = None,
+    seed_topics: list[dict] | None = None,
+    run_id: str = "",
+    seed_vectors: dict[str, np.ndarray] | None = None,
+) -> ThemeResult:
+    """Themes of `segments` (one embedding row each), ids matched to `registry` and seeds.
+
+    `registry` is `Store.theme_registry(fingerprint)` (earlier themes under the same embedder);
+    `seed_topics` the entries of an earlier `problematiques.json`; `seed_vectors`, optionally,
+    theme_id -> embedding of a seed's text (`theme_registry.seed_text`), used to guide the
+    clustering when the registry has no centroid for that seed.
+    """
+    frame, raw = _prepare(segments, embeddings)
+    n = len(frame)
+    known = theme_registry.known_themes(registry, seed_topics, seed_vectors=seed_vectors)
+    if n == 0:
+        return _result(frame, raw, np.zeros(0, int), np.zeros((0, 1)), known, settings, {})
+    space = AllButTheTop(settings.extra.get("themes_abtt", 2) if n > 2 else 0).fit(raw)
+    x = space.transform(raw)
+    plan = cluster_plan(n)
+    labels = np.zeros(n, dtype=int)
+    if n >= 4:
+        guides = [k.centroid for k in known if k.seed and k.centroid is not None
+                  and k.centroid.shape == raw.shape[1:]]
+        g = space.transform(np.asarray(guides)) if guides else np.zeros((0, x.shape[1]))
+        vectorizer = theme_labels.make_vectorizer(n)
+        try:
+            vectorizer.fit(frame["lemmas"].fillna("").tolist())
+            vocabulary = vectorizer.get_feature_names_out()
+        except ValueError:  # no term survives the stop words (tiny or empty texts)
+            vocabulary = []
+        model = _bertopic(plan, n, x.shape[1], seed, vocabulary)
+        docs = [d if d.strip() else "_" for d in frame["lemmas"].fillna("").tolist()]
+        topics, _ = model.fit_transform(docs, embeddings=_guide(x, g))
+        labels = np.asarray(topics, dtype=int)
+        plan["bertopic_topics"] = int(labels.max()) + 1
+    labels = reduce_outliers(x, labels, max_fraction=settings.max_outlier_fraction, floor=0.0)
+    labels = _renumber(labels, min_size=2 if n >= 10 else 1)
+    labels = reduce_outliers(x, labels, max_fraction=settings.max_outlier_fraction, floor=0.0)
+    return _result(frame, raw, labels, x, known, settings, plan)
+
+
+# -- results -----------------------------------------------------------------------------------
+
+
+def _theme_terms(frame: pd.DataFrame, x: np.ndarray, labels: np.ndarray,
+                 cx: np.ndarray) -> list[list[tuple[str, float]]]:
+    """Ranked key terms per theme (c-TF-IDF candidates, closeness re-ranking, MMR)."""
+    from bertopic.vectorizers import ClassTfidfTransformer
+    from scipy import sparse
+
+    k = len(cx)
+    vectorizer = theme_labels.make_vectorizer(len(frame))
+    try:
+        counts = vectorizer.fit_transform(frame["lemmas"].fillna("").tolist()).tocsr()
+    except ValueError:  # no term survives the stop words
+        return [[] for _ in range(k)]
+    words = vectorizer.get_feature_names_out().tolist()
+    assigned = np.flatnonzero(labels >= 0)
+    member = sparse.csr_matrix(
+        (np.ones(len(assigned)), (labels[assigned], assigned)), shape=(k, len(frame))
+    )
+    per_theme = (member @ counts).tocsr()
+    ctfidf = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(per_theme)
+    ctfidf = np.asarray(ctfidf.todense())
+    vectors = theme_labels.term_vectors(counts, x)
+    return [theme_labels.rank_terms(ctfidf[t], words, cx[t], vectors) for t in range(k)]
+
+
+def _label_texts(frame: pd.DataFrame, idx: np.ndarray, closeness: np.ndarray,
+                 limit: int = 200) -> list[str]:
+    order = sorted(range(len(idx)), key=lambda j: (-round(float(closeness[j]), 6), idx[j]))
+    return [frame.at[int(idx[j]), "text"] for j in order[:limit]]
+
+
+def _unique_labels(labels: list[str], terms: list[list[str]]) -> list[str]:
+    """Two themes never share a label: the later one gets its next distinct term."""
+    seen: dict[str, int] = {}
+    out = []
+    for label, words in zip(labels, terms, strict=True):
+        key = label.casefold()
+        if key in seen:
+            extra = next((w for w in words if w.casefold() not in key), str(seen[key] + 1))
+            label = f"{label} ({extra})"
+        seen[key] = seen.get(key, 0) + 1
+        out.append(label)
+    return out
+
+
+def _counts(values: pd.Series) -> list[str]:
+    return sorted({str(v) for v in values if v is not None and str(v) != ""})
+
+
+def _result(frame: pd.DataFrame, raw: np.ndarray, labels: np.ndarray, x: np.ndarray,
+            known: Sequence[theme_registry.Known], settings: Settings,
+            plan: dict[str, Any]) -> ThemeResult:
+    k = int(labels.max()) + 1 if len(labels) and (labels >= 0).any() else 0
+    cx = _centroids(x, labels, k) if k else np.zeros((0, x.shape[1]))
+    craw = _centroids(raw, labels, k) if k else np.zeros((0, raw.shape[1]))
+    ranked = _theme_terms(frame, x, labels, cx) if k else []
+    terms = [[t for t, _ in r] for r in ranked]
+    matched = theme_registry.match(craw, terms, known, threshold=settings.theme_match_threshold)
+    ids = theme_registry.assign_ids(k, matched, known)
+    score = np.full(len(frame), np.nan)
+    texts_by_theme, members = [], []
+    for t in range(k):
+        idx = np.flatnonzero(labels == t)
+        closeness = x[idx] @ cx[t]
+        score[idx] = closeness
+        members.append((idx, closeness))
+        texts_by_theme.append(_label_texts(frame, idx, closeness))
+    names = _unique_labels(
+        [theme_labels.make_label(terms[t], texts_by_theme[t]) for t in range(k)], terms
+    )
+    keys = frame["event_id"].astype(str) + "/" + frame["atelier_id"].astype(str)
+    themes = []
+    for t in range(k):
+        idx, closeness = members[t]
+        group = frame.iloc[idx]
+        ateliers = _counts(keys.iloc[idx])
+        reps = sorted(range(len(idx)), key=lambda j: (-round(float(closeness[j]), 6), idx[j]))
+        orient = group["orientation"].value_counts().to_dict()
+        seed = matched[t].theme_id if t in matched and matched[t].seed else None
+        themes.append({
+            "theme_id": ids[t],
+            "label": names[t],
+            "terms": terms[t],
+            "term_scores": [s for _, s in ranked[t]],
+            "size": int(len(idx)),
+            "ateliers": ateliers,
+            "n_ateliers": len(ateliers),
+            "events": _counts(group["event_id"]),
+            "territories": _counts(group["territory_id"]),
+            "n_territories": len(_counts(group["territory_id"])),
+            "orientation_counts": {o: int(orient.get(o, 0)) for o in ORIENTATIONS},
+            "recurring": len(ateliers) >= settings.recurring_min_ateliers,
+            "representative_segment_ids": [str(group.iloc[j]["segment_id"]) for j in
+                                           reps[:N_REPRESENTATIVES]],
+            "status": "retrouvé" if t in matched else "nouveau",
+            "seed_theme_id": seed,
+        })
+    theme_of = np.array([ids[t] if t >= 0 else None for t in labels], dtype=object)
+    label_of = np.array([names[t] if t >= 0 else None for t in labels], dtype=object)
+    assignments = pd.DataFrame({
+        "segment_id": frame["segment_id"].astype(str).to_numpy(),
+        "theme_id": theme_of,
+        "theme_label": label_of,
+        "theme_score": np.round(score, SCORE_DIGITS),
+    })
+    info = dict(plan, n_segments=len(frame), n_themes=k,
+                outlier_fraction=round(float((labels < 0).mean()) if len(labels) else 0.0, 4))
+    return ThemeResult(
+        assignments=assignments,
+        themes=sorted(themes, key=lambda th: th["theme_id"]),
+        centroids={ids[t]: craw[t].astype(np.float32) for t in range(k)},
+        info=info,
+    )
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, float | np.floating):
+        return None if np.isnan(value) else round(float(value), SCORE_DIGITS)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, dict):
+        return {str(k): _rounded(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | np.ndarray):
+        return [_rounded(v) for v in value]
+    return value
+
+
+def themes_json(themes: Sequence[dict]) -> str:
+    """themes.json text: a list sorted by theme_id, sorted keys, floats to 4 decimals."""
+    items = sorted((_rounded(dict(t)) for t in themes), key=lambda th: th["theme_id"])
+    return json.dumps(items, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def write_themes_json(themes: Sequence[dict], path: Path | str) -> Path:
+    """Write themes.json; identical themes give identical bytes."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(themes_json(themes), encoding="utf-8")
+    return path
+
+
+def document_themes(assignments: pd.DataFrame, segments: pd.DataFrame) -> pd.Series:
+    """doc_id -> dominant theme of its segments (most characters; ties: smaller theme id)."""
+    frame = segments[["segment_id", "doc_id", "text"]].merge(
+        assignments[["segment_id", "theme_id"]], on="segment_id", how="left"
+    )
+    frame = frame[frame["theme_id"].notna()]
+    weight = frame.assign(w=frame["text"].str.len()).groupby(["doc_id", "theme_id"])["w"].sum()
+    best = weight.reset_index().sort_values(["doc_id", "w", "theme_id"],
+                                            ascending=[True, False, True])
+    docs = sorted(segments["doc_id"].unique())
+    return best.drop_duplicates("doc_id").set_index("doc_id")["theme_id"].reindex(docs)
