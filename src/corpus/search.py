@@ -14,8 +14,8 @@ import heapq
 import logging
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, NoReturn
 
 import numpy as np
 import pandas as pd
@@ -90,32 +90,30 @@ def query_terms(text: str) -> list[str]:
     return list(seen)
 
 
-def lexical_scorer(terms: Sequence[str]) -> Callable[[str], float]:
-    """A function giving the share of `terms` that a text holds (0 to 1).
+def lexical_scores(terms: Sequence[str], texts: Sequence[str]) -> np.ndarray:
+    """For each text, the share of `terms` it holds (0 to 1).
 
     A word holds a term when it has the same stem: a full-length stem matches as a word
     prefix ("format" in "formations"), a short one as the whole word, plural allowed ("cpf").
     """
-    patterns = [
-        re.compile(rf"\b{re.escape(t)}" + ("" if len(t) >= STEM_CHARS else r"[sx]?\b"))
-        for t in terms
-    ]
-
-    def score(text: str) -> float:
-        if not patterns:
-            return 0.0
-        folded = _fold(text)
-        return sum(p.search(folded) is not None for p in patterns) / len(patterns)
-
-    return score
+    if not terms or not len(texts):
+        return np.zeros(len(texts))
+    folded = _fold("\x00".join(texts)).split("\x00")  # one pass over the page: C speed
+    hits = np.zeros(len(folded))
+    for term in terms:
+        pattern = re.compile(
+            rf"\b{re.escape(term)}" + ("" if len(term) >= STEM_CHARS else r"[sx]?\b")
+        )
+        hits += np.fromiter((pattern.search(f) is not None for f in folded), float, len(folded))
+    return hits / len(terms)
 
 
 def lexical_overlap(terms: Sequence[str], text: str, lemmas: str | None = "") -> float:
     """Share of `terms` found among a segment's words and lemmas (0 to 1)."""
-    return lexical_scorer(terms)(f"{text} {lemmas or ''}")
+    return float(lexical_scores(terms, [f"{text} {lemmas or ''}"])[0])
 
 
-def _known(values: Iterable[str], given: str, kind: str) -> None:
+def _known(values: Iterable[str], given: str, kind: str) -> NoReturn:
     values = sorted(values)
     shown = ", ".join(values[:20]) + (" ..." if len(values) > 20 else "")
     raise SearchError(
@@ -168,7 +166,7 @@ def query(
     _check_filters(store, territory, event, theme)
     embedder = embedder or load_embedder()
     q = embedder.encode([question])[0]
-    lexical = lexical_scorer(query_terms(question))
+    terms = query_terms(question)
     filters = {"territory": territory, "event": event, "orientation": orientation,
                "theme": theme}
 
@@ -184,8 +182,9 @@ def query(
         texts = page["text"].tolist()
         vectors = embed_cached(embedder, texts, store)
         cosine = vectors @ q.astype(np.float32)
-        bonus = np.array([
-            lexical(f"{t} {lem or ''}") for t, lem in zip(texts, page["lemmas"], strict=True)
+        bonus = lexical_scores(terms, [
+            f"{t} {lem or ''}".replace("\x00", " ")
+            for t, lem in zip(texts, page["lemmas"], strict=True)
         ])
         scores = np.round(cosine.astype(np.float64) + LEXICAL_WEIGHT * bonus, 6)
         # Pages come sorted by segment id, so a stable sort breaks ties by segment id.
