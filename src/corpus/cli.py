@@ -291,6 +291,79 @@ def models_build(
         console.print(f"[green]Modèles prêts[/] dans {Settings().models_dir}")
 
 
+ORIENTATIONS = ("difficulte", "levier", "autre")
+
+
+def _check_orientation(value: str | None) -> None:
+    if value is not None and value not in ORIENTATIONS:
+        _fail(ValueError(
+            f"orientation « {value} » inconnue. Valeurs acceptées : {', '.join(ORIENTATIONS)}."
+        ))
+
+
+@app.command("themes")
+def themes_cmd(
+    territory: Annotated[str | None, typer.Option("--territory", help="Territoire.")] = None,
+    orientation: Annotated[
+        str | None, typer.Option("--orientation", help="difficulte, levier ou autre.")
+    ] = None,
+    store: StoreOpt = DEFAULT_STORE,
+    as_json: JsonOpt = False,
+) -> None:
+    """Les thèmes en base, classés par nombre d'ateliers puis de territoires."""
+    from corpus.store import Store
+
+    _check_orientation(orientation)
+    frame = Store(store).theme_summaries(territory=territory, orientation=orientation)
+    if as_json:
+        _print_json(json.loads(frame.to_json(orient="records", force_ascii=False)))
+        return
+    table = Table(title="Thèmes")
+    for col in ("thème", "libellé", "ateliers", "territoires", "segments", "difficultés",
+                "leviers"):
+        table.add_column(col, justify="right" if col not in ("thème", "libellé") else "left")
+    for row in frame.itertuples():
+        table.add_row(row.theme_id, row.label, str(row.ateliers), str(row.territories),
+                      str(row.segments), str(row.difficulte), str(row.levier))
+    Console().print(table)
+
+
+@app.command("theme")
+def theme_cmd(
+    theme_id: Annotated[str, typer.Argument(help="Identifiant du thème, ex. T003.")],
+    limit: Annotated[int, typer.Option("--limit", help="Segments affichés.")] = 20,
+    store: StoreOpt = DEFAULT_STORE,
+    as_json: JsonOpt = False,
+) -> None:
+    """Un thème et les segments qui le fondent (pour vérifier un thème contre ses citations)."""
+    from corpus.store import Store
+
+    db = Store(store)
+    summary = db.theme_summaries()
+    row = summary[summary["theme_id"] == theme_id]
+    if row.empty:
+        known = ", ".join(summary["theme_id"].tolist()[:20]) or "aucun"
+        _fail(ValueError(f"thème « {theme_id} » absent de la base. Thèmes connus : {known}."))
+    segs = db.theme_segments(theme_id)
+    payload = {
+        **json.loads(row.to_json(orient="records", force_ascii=False))[0],
+        "ateliers_list": sorted({f"{e}/{a}" for e, a in zip(segs.event_id, segs.atelier_id)}),
+        "segments_list": json.loads(segs.to_json(orient="records", force_ascii=False)),
+    }
+    if as_json:
+        _print_json(payload)
+        return
+    out = Console()
+    out.print(f"[bold]{theme_id} — {payload['label']}[/]")
+    out.print(
+        f"{payload['segments']} segments, {payload['ateliers']} ateliers, "
+        f"{payload['territories']} territoire(s) ; {payload['difficulte']} difficultés, "
+        f"{payload['levier']} leviers, {payload['autre']} autres"
+    )
+    for seg in payload["segments_list"][:limit]:
+        out.print(f"- [{seg['orientation']}] {seg['text']}  [dim]({seg['segment_id']})[/]")
+
+
 DEFAULT_API = "http://127.0.0.1:4200/api"
 
 

@@ -382,6 +382,39 @@ class Store:
             after = con.execute("SELECT count(*) FROM embeddings").fetchone()[0]
         return int(after - before)
 
+    # -- themes as researchers read them ---------------------------------------------------------
+
+    def theme_summaries(
+        self, *, territory: str | None = None, orientation: str | None = None
+    ) -> pd.DataFrame:
+        """One row per theme present in the segments (optionally of one territory/orientation)."""
+        where, args = ["theme_id IS NOT NULL"], []
+        if territory:
+            where.append("territory_id = ?")
+            args.append(territory)
+        if orientation:
+            where.append("orientation = ?")
+            args.append(orientation)
+        return self.frame(
+            "SELECT theme_id, min(theme_label) AS label, count(*) AS segments, "
+            "count(DISTINCT event_id || '/' || atelier_id) AS ateliers, "
+            "count(DISTINCT territory_id) AS territories, "
+            "count(*) FILTER (WHERE orientation = 'difficulte') AS difficulte, "
+            "count(*) FILTER (WHERE orientation = 'levier') AS levier, "
+            "count(*) FILTER (WHERE orientation = 'autre') AS autre "
+            f"FROM segments WHERE {' AND '.join(where)} GROUP BY theme_id "
+            "ORDER BY ateliers DESC, territories DESC, segments DESC, theme_id",
+            args,
+        )
+
+    def theme_segments(self, theme_id: str) -> pd.DataFrame:
+        """The segments of one theme, most confident orientation first within each atelier."""
+        return self.frame(
+            "SELECT segment_id, territory_id, event_id, atelier_id, orientation, "
+            "orientation_score, text FROM segments WHERE theme_id = ? ORDER BY segment_id",
+            [theme_id],
+        )
+
     # -- pseudonyms ----------------------------------------------------------------------------
 
     def pseudonym_numbers(self, scope: str) -> dict[str, int]:

@@ -1,0 +1,135 @@
+"""Analysis flow: embed (cached), orient, themes. Tasks pass paths and ids, never models.
+
+Each task is cached by Prefect on what really changes: the scope's documents (ids and content
+hashes), the configuration, the seed and the models' fingerprints. Re-running with nothing new
+reuses the results; a new event changes the scope, so orientation and themes are refitted while
+the embedding cache keeps every earlier vector.
+"""
+
+import hashlib
+import json
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from pydantic import BaseModel, Field
+
+from corpus import embed, orient, themes
+from corpus.config import Settings
+from corpus.store import Store
+
+
+class AnalysisParams(BaseModel):
+    scope: str = Field(..., description="Input (absolute path) whose documents are analysed")
+    store: str = "data/corpus.duckdb"
+    out: str = Field(..., description="Output folder (themes.json)")
+    seed: int = 42
+    seed_from: str | None = Field(None, description="problematiques.json of an earlier run")
+    run_id: str = ""
+
+
+def _digest(*parts) -> str:
+    text = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def file_digest(path: str | None) -> str:
+    if not path or not Path(path).exists():
+        return ""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _key(stage: str, params: AnalysisParams, settings: Settings, *extra) -> str:
+    store = Store(params.store)
+    return _digest(
+        stage, str(Path(params.store).resolve()), params.scope, store.scope_fingerprint(params.scope),
+        settings.as_dict(), params.seed, file_digest(params.seed_from), *extra,
+    )
+
+
+def orient_key(context, arguments) -> str:
+    params, settings = arguments["params"], arguments["settings"]
+    return _key("orient", params, settings, embed.load_embedder(settings.embedder_orient).fingerprint,
+                str(orient.default_model_path(settings.embedder_orient)))
+
+
+def themes_key(context, arguments) -> str:
+    params, settings = arguments["params"], arguments["settings"]
+    out = Path(params.out) / "themes.json"
+    return _key("themes", params, settings, embed.load_embedder(settings.embedder_themes).fingerprint,
+                file_digest(str(out)), orient_key(context, arguments))
+
+
+def _scope_segments(store: Store, scope: str):
+    return store.segments(doc_ids=store.scope_doc_ids(scope))
+
+
+@task(cache_key_fn=orient_key, persist_result=True)
+def orient_scope(params: AnalysisParams, settings: Settings) -> dict:
+    """Orientation of every segment of the scope, written back to the store."""
+    store = Store(params.store)
+    segs = _scope_segments(store, params.scope)
+    vectors = embed.embed_cached(
+        embed.load_embedder(settings.embedder_orient), segs["text"].tolist(), store
+    )
+    found = orient.orient_segments(segs, vectors, orient.load_default_model(settings.embedder_orient))
+    segs[["orientation", "orientation_score"]] = found[["orientation", "orientation_score"]]
+    store.update_segments(segs)
+    docs = orient.document_orientation(segs)
+    store.update_documents(
+        store.documents(doc_ids=docs.index).drop(columns=["orientation"]).merge(
+            docs.reset_index(), on="doc_id", how="left"
+        )
+    )
+    return segs["orientation"].value_counts().sort_index().to_dict()
+
+
+@task(cache_key_fn=themes_key, persist_result=True)
+def themes_scope(params: AnalysisParams, settings: Settings) -> dict:
+    """Themes of the scope, ids matched to the registry and seeds; writes themes.json."""
+    store = Store(params.store)
+    segs = _scope_segments(store, params.scope)
+    embedder = embed.load_embedder(settings.embedder_themes)
+    vectors = embed.embed_cached(embedder, segs["text"].tolist(), store)
+    seeds = json.loads(Path(params.seed_from).read_text(encoding="utf-8")) if params.seed_from else None
+    seed_vectors = themes.seed_vectors(embedder, seeds) if seeds else None
+    result = themes.fit_themes(
+        segs, vectors, seed=params.seed, settings=settings, registry=store.theme_registry_full(),
+        seed_topics=seeds, run_id=params.run_id, seed_vectors=seed_vectors,
+    )
+    merged = segs.drop(columns=["theme_id", "theme_label"]).merge(
+        result.assignments[["segment_id", "theme_id", "theme_label"]], on="segment_id", how="left"
+    )
+    store.update_segments(merged)
+    doc_theme = themes.document_themes(result.assignments, segs)
+    docs = store.documents(doc_ids=doc_theme.index)
+    docs["theme_id"] = docs["doc_id"].map(doc_theme)
+    store.update_documents(docs)
+    store.save_themes(result, run_id=params.run_id, fingerprint=embedder.fingerprint)
+    path = themes.write_themes_json(result.themes, Path(params.out) / "themes.json")
+    assigned = merged["theme_id"].notna()
+    return {
+        "themes": len(result.themes),
+        "outlier_fraction": round(float(1 - assigned.mean()) if len(merged) else 0.0, 4),
+        "path": str(path),
+        **{k: v for k, v in result.info.items() if isinstance(v, (int, float, str))},
+    }
+
+
+@task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def ensure_models_task() -> None:
+    from corpus.models import ensure_models
+
+    ensure_models(Settings().models_dir)
+
+
+@flow(name="corpus-analysis")
+def analysis_flow(params: AnalysisParams, settings: Settings | None = None) -> dict:
+    """Orientation and themes of one input's segments."""
+    logger = get_run_logger()
+    settings = settings or Settings(store=Path(params.store), seed=params.seed)
+    ensure_models_task()
+    oriented = orient_scope(params, settings)
+    found = themes_scope(params, settings)
+    logger.info("orientations %s ; %d thèmes", oriented, found["themes"])
+    return {"orientation_counts": oriented, **found}
