@@ -26,6 +26,9 @@ app = typer.Typer(
 )
 models_app = typer.Typer(help="Modèles d'embedding locaux (hors ligne).", no_args_is_help=True)
 app.add_typer(models_app, name="models")
+orient_app = typer.Typer(help="Modèle d'orientation (difficulté / levier / autre).",
+                         no_args_is_help=True)
+app.add_typer(orient_app, name="orient")
 console = Console(stderr=True)
 
 StoreOpt = Annotated[Path, typer.Option("--store", help="Fichier DuckDB de la base.")]
@@ -289,6 +292,59 @@ def models_build(
         _print_json(manifest)
     else:
         console.print(f"[green]Modèles prêts[/] dans {Settings().models_dir}")
+
+
+@orient_app.command("train")
+def orient_train(
+    table: Annotated[Path, typer.Option("--table", help="Table étiquetée (CSV, XLSX, Parquet).")],
+    text: Annotated[str, typer.Option("--text", help="Colonne du texte.")],
+    label: Annotated[str, typer.Option("--label", help="Colonne de l'étiquette.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Fichier du modèle (défaut : models/).")
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Graine aléatoire.")] = 42,
+    as_json: JsonOpt = False,
+) -> None:
+    """Entraîne le modèle d'orientation sur le codage de votre équipe."""
+    from corpus.config import Settings
+    from corpus.ingest import IngestError
+    from corpus.orient import train_from_table
+
+    target = out or Settings().models_dir / "orient_model-equipe.npz"
+    try:
+        metrics = train_from_table(table, text=text, label=label, out=target, seed=seed)
+    except (IngestError, ValueError, FileNotFoundError) as exc:
+        _fail(exc)
+    if as_json:
+        _print_json(metrics)
+    else:
+        console.print_json(json.dumps(metrics, ensure_ascii=False, default=str))
+
+
+@app.command()
+def evaluate(
+    file: Annotated[Path, typer.Argument(help="Table étiquetée.")],
+    text: Annotated[str, typer.Option("--text", help="Colonne du texte.")],
+    label: Annotated[str, typer.Option("--label", help="Colonne des thèmes de référence.")],
+    id: IdOpt = None,
+    orientation: OrientOpt = None,
+    seed: Annotated[int, typer.Option("--seed", help="Graine aléatoire.")] = 42,
+    as_json: JsonOpt = False,
+) -> None:
+    """Compare les thèmes (et l'orientation) de la machine à votre codage, au niveau document."""
+    from corpus.evaluate import evaluate_table
+    from corpus.ingest import IngestError
+
+    try:
+        figures = evaluate_table(file, text=text, label=label, id=id, orientation=orientation,
+                                 seed=seed)
+    except (IngestError, ValueError, FileNotFoundError) as exc:
+        _fail(exc)
+    if as_json:
+        _print_json(figures)
+    else:
+        for key, value in figures.items():
+            console.print(f"{key:<24} {value}")
 
 
 ORIENTATIONS = ("difficulte", "levier", "autre")
