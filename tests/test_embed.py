@@ -77,11 +77,13 @@ def test_fake_is_an_embedder_with_normalised_float32_rows():
 def test_fake_is_deterministic_and_near_texts_are_close():
     a, b = FakeEmbedder(dim=64), FakeEmbedder(dim=64)
     np.testing.assert_array_equal(a.encode(SEGMENTS), b.encode(SEGMENTS))
-    rows = a.encode([
-        "Les délais de financement CPF sont trop longs.",
-        "Les délais de financement du CPF sont bien trop longs !",
-        "Un annuaire partagé des référents de chaque structure.",
-    ])
+    rows = a.encode(
+        [
+            "Les délais de financement CPF sont trop longs.",
+            "Les délais de financement du CPF sont bien trop longs !",
+            "Un annuaire partagé des référents de chaque structure.",
+        ]
+    )
     assert rows[0] @ rows[1] > rows[0] @ rows[2] + 0.3
 
 
@@ -93,8 +95,14 @@ def test_fake_fingerprint_depends_on_its_parameters():
 
 
 def test_batches_are_length_sorted_and_order_is_restored():
-    texts = ["un texte assez long pour la fin", "court", "moyen texte", "", "xx",
-             "le plus long de tous"]
+    texts = [
+        "un texte assez long pour la fin",
+        "court",
+        "moyen texte",
+        "",
+        "xx",
+        "le plus long de tous",
+    ]
     batches: list[list[str]] = []
 
     def encode_batch(batch: list[str]) -> np.ndarray:
@@ -202,10 +210,14 @@ def test_unknown_model_says_what_to_do(tmp_path):
 def _st_folder(path, prompt="query: "):
     path.mkdir()
     st = "sentence_transformers.models."
-    (path / "modules.json").write_text(json.dumps([
-        {"idx": 0, "name": "0", "path": "", "type": st + "Transformer"},
-        {"idx": 1, "name": "1", "path": "1_Pooling", "type": st + "Pooling"},
-    ]))
+    (path / "modules.json").write_text(
+        json.dumps(
+            [
+                {"idx": 0, "name": "0", "path": "", "type": st + "Transformer"},
+                {"idx": 1, "name": "1", "path": "1_Pooling", "type": st + "Pooling"},
+            ]
+        )
+    )
     (path / "1_Pooling").mkdir()
     (path / "1_Pooling" / "config.json").write_text(
         json.dumps({"word_embedding_dimension": 8, "pooling_mode_mean_tokens": True})
@@ -231,28 +243,49 @@ def test_folder_fingerprint_follows_weights_and_prompt(tmp_path):
 
 # French paraphrase pairs from the Cep's daily work; each pair is one subject, pairs differ.
 PARAPHRASES = [
-    ("Le conseiller aide la personne à monter le financement de sa formation.",
-     "L'accompagnant l'aide à trouver qui peut payer son projet de formation."),
-    ("Beaucoup de salariés ne savent pas utiliser leur compte personnel de formation.",
-     "Le CPF reste mal connu : les actifs ignorent comment mobiliser leurs droits."),
-    ("Les jeunes de 16 à 25 ans sont orientés vers la Mission locale pour être accompagnés.",
-     "On envoie les moins de 26 ans à la Mission locale, qui les suit dans leur parcours."),
-    ("Les entreprises du territoire peinent à recruter des apprentis.",
-     "Les employeurs locaux ont du mal à trouver des jeunes en alternance."),
-    ("Sans permis ni voiture, les habitants des zones rurales ne peuvent pas aller en formation.",
-     "À la campagne, faute de transports, les gens ne vont pas jusqu'au centre de formation."),
-    ("Le premier accueil se fait sur une plateforme numérique, ce qui exclut les publics "
-     "éloignés d'internet.",
-     "Depuis que l'accueil initial est dématérialisé, les personnes peu à l'aise avec le "
-     "numérique décrochent."),
-    ("Les conseillers des différentes structures ne se connaissent pas et ne partagent rien.",
-     "Il manque des échanges entre professionnels des réseaux : chacun travaille dans son coin."),
-    ("La validation des acquis de l'expérience permet d'obtenir un diplôme grâce à son métier.",
-     "Avec la VAE, on fait reconnaître ses années d'expérience par une certification."),
-    ("Cap emploi accompagne les personnes en situation de handicap vers l'emploi.",
-     "Pour les travailleurs handicapés, c'est Cap emploi qui suit le retour à l'emploi."),
-    ("Les délais pour obtenir un rendez-vous avec un conseiller sont beaucoup trop longs.",
-     "Il faut patienter des semaines avant d'être reçu par un conseiller."),
+    (
+        "Le conseiller aide la personne à monter le financement de sa formation.",
+        "L'accompagnant l'aide à trouver qui peut payer son projet de formation.",
+    ),
+    (
+        "Beaucoup de salariés ne savent pas utiliser leur compte personnel de formation.",
+        "Le CPF reste mal connu : les actifs ignorent comment mobiliser leurs droits.",
+    ),
+    (
+        "Les jeunes de 16 à 25 ans sont orientés vers la Mission locale pour être accompagnés.",
+        "On envoie les moins de 26 ans à la Mission locale, qui les suit dans leur parcours.",
+    ),
+    (
+        "Les entreprises du territoire peinent à recruter des apprentis.",
+        "Les employeurs locaux ont du mal à trouver des jeunes en alternance.",
+    ),
+    (
+        "Sans permis ni voiture, les habitants des zones rurales ne peuvent pas aller "
+        "en formation.",
+        "À la campagne, faute de transports, les gens ne vont pas jusqu'au centre de formation.",
+    ),
+    (
+        "Le premier accueil se fait sur une plateforme numérique, ce qui exclut les publics "
+        "éloignés d'internet.",
+        "Depuis que l'accueil initial est dématérialisé, les personnes peu à l'aise avec le "
+        "numérique décrochent.",
+    ),
+    (
+        "Les conseillers des différentes structures ne se connaissent pas et ne partagent rien.",
+        "Il manque des échanges entre professionnels des réseaux : chacun travaille dans son coin.",
+    ),
+    (
+        "La validation des acquis de l'expérience permet d'obtenir un diplôme grâce à son métier.",
+        "Avec la VAE, on fait reconnaître ses années d'expérience par une certification.",
+    ),
+    (
+        "Cap emploi accompagne les personnes en situation de handicap vers l'emploi.",
+        "Pour les travailleurs handicapés, c'est Cap emploi qui suit le retour à l'emploi.",
+    ),
+    (
+        "Les délais pour obtenir un rendez-vous avec un conseiller sont beaucoup trop longs.",
+        "Il faut patienter des semaines avant d'être reçu par un conseiller.",
+    ),
 ]
 # Texts (of 20) whose own paraphrase is their nearest neighbour among the other 19. Measured:
 # e5-small 18, use-multilingual 17 (both miss on the CPF pair, whose second text only says

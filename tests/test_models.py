@@ -27,8 +27,9 @@ from corpus.models import (
 def q4_block(scale: float, values: list[int]) -> bytes:
     """One Q4_0 block of 32 weights in [-8, 7]: fp16 scale, then weight j | weight j+16 << 4."""
     assert len(values) == 32
-    nibbles = bytes(((values[j] + 8) & 0x0F) | (((values[j + 16] + 8) & 0x0F) << 4)
-                    for j in range(16))
+    nibbles = bytes(
+        ((values[j] + 8) & 0x0F) | (((values[j + 16] + 8) & 0x0F) << 4) for j in range(16)
+    )
     return np.float16(scale).tobytes() + nibbles
 
 
@@ -79,8 +80,13 @@ def write_folder(folder, files: dict[str, bytes], **extra):
     for rel, content in files.items():
         (folder / rel).write_bytes(content)
     entries = models._file_entries(folder, [folder / rel for rel in files])
-    manifest = {"format": BUILD_FORMAT, "name": folder.name, "files": entries, "sources": {},
-                **extra}
+    manifest = {
+        "format": BUILD_FORMAT,
+        "name": folder.name,
+        "files": entries,
+        "sources": {},
+        **extra,
+    }
     (folder / MANIFEST).write_text(json.dumps(manifest))
     return manifest
 
@@ -117,8 +123,9 @@ def _must_not_run(*args, **kwargs):
 
 
 def test_failed_build_leaves_the_previous_folder_and_no_debris(tmp_path, monkeypatch):
-    old = write_folder(tmp_path / E5_NAME, {"model.safetensors": b"old"}, name=E5_NAME,
-                       format=BUILD_FORMAT - 1)
+    old = write_folder(
+        tmp_path / E5_NAME, {"model.safetensors": b"old"}, name=E5_NAME, format=BUILD_FORMAT - 1
+    )
 
     def broken(out):
         (out / "model.safetensors").write_bytes(b"half written")

