@@ -50,7 +50,8 @@ def _key(stage: str, params: AnalysisParams, settings: Settings, *extra) -> str:
 def orient_key(context, arguments) -> str:
     params, settings = arguments["params"], arguments["settings"]
     return _key("orient", params, settings, embed.load_embedder(settings.embedder_orient).fingerprint,
-                str(orient.default_model_path(settings.embedder_orient)))
+                file_digest(str(settings.orient_model or
+                                orient.default_model_path(settings.embedder_orient))))
 
 
 def themes_key(context, arguments) -> str:
@@ -72,7 +73,11 @@ def orient_scope(params: AnalysisParams, settings: Settings) -> dict:
     vectors = embed.embed_cached(
         embed.load_embedder(settings.embedder_orient), segs["text"].tolist(), store
     )
-    found = orient.orient_segments(segs, vectors, orient.load_default_model(settings.embedder_orient))
+    model = (
+        orient.OrientationModel.load(settings.orient_model) if settings.orient_model
+        else orient.load_default_model(settings.embedder_orient)
+    )
+    found = orient.orient_segments(segs, vectors, model)
     segs[["orientation", "orientation_score"]] = found[["orientation", "orientation_score"]]
     store.update_segments(segs)
     docs = orient.document_orientation(segs)

@@ -26,6 +26,7 @@ class RunParams(BaseModel):
     store: str = Field("data/corpus.duckdb", description="DuckDB file")
     seed: int = 42
     seed_from: str | None = Field(None, description="problematiques.json of an earlier run")
+    orient_model: str | None = Field(None, description="A team's orientation model (.npz)")
     table: TableOptions = TableOptions()
 
     def out_dir(self) -> Path:
@@ -63,7 +64,10 @@ def write_tables(store_path: str, doc_ids: list[str], out: str) -> dict[str, str
 def pipeline(params: RunParams) -> dict:
     """Run every stage on one input and write its outputs; returns the run summary."""
     logger = get_run_logger()
-    settings = Settings(store=Path(params.store), seed=params.seed)
+    settings = Settings(
+        store=Path(params.store), seed=params.seed,
+        orient_model=Path(params.orient_model) if params.orient_model else None,
+    )
     started = datetime.now(UTC)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()

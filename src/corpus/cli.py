@@ -79,6 +79,10 @@ def run(
         Path | None, typer.Option("--seed-from", help="problematiques.json d'un run précédent.")
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Graine aléatoire.")] = 42,
+    orient_model: Annotated[
+        Path | None,
+        typer.Option("--orient-model", help="Modèle d'orientation de l'équipe (corpus orient train)."),
+    ] = None,
     text: TextOpt = None,
     id: IdOpt = None,
     territory: TerrOpt = None,
@@ -96,6 +100,7 @@ def run(
     params = RunParams(
         input=str(input), out=str(out) if out else None, store=str(store), seed=seed,
         seed_from=str(seed_from) if seed_from else None,
+        orient_model=str(orient_model) if orient_model else None,
         table=_table_options(text, id, territory, event, atelier, orientation),
     )
     try:

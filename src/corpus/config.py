@@ -20,6 +20,7 @@ class Settings:
     embedder_orient: str = "e5-small"
     embedder_query: str = "e5-small"
     spacy_model: str = "fr_core_news_sm"
+    orient_model: Path | None = None  # a team's model (`corpus orient train`); None: shipped one
     # Segmentation: fragments shorter than this are merged with a neighbour.
     min_segment_chars: int = 30
     max_segment_chars: int = 600

@@ -173,6 +173,7 @@ class OrientationModel:
         char_weight: float = 1.0,
         cue_weight: float = 0.5,
         embedding_weight: float = 1.0,
+        autre_threshold: float = 0.5,
         max_iter: int = 3000,
     ):
         self.embedder = embedder
@@ -184,6 +185,7 @@ class OrientationModel:
         self.char_weight = char_weight
         self.cue_weight = cue_weight
         self.embedding_weight = embedding_weight
+        self.autre_threshold = autre_threshold
         self.max_iter = max_iter
 
     # -- features ------------------------------------------------------------------------------
@@ -194,7 +196,7 @@ class OrientationModel:
             "word_ngrams": list(self.word_ngrams), "char_ngrams": list(self.char_ngrams),
             "word_weight": self.word_weight, "char_weight": self.char_weight,
             "cue_weight": self.cue_weight, "embedding_weight": self.embedding_weight,
-            "max_iter": self.max_iter,
+            "autre_threshold": self.autre_threshold, "max_iter": self.max_iter,
         }
 
     def _counts(self, texts: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
@@ -291,7 +293,9 @@ class OrientationModel:
             log.warning("empreinte du modèle %s inconnue : %s", self.embedder, exc)
             return None
 
-    def predict_proba(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> np.ndarray:
+    def predict_proba(
+        self, texts: Sequence[str], embeddings: np.ndarray | None = None
+    ) -> np.ndarray:
         """Probabilities, one column per class of `classes_` (difficulte, levier[, autre])."""
         texts = list(texts)
         if not texts:
@@ -305,9 +309,23 @@ class OrientationModel:
         e = np.exp(z)
         return e / e.sum(axis=1, keepdims=True)
 
+    def decide(self, proba: np.ndarray) -> tuple[list[str], np.ndarray]:
+        """Orientation and score from probabilities.
+
+        A text is `autre` when the model finds it at least `autre_threshold` likely to be
+        context; otherwise it takes the likelier of difficulte and levier. The score is the
+        probability of the orientation chosen.
+        """
+        classes = list(self.classes_)
+        content = [classes.index(c) for c in classes if c != "autre"]
+        best = np.asarray(content)[proba[:, content].argmax(axis=1)]
+        if "autre" in classes:
+            k = classes.index("autre")
+            best = np.where(proba[:, k] >= self.autre_threshold, k, best)
+        return [classes[i] for i in best], proba[np.arange(len(best)), best]
+
     def predict(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> list[str]:
-        proba = self.predict_proba(texts, embeddings)
-        return [self.classes_[i] for i in proba.argmax(axis=1)]
+        return self.decide(self.predict_proba(texts, embeddings))[0]
 
     # -- persistence -----------------------------------------------------------------------------
 
@@ -443,10 +461,9 @@ def orient_segments(
     if todo.any():
         texts = frame["text"].astype(str).to_numpy()[todo].tolist()
         emb = None if embeddings is None else np.asarray(embeddings)[todo]
-        proba = model.predict_proba(texts, emb)
-        best = proba.argmax(axis=1)
-        for i, k, p in zip(np.flatnonzero(todo), best, proba.max(axis=1), strict=True):
-            labels[i] = model.classes_[k]
+        chosen, chosen_scores = model.decide(model.predict_proba(texts, emb))
+        for i, label, p in zip(np.flatnonzero(todo), chosen, chosen_scores, strict=True):
+            labels[i] = label
             scores[i] = float(p)
     return pd.DataFrame(
         {"orientation": pd.Series(labels, dtype="object").to_numpy(), "orientation_score": scores},
@@ -480,3 +497,127 @@ def document_orientation(segments: pd.DataFrame) -> pd.Series:
         )
         out[doc_id] = ranked[0]
     return pd.Series(out, name="orientation", dtype="object").rename_axis("doc_id")
+
+
+# -- training on a user's table ----------------------------------------------------------------
+
+LEXICAL = ("lexical", "none", "aucun")
+
+
+def segment_weights(doc_ids: Sequence[str]) -> np.ndarray:
+    """1/sqrt(segments of the document): a long list counts more than one bullet, not 50 times."""
+    sizes = pd.Series(list(doc_ids)).map(pd.Series(list(doc_ids)).value_counts())
+    return 1.0 / np.sqrt(sizes.to_numpy(dtype=np.float64))
+
+
+def _read_labelled(path: Path, text: str, label: str, nlp: Any) -> pd.DataFrame:
+    """Segments of a labelled table; each segment carries its row's label."""
+    from corpus.ingest import read_table
+    from corpus.segment import segment_notes
+    from corpus.store import segments_frame
+
+    demarche = read_table(path, text=text, orientation=label)
+    notes = [n for n in demarche.notes if n.given_orientation is not None]
+    if len(notes) < len(demarche.notes):
+        log.info("%s : %d ligne(s) sans étiquette ignorée(s)", path,
+                 len(demarche.notes) - len(notes))
+    segments = segments_frame(segment_notes(notes, nlp=nlp))
+    segments["label"] = segments.pop("given_orientation")
+    return segments
+
+
+def train_from_table(
+    path: Path | str,
+    *,
+    text: str,
+    label: str,
+    embedder: str | None = None,
+    out: Path | str | None = None,
+    store: Any = None,
+    nlp: Any = None,
+    folds: int = 5,
+    seed: int = 42,
+    **params: Any,
+) -> dict[str, Any]:
+    """Train an orientation model on a labelled table; return its metrics and where it is saved.
+
+    Rows are segmented like notes and each segment inherits its row's label (difficulte /
+    difficulté / constat / frein, levier / proposition / piste, autre). `embedder` defaults to
+    `Settings.embedder_orient` ("lexical" for none). The metrics come from a `folds`-fold
+    cross-validation grouped by row: macro-F1 per document (majority of its segments, section
+    hints applied) and per segment. The model is then fitted on every row and saved to `out`
+    (default: `<models_dir>/orientation/<table name>-<embedder>.npz`).
+    """
+    import time
+
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    from corpus.config import Settings
+
+    started = time.perf_counter()
+    path = Path(path)
+    settings = Settings()
+    name = embedder or settings.embedder_orient
+    name = None if name.lower() in LEXICAL else name
+    segments = _read_labelled(path, text, label, nlp)
+    doc_labels = segments.groupby("doc_id")["label"].first()
+    counts = doc_labels.value_counts()
+    if len(counts) < 2:
+        raise ValueError(
+            f"{path} : la colonne « {label} » ne contient qu'une orientation "
+            f"({', '.join(counts.index) or 'aucune'}) ; il en faut au moins deux"
+        )
+    vectors = None
+    fingerprint = None
+    if name is not None:
+        from corpus.embed import embed_cached, load_embedder
+
+        emb = load_embedder(name)
+        vectors = embed_cached(emb, segments["text"].tolist(), store)
+        fingerprint = emb.fingerprint
+    texts = segments["text"].tolist()
+    weights = segment_weights(segments["doc_id"])
+    metrics: dict[str, Any] = {}
+    n_folds = min(folds, int(counts.min()))
+    if n_folds >= 2:
+        splitter = StratifiedGroupKFold(n_splits=n_folds, shuffle=True, random_state=seed)
+        predicted = pd.DataFrame(index=segments.index, columns=["orientation", "orientation_score"])
+        for train, test in splitter.split(texts, segments["label"], groups=segments["doc_id"]):
+            model = OrientationModel(embedder=name, **params).fit(
+                [texts[i] for i in train], segments["label"].iloc[train],
+                None if vectors is None else vectors[train], sample_weight=weights[train],
+            )
+            part = segments.iloc[test][["text", "section_hint"]]
+            predicted.iloc[test] = orient_segments(
+                part, None if vectors is None else vectors[test], model
+            ).to_numpy()
+        predicted["doc_id"] = segments["doc_id"]
+        docs = document_orientation(predicted)
+        metrics = {
+            "folds": n_folds,
+            "macro_f1_documents": round(float(f1_score(
+                doc_labels.loc[docs.index], docs, average="macro", labels=sorted(counts.index)
+            )), 4),
+            "macro_f1_segments": round(float(f1_score(
+                segments["label"], predicted["orientation"].astype(str), average="macro",
+                labels=sorted(counts.index),
+            )), 4),
+        }
+    model = OrientationModel(embedder=name, **params).fit(
+        texts, segments["label"], vectors, sample_weight=weights
+    )
+    if out is None:
+        out = settings.models_dir / "orientation" / f"{path.stem}-{name or 'lexical'}"
+    info = {"table": path.name, "text": text, "label": label, **metrics}
+    saved = model.save(Path(out), info=info)
+    return {
+        "model": str(saved),
+        "embedder": name or "lexical",
+        "fingerprint": fingerprint,
+        "rows": int(len(doc_labels)),
+        "segments": int(len(segments)),
+        "labels": {k: int(v) for k, v in counts.sort_index().items()},
+        **metrics,
+        "seconds": round(time.perf_counter() - started, 1),
+    }

@@ -507,6 +507,86 @@ class Store:
         """Registered themes: theme_id, label, terms (empty frame when none)."""
         return self.frame("SELECT theme_id, label, terms FROM themes ORDER BY theme_id")
 
+    # -- theme registry (stable ids across runs) -------------------------------------------------
+
+    def theme_registry_full(self, fingerprint: str | None = None) -> pd.DataFrame:
+        """Registered themes with their centroids (as float32 arrays), sorted by theme_id.
+
+        With `fingerprint`, only themes whose centroid was computed by that embedder.
+        """
+        sql = ("SELECT theme_id, label, terms, centroid, fingerprint, first_run, last_run, "
+               "n_runs FROM themes")
+        params: list = []
+        if fingerprint:
+            sql += " WHERE fingerprint = ?"
+            params.append(fingerprint)
+        frame = self.frame(sql + " ORDER BY theme_id", params)
+        frame["centroid"] = [
+            None if c is None else np.asarray(c, dtype=np.float32) for c in frame["centroid"]
+        ]
+        frame["terms"] = [list(t) if t is not None else [] for t in frame["terms"]]
+        return frame
+
+    def save_themes(self, result, *, run_id: str, fingerprint: str) -> dict[str, int]:
+        """Record a run's themes (a `corpus.themes.ThemeResult`) in the registry and history.
+
+        A known theme_id gets its label, terms and payload updated and its centroid moved to
+        the running mean of its runs; a new one is added. Recording the same run twice counts
+        it once. Returns {"new": n, "updated": n}.
+        """
+        known = self.theme_registry_full().set_index("theme_id")
+        rows, history = [], []
+        now = _now()
+        for theme in result.themes:
+            tid = theme["theme_id"]
+            centroid = np.asarray(result.centroids[tid], dtype=np.float64)
+            first, n_runs = run_id, 1
+            if tid in known.index:
+                old = known.loc[tid]
+                first = old["first_run"]
+                same_run = old["last_run"] == run_id
+                n_runs = int(old["n_runs"] or 0) + (0 if same_run else 1)
+                prev = old["centroid"]
+                if prev is not None and prev.shape == centroid.shape and old["fingerprint"] == (
+                    fingerprint
+                ):
+                    weight = max(1, n_runs - 1)
+                    centroid = prev * weight + centroid
+                    centroid = centroid / max(float(np.linalg.norm(centroid)), 1e-12)
+            rows.append({
+                "theme_id": tid, "label": theme["label"], "terms": list(theme["terms"]),
+                "centroid": centroid.astype(np.float32).tolist(), "fingerprint": fingerprint,
+                "first_run": first, "last_run": run_id, "n_runs": n_runs,
+                "payload": json.dumps(theme, ensure_ascii=False, sort_keys=True, default=str),
+            })
+            history.append({
+                "theme_id": tid, "run_id": run_id, "label": theme["label"],
+                "size": int(theme["size"]), "n_ateliers": int(theme["n_ateliers"]),
+                "n_territories": int(theme["n_territories"]), "recorded_at": now,
+            })
+        cols = ["theme_id", "label", "terms", "centroid", "fingerprint", "first_run",
+                "last_run", "n_runs", "payload"]
+        frame = pd.DataFrame(rows, columns=cols)
+        hist = pd.DataFrame(history, columns=["theme_id", "run_id", "label", "size",
+                                              "n_ateliers", "n_territories", "recorded_at"])
+        with self.transaction() as con:
+            con.register("new_themes", frame)
+            con.register("new_history", hist)
+            if len(frame):
+                con.execute(
+                    "DELETE FROM themes WHERE theme_id IN (SELECT theme_id FROM new_themes)"
+                )
+                con.execute(
+                    "INSERT INTO themes SELECT theme_id, label, CAST(terms AS VARCHAR[]), "
+                    "CAST(centroid AS FLOAT[]), fingerprint, first_run, last_run, "
+                    "CAST(n_runs AS INTEGER), CAST(payload AS JSON) FROM new_themes"
+                )
+            con.execute("DELETE FROM theme_history WHERE run_id = ?", [run_id])
+            if len(hist):
+                con.execute("INSERT INTO theme_history BY NAME SELECT * FROM new_history")
+        new = sum(1 for r in rows if r["theme_id"] not in known.index)
+        return {"new": new, "updated": len(rows) - new}
+
 
 def segments_frame(segments: Sequence[Segment]) -> pd.DataFrame:
     """Segments as the columns of the `segments` table (analysis columns empty)."""

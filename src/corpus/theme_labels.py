@@ -15,6 +15,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -42,11 +43,12 @@ _FUNCTION_WORDS = frozenset(
 _TOKEN = re.compile(r"\w+(?:[-']\w+)*|[^\w\s]", re.UNICODE)
 
 
-def stop_words() -> list[str]:
+@lru_cache(maxsize=1)
+def stop_words() -> tuple[str, ...]:
     """spaCy's French stop words plus the domain's, sorted (lemmas, lower case)."""
     from spacy.lang.fr.stop_words import STOP_WORDS
 
-    return sorted(set(STOP_WORDS) | DOMAIN_STOP_WORDS)
+    return tuple(sorted(set(STOP_WORDS) | DOMAIN_STOP_WORDS))
 
 
 def min_df_for(n_docs: int) -> int:
@@ -63,7 +65,7 @@ def make_vectorizer(n_docs: int) -> CountVectorizer:
         token_pattern=None,
         lowercase=False,
         ngram_range=(1, 2),
-        stop_words=stop_words(),
+        stop_words=list(stop_words()),
         min_df=min_df_for(n_docs),
     )
 
@@ -122,7 +124,7 @@ def _lemma_key(word: str) -> str:
 
 def _phrases(text: str, max_words: int = 6) -> list[tuple[str, ...]]:
     """Surface word runs of 1-6 words that start and end with a content word."""
-    tokens = [t for t in _TOKEN.findall(text)]
+    tokens = _TOKEN.findall(text)
     out: list[tuple[str, ...]] = []
     run: list[str] = []
     for token in tokens + ["."]:
@@ -186,6 +188,4 @@ def make_label(terms: Sequence[str], texts: Sequence[str], *, max_words: int = 6
         variants = spelled[best[1]]
         phrase = min(variants, key=lambda p: (-variants[p], p))
         return _display(phrase)
-    shown = [t for t in terms[:3]]
-    return _display(tuple(", ".join(shown[:2] if len(shown) > 2 and len(shown[2]) > 20
-                                    else shown).split(" ")))
+    return _display(tuple(", ".join(terms[:3]).split(" ")))

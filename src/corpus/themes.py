@@ -64,7 +64,7 @@ class AllButTheTop:
     """Centre, remove the dominant directions, renormalise ("all-but-the-top").
 
     e5 and USE vectors share a common direction that lines up with text length, not with the
-    subject. The directions come from an exact SVD of the centred rows (no randomness).
+    subject. The directions are the covariance's top eigenvectors (exact, no randomness).
     Follows scikit-learn: `fit` learns `mean_` and `directions_`, `transform` applies them.
     """
 
@@ -75,9 +75,12 @@ class AllButTheTop:
         x = np.asarray(x, dtype=np.float64)
         self.mean_ = x.mean(axis=0)
         d = min(self.n_directions, max(0, min(x.shape) - 2))
-        sample = (x - self.mean_)[:: max(1, len(x) // 20000)]
-        self.directions_ = np.linalg.svd(sample, full_matrices=False)[2][:d] if d else (
-            np.zeros((0, x.shape[1])))
+        centred = x - self.mean_
+        # Eigenvectors of the covariance (dim x dim): exact, and fast for 100,000 rows.
+        values, vectors = np.linalg.eigh(centred.T @ centred)
+        top = vectors[:, np.argsort(-values, kind="stable")[:d]].T
+        signs = np.sign(top[np.arange(d), np.abs(top).argmax(axis=1)]) if d else 1.0
+        self.directions_ = top * np.reshape(signs, (-1, 1)) if d else np.zeros((0, x.shape[1]))
         return self
 
     def transform(self, x: np.ndarray) -> np.ndarray:
@@ -88,58 +91,119 @@ class AllButTheTop:
 # -- clustering --------------------------------------------------------------------------------
 
 
-def cluster_plan(n: int) -> dict[str, Any]:
-    """Reduction and clustering parameters for a corpus of `n` segments."""
-    return {
-        "reducer": "pca" if n < 1000 else "umap",
-        "n_components": 5 if n >= 1000 else min(20, max(2, n // 10)),
-        "n_neighbors": 15,
-        "n_micro": int(min(n, max(8, round(2 * np.sqrt(n))))),
+def cluster_plan(n: int, settings: Settings | None = None) -> dict[str, Any]:
+    """Space, reduction and clustering parameters for a corpus of `n` segments.
+
+    `settings.extra` may override any of them (benchmarks sweep them that way).
+    """
+    plan: dict[str, Any] = {
+        # Dominant directions removed from the embeddings: "auto" removes 2 when the vectors
+        # crowd in a cone (mean pairwise cosine >= 0.5, e5: 0.84), none otherwise (USE: 0.07).
+        "n_directions": "auto",
+        "lexical_weight": 1.0,  # weight of the lemma LSA block next to the embedding
+        "lsa_components": int(min(100, max(2, n // 4))),
+        "context_weight": 0.5,  # share of a segment's vector taken from its document's mean
+        "context_max_median": 8,  # ... when documents have at most this many segments (median)
+        "reducer": "pca",
+        "n_components": int(min(20, max(2, n // 8))),
+        "n_micro": int(min(200, max(8, round(2 * np.sqrt(n))))),
+        "k_min": 4 if n >= 200 else 3 if n >= 30 else 2,
+        "k_max": 60,
+        "outlier_floor": 0.05,
     }
+    extra = settings.extra if settings is not None else {}
+    plan.update({k[len("themes_"):]: v for k, v in extra.items() if k.startswith("themes_")})
+    return plan
+
+
+def _lsa(lemmas: Sequence[str], n_components: int, seed: int) -> np.ndarray:
+    """Rows of a TF-IDF of lemmas reduced by truncated SVD (seeded), unit length."""
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False,
+                                 stop_words=list(theme_labels.stop_words()), sublinear_tf=True,
+                                 min_df=theme_labels.min_df_for(len(lemmas)))
+    try:
+        tfidf = vectorizer.fit_transform(lemmas)
+    except ValueError:  # no term survives the stop words
+        return np.zeros((len(lemmas), 0))
+    c = min(n_components, tfidf.shape[1] - 1, len(lemmas) - 1)
+    if c < 2:
+        return np.zeros((len(lemmas), 0))
+    z = TruncatedSVD(n_components=c, random_state=seed).fit_transform(tfidf)
+    norms = np.linalg.norm(z, axis=1, keepdims=True)
+    return np.where(norms > 0, z / np.maximum(norms, 1e-12), 0.0)
+
+
+def theme_space(e: np.ndarray, frame: pd.DataFrame, plan: dict[str, Any], seed: int) -> np.ndarray:
+    """The space themes are found in: embedding, lemma LSA block, document context."""
+    parts = [e]
+    if plan["lexical_weight"] > 0:
+        lsa = _lsa(frame["lemmas"].fillna("").tolist(), plan["lsa_components"], seed)
+        parts.append(plan["lexical_weight"] * lsa)
+    h = _unit(np.hstack(parts))
+    doc = pd.factorize(frame["doc_id"].astype(str))[0]
+    lengths = np.bincount(doc)
+    # Short documents (survey answers, meeting summaries) speak of one subject: a segment is
+    # read in their light. Long notes (an atelier's) cover several subjects: left alone.
+    if plan["context_weight"] > 0 and np.median(lengths) <= plan["context_max_median"]:
+        sums = np.zeros((len(lengths), h.shape[1]))
+        np.add.at(sums, doc, h)
+        a = np.where(lengths[doc] > 1, plan["context_weight"], 0.0)[:, None]
+        h = _unit((1 - a) * h + a * _unit(sums)[doc])
+    return h
 
 
 def _reducer(plan: dict[str, Any], n: int, dim: int, seed: int):
     if plan["reducer"] == "umap":
         from umap import UMAP
 
-        return UMAP(n_neighbors=min(plan["n_neighbors"], n - 1), n_components=plan["n_components"],
+        return UMAP(n_neighbors=min(15, n - 1), n_components=plan["n_components"],
                     min_dist=0.0, metric="cosine", random_state=seed, n_jobs=1)
     from sklearn.decomposition import PCA
 
-    return PCA(n_components=min(plan["n_components"], n - 1, dim), svd_solver="full",
-               random_state=seed)
+    return PCA(n_components=min(plan["n_components"], n - 1, dim),
+               svd_solver="covariance_eigh" if n > dim else "full", random_state=seed)
 
 
 class MicroAgglomerative:
-    """k-means micro-clusters merged by average-linkage agglomeration with a distance cut.
+    """k-means micro-clusters merged by Ward agglomeration; the number of themes is chosen.
 
-    The number of themes follows from the data: merging stops where the next merge would
-    join groups whose centroids are further apart than `cut` standard deviations of the
-    merge heights. Follows scikit-learn: `fit` sets `labels_`.
+    The tree of micro-cluster centres is cut at the largest relative jump between successive
+    merge heights, with between `k_min` and `k_max` themes: the data decides, not a fixed k.
+    Follows scikit-learn: `fit` sets `labels_` and `n_themes_`.
     """
 
-    def __init__(self, *, n_micro: int, seed: int, cut: float = 1.0):
+    def __init__(self, *, n_micro: int, seed: int, k_min: int = 2, k_max: int = 60):
         self.n_micro = n_micro
         self.seed = seed
-        self.cut = cut
+        self.k_min = k_min
+        self.k_max = k_max
 
     def fit(self, x: np.ndarray, y: Any = None) -> MicroAgglomerative:
         from sklearn.cluster import AgglomerativeClustering, KMeans
 
-        n = len(x)
-        k = max(1, min(self.n_micro, n))
-        micro = KMeans(n_clusters=k, n_init=3, random_state=self.seed).fit(x)
+        n_micro = max(1, min(self.n_micro, len(x)))
+        micro = KMeans(n_clusters=n_micro, n_init=3, random_state=self.seed).fit(x)
         centres = micro.cluster_centers_
-        if k <= 2:
+        # The last merges join near-identical micro-clusters: their ratios are noise.
+        k_max = min(self.k_max, n_micro - 1, max(self.k_min, n_micro // 2))
+        if k_max < max(2, self.k_min):
             self.labels_ = micro.labels_.astype(int)
+            self.n_themes_ = n_micro
             return self
         tree = AgglomerativeClustering(n_clusters=1, linkage="ward", compute_distances=True)
-        tree.fit(centres)
-        heights = np.sort(tree.distances_)
-        threshold = float(heights.mean() + self.cut * heights.std())
-        top = AgglomerativeClustering(n_clusters=None, distance_threshold=threshold,
-                                      linkage="ward").fit(centres)
+        heights = np.sort(tree.fit(centres).distances_)[::-1]  # heights[j]: j+2 -> j+1 themes
+        # Keeping k themes leaves out the merge k -> k-1 (heights[k-2]) after doing k+1 -> k.
+        jumps = {k: heights[k - 2] / max(heights[k - 1], 1e-12)
+                 for k in range(max(2, self.k_min), k_max + 1)}
+        # Parsimony: the fewest themes whose jump is within 5% of the largest.
+        best = max(jumps.values())
+        k = min(j for j, v in jumps.items() if v >= 0.95 * best)
+        top = AgglomerativeClustering(n_clusters=k, linkage="ward").fit(centres)
         self.labels_ = top.labels_[micro.labels_].astype(int)
+        self.n_themes_ = k
         return self
 
 
@@ -214,7 +278,7 @@ def _prepare(segments: pd.DataFrame, embeddings: np.ndarray) -> tuple[pd.DataFra
     return frame, x[order]
 
 
-def _bertopic(plan: dict[str, Any], n: int, dim: int, seed: int, vocabulary: Sequence[str]):
+def _bertopic(plan: dict[str, Any], n: int, dim: int, seed: int):
     """A BERTopic model that loads nothing: explicit reducer, clusterer and vectorizer."""
     from bertopic import BERTopic
     from bertopic.vectorizers import ClassTfidfTransformer
@@ -224,27 +288,47 @@ def _bertopic(plan: dict[str, Any], n: int, dim: int, seed: int, vocabulary: Seq
         embedding_model=None,
         language="multilingual",  # never "english": its preprocessing strips accented letters
         umap_model=_reducer(plan, n, dim, seed),
-        hdbscan_model=MicroAgglomerative(n_micro=plan["n_micro"], seed=seed),
-        vectorizer_model=CountVectorizer(tokenizer=str.split, token_pattern=None,
-                                         lowercase=False, ngram_range=(1, 2),
-                                         vocabulary=list(vocabulary) or None),
+        hdbscan_model=MicroAgglomerative(n_micro=plan["n_micro"], seed=seed,
+                                         k_min=plan["k_min"], k_max=plan["k_max"]),
+        # BERTopic counts terms on one joined text per topic; the key terms are recomputed
+        # per segment in `_theme_terms` (document-level min_df), so keep this one cheap.
+        vectorizer_model=CountVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False,
+                                         stop_words=list(theme_labels.stop_words())),
         ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
-        top_n_words=30,
+        top_n_words=10,
         calculate_probabilities=False,
         verbose=False,
     )
 
 
-def _guide(x: np.ndarray, guides: np.ndarray) -> np.ndarray:
-    """Pull segments towards the seed they are closest to, as BERTopic's guided mode does."""
+def _guide(e: np.ndarray, guides: np.ndarray) -> np.ndarray:
+    """Pull the segments closest to a seed towards it, as BERTopic's guided mode does."""
     if not len(guides):
-        return x
-    sims = x @ guides.T
+        return e
+    sims = e @ guides.T
     nearest, best = sims.argmax(axis=1), sims.max(axis=1)
-    pulled = best >= np.quantile(best, 0.5)
-    out = x.copy()
-    out[pulled] = 0.75 * x[pulled] + 0.25 * guides[nearest[pulled]]
+    pulled = best >= max(0.2, float(np.quantile(best, 0.5)))
+    out = e.copy()
+    out[pulled] = 0.75 * e[pulled] + 0.25 * guides[nearest[pulled]]
     return _unit(out)
+
+
+def _mark_outliers(x: np.ndarray, labels: np.ndarray, frame: pd.DataFrame, *, floor: float,
+                   max_fraction: float) -> np.ndarray:
+    """Segments without content words, or further than `floor` from their theme, become
+    outliers: never more than `max_fraction` of them (the furthest first)."""
+    labels = labels.copy()
+    k = int(labels.max()) + 1 if (labels >= 0).any() else 0
+    if not k:
+        return labels
+    closeness = np.einsum("ij,ij->i", x, _centroids(x, labels, k)[np.maximum(labels, 0)])
+    empty = frame["lemmas"].fillna("").str.strip().eq("").to_numpy()
+    closeness = np.where(empty, -2.0, closeness)
+    weak = np.flatnonzero((closeness < floor) & (labels >= 0))
+    budget = int(np.floor(max_fraction * len(labels))) - int((labels < 0).sum())
+    weak = sorted(weak, key=lambda i: (round(float(closeness[i]), 6), i))[: max(0, budget)]
+    labels[weak] = -1
+    return labels
 
 
 def fit_themes(
@@ -263,35 +347,35 @@ def fit_themes(
     `registry` is `Store.theme_registry(fingerprint)` (earlier themes under the same embedder);
     `seed_topics` the entries of an earlier `problematiques.json`; `seed_vectors`, optionally,
     theme_id -> embedding of a seed's text (`theme_registry.seed_text`), used to guide the
-    clustering when the registry has no centroid for that seed.
+    clustering when the registry has no centroid for that seed. `run_id` is recorded in `info`.
     """
     frame, raw = _prepare(segments, embeddings)
     n = len(frame)
     known = theme_registry.known_themes(registry, seed_topics, seed_vectors=seed_vectors)
+    plan = cluster_plan(n, settings)
+    plan["run_id"] = run_id
     if n == 0:
-        return _result(frame, raw, np.zeros(0, int), np.zeros((0, 1)), known, settings, {})
-    space = AllButTheTop(settings.extra.get("themes_abtt", 2) if n > 2 else 0).fit(raw)
-    x = space.transform(raw)
-    plan = cluster_plan(n)
+        return _result(frame, raw, np.zeros(0, int), raw, known, settings, plan)
+    if plan["n_directions"] == "auto":
+        mean = raw.astype(np.float64).mean(axis=0)
+        plan["n_directions"] = 2 if float(mean @ mean) >= 0.5 else 0
+    space = AllButTheTop(plan["n_directions"] if n > 3 else 0).fit(raw)
+    e = space.transform(raw)
+    guides = [k.guide for k in known if k.seed and k.guide is not None
+              and k.guide.shape == raw.shape[1:]]
+    if guides:
+        e = _guide(e, space.transform(np.asarray(guides)))
+    x = theme_space(e, frame, plan, seed) if n >= 4 else e
     labels = np.zeros(n, dtype=int)
     if n >= 4:
-        guides = [k.centroid for k in known if k.seed and k.centroid is not None
-                  and k.centroid.shape == raw.shape[1:]]
-        g = space.transform(np.asarray(guides)) if guides else np.zeros((0, x.shape[1]))
-        vectorizer = theme_labels.make_vectorizer(n)
-        try:
-            vectorizer.fit(frame["lemmas"].fillna("").tolist())
-            vocabulary = vectorizer.get_feature_names_out()
-        except ValueError:  # no term survives the stop words (tiny or empty texts)
-            vocabulary = []
-        model = _bertopic(plan, n, x.shape[1], seed, vocabulary)
+        model = _bertopic(plan, n, x.shape[1], seed)
         docs = [d if d.strip() else "_" for d in frame["lemmas"].fillna("").tolist()]
-        topics, _ = model.fit_transform(docs, embeddings=_guide(x, g))
+        topics, _ = model.fit_transform(docs, embeddings=x)
         labels = np.asarray(topics, dtype=int)
-        plan["bertopic_topics"] = int(labels.max()) + 1
-    labels = reduce_outliers(x, labels, max_fraction=settings.max_outlier_fraction, floor=0.0)
     labels = _renumber(labels, min_size=2 if n >= 10 else 1)
-    labels = reduce_outliers(x, labels, max_fraction=settings.max_outlier_fraction, floor=0.0)
+    labels = reduce_outliers(x, labels, max_fraction=0.0, floor=-1.0)
+    labels = _mark_outliers(x, labels, frame, floor=plan["outlier_floor"],
+                            max_fraction=settings.max_outlier_fraction)
     return _result(frame, raw, labels, x, known, settings, plan)
 
 
@@ -316,6 +400,9 @@ def _theme_terms(frame: pd.DataFrame, x: np.ndarray, labels: np.ndarray,
         (np.ones(len(assigned)), (labels[assigned], assigned)), shape=(k, len(frame))
     )
     per_theme = (member @ counts).tocsr()
+    used = np.flatnonzero(np.asarray(per_theme.sum(axis=0)).ravel() > 0)
+    per_theme, counts = per_theme[:, used], counts[:, used]
+    words = [words[i] for i in used]
     ctfidf = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(per_theme)
     ctfidf = np.asarray(ctfidf.todense())
     vectors = theme_labels.term_vectors(counts, x)
@@ -354,7 +441,8 @@ def _result(frame: pd.DataFrame, raw: np.ndarray, labels: np.ndarray, x: np.ndar
     craw = _centroids(raw, labels, k) if k else np.zeros((0, raw.shape[1]))
     ranked = _theme_terms(frame, x, labels, cx) if k else []
     terms = [[t for t, _ in r] for r in ranked]
-    matched = theme_registry.match(craw, terms, known, threshold=settings.theme_match_threshold)
+    matched = theme_registry.match(craw, terms, known, threshold=settings.theme_match_threshold,
+                                   reference=raw.astype(np.float64).mean(axis=0))
     ids = theme_registry.assign_ids(k, matched, known)
     score = np.full(len(frame), np.nan)
     texts_by_theme, members = [], []
@@ -449,3 +537,13 @@ def document_themes(assignments: pd.DataFrame, segments: pd.DataFrame) -> pd.Ser
                                             ascending=[True, False, True])
     docs = sorted(segments["doc_id"].unique())
     return best.drop_duplicates("doc_id").set_index("doc_id")["theme_id"].reindex(docs)
+
+
+def seed_vectors(embedder: Any, seeds: Sequence[dict] | None) -> dict[str, np.ndarray]:
+    """theme_id -> embedding of each seed problématique's text (label, question, terms)."""
+    items = [(str(s["theme_id"]), theme_registry.seed_text(s)) for s in seeds or ()
+             if s.get("theme_id") and theme_registry.seed_text(s)]
+    if not items:
+        return {}
+    rows = np.asarray(embedder.encode([text for _, text in items]), dtype=np.float32)
+    return {tid: rows[i] for i, (tid, _) in enumerate(items)}
