@@ -100,9 +100,13 @@ def ingest_flow(params: IngestParams, settings: Settings | None = None) -> Inges
         segment.load_nlp()  # once, before the threads share it
     futures = segment_territory.map(by_territory, unmapped(settings))
     segments = [s for f in futures for s in f.result()]
-    numbers = store.pseudonym_numbers(protect.scope_of(demarche))
-    protected, feedback, pseudo = protect_all(demarche, segments, numbers)
-    added = store_all(params.store, demarche, protected, feedback, pseudo, unchanged)
+    if not new and store.stored_file_hashes().items() >= demarche.file_hashes.items():
+        # Every file read is stored with the same bytes: nothing to protect or write again.
+        added = {"documents": 0, "segments": 0, "feedback": 0}
+    else:
+        numbers = store.pseudonym_numbers(protect.scope_of(demarche))
+        protected, feedback, pseudo = protect_all(demarche, segments, numbers)
+        added = store_all(params.store, demarche, protected, feedback, pseudo, unchanged)
     store.set_scope(scope_name(params.input), (n.doc_id for n in demarche.notes))
     logger.info(
         "%s : %d documents lus, %d déjà en base, %d ajoutés (%d segments)",

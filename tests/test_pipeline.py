@@ -43,6 +43,33 @@ def test_sample_run_writes_the_output_contract(sample_run):
     assert len(docs) == 20 and set(segs["doc_id"]) == set(docs["doc_id"])
     run = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert run["counts"]["segments"] == len(segs) and run["seed"] == 42
+    assert segs["orientation"].isin(["difficulte", "levier", "autre"]).all()
+    assert segs["theme_id"].notna().mean() >= 0.9
+    themes = json.loads((out / "themes.json").read_text(encoding="utf-8"))
+    assert {t["theme_id"] for t in themes} == set(segs["theme_id"].dropna())
+    for t in themes:
+        assert t["size"] == int((segs["theme_id"] == t["theme_id"]).sum())
+    recurring = [t for t in themes if t["recurring"]]
+    assert recurring and all(t["n_ateliers"] >= 2 for t in recurring)
+
+
+def test_sample_run_writes_synthesis_and_problematiques(sample_run):
+    import docx
+
+    tmp, _, _ = sample_run
+    out = tmp / "out"
+    md = (out / "synthese.md").read_text(encoding="utf-8")
+    assert "Difficultés du métier récurrentes" in md
+    assert leaks(md) == []
+    document = docx.Document(str(out / "synthese.docx"))
+    headings = {p.text for p in document.paragraphs if p.style.name.startswith("Heading")}
+    assert "Difficultés du métier récurrentes" in headings
+    html = (out / "synthese.html").read_text(encoding="utf-8")
+    assert "<svg" in html and 'src="http' not in html and "<link" not in html
+    problems = json.loads((out / "problematiques.json").read_text(encoding="utf-8"))
+    assert problems and problems[0]["question"].startswith("Comment")
+    weights = [p["weight"] for p in problems]
+    assert weights == sorted(weights, reverse=True)
 
 
 def test_no_email_phone_or_listed_name_survives(sample_run):
@@ -90,3 +117,30 @@ def test_bad_input_is_refused_and_store_untouched(tmp_path):
     status = _cli("status", "--store", str(store), "--json", cwd=ROOT)
     counts = json.loads(status.stdout)
     assert counts["documents"] == 0 and counts["segments"] == 0
+
+
+def test_next_territory_seeded_from_the_previous_problematiques(tmp_path, prefect_harness):
+    """Marseille's problématiques seed Haute-Provence: found-again and new themes reported."""
+    from flows.pipeline import RunParams, pipeline
+
+    store = str(tmp_path / "c.duckdb")
+    urban = tmp_path / "marseille"
+    pipeline(RunParams(input=str(SAMPLE / "marseille"), out=str(urban), store=store))
+    seeds = json.loads((urban / "problematiques.json").read_text(encoding="utf-8"))
+    assert seeds and all(
+        {"question", "theme_id", "weight", "segment_ids", "quotes", "levers",
+         "organisations_to_invite", "method", "method_reason"} <= set(p) for p in seeds
+    )
+    assert all(p["question"].startswith("Comment") and p["question"].endswith(" ?") for p in seeds)
+    rural = tmp_path / "haute-provence"
+    pipeline(RunParams(input=str(SAMPLE / "haute-provence"), out=str(rural), store=store,
+                       seed_from=str(urban / "problematiques.json")))
+    found = json.loads((rural / "themes.json").read_text(encoding="utf-8"))
+    statuses = {t["status"] for t in found}
+    assert "retrouvé" in statuses and "nouveau" in statuses
+    seed_ids = {p["theme_id"] for p in seeds}
+    assert any(t["theme_id"] in seed_ids for t in found if t["status"] == "retrouvé")
+    synthese = (rural / "synthese.md").read_text(encoding="utf-8")
+    assert "Retrouvée" in synthese or "retrouvée" in synthese
+    for name in ("synthese.html", "synthese.docx", "problematiques.md"):
+        assert (rural / name).stat().st_size > 0

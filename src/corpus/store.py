@@ -130,6 +130,11 @@ class Store:
             ).fetchall()
         return dict(rows)
 
+    def stored_file_hashes(self) -> dict[str, str]:
+        """path -> content hash of every input file stored so far."""
+        with self.connect() as con:
+            return dict(con.execute("SELECT path, content_hash FROM files").fetchall())
+
     def write_demarche(
         self,
         demarche: Demarche,
