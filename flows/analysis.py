@@ -70,12 +70,13 @@ def orient_scope(params: AnalysisParams, settings: Settings) -> dict:
     """Orientation of every segment of the scope, written back to the store."""
     store = Store(params.store)
     segs = _scope_segments(store, params.scope)
-    vectors = embed.embed_cached(
-        embed.load_embedder(settings.embedder_orient), segs["text"].tolist(), store
-    )
     model = (
         orient.OrientationModel.load(settings.orient_model) if settings.orient_model
         else orient.load_default_model(settings.embedder_orient)
+    )
+    vectors = (  # a lexical model needs no embeddings
+        embed.embed_cached(embed.load_embedder(model.embedder), segs["text"].tolist(), store)
+        if model.embedder else None
     )
     found = orient.orient_segments(segs, vectors, model)
     segs[["orientation", "orientation_score"]] = found[["orientation", "orientation_score"]]

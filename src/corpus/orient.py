@@ -154,6 +154,22 @@ def _tfidf(counts: sp.csr_matrix, df: np.ndarray, n_docs: int) -> sp.csr_matrix:
     return _l2_rows(tf @ sp.diags(idf))
 
 
+def balanced_weights(labels: Sequence[str], weights: np.ndarray) -> np.ndarray:
+    """Rescale `weights` so that difficulte and levier carry the same total weight.
+
+    Propositions often come as long lists: without this, their many segments would tilt the
+    model toward levier. `autre` keeps its weights.
+    """
+    labels = np.asarray(labels, dtype=object)
+    out = np.asarray(weights, dtype=np.float64).copy()
+    masses = {c: out[labels == c].sum() for c in ("difficulte", "levier")}
+    if all(masses.values()):
+        target = sum(masses.values()) / 2
+        for c, mass in masses.items():
+            out[labels == c] *= target / mass
+    return out
+
+
 class OrientationModel:
     """Difficulte / levier (/ autre) classifier on hashed n-grams, cues and embeddings.
 
@@ -174,6 +190,7 @@ class OrientationModel:
         cue_weight: float = 0.5,
         embedding_weight: float = 1.0,
         autre_threshold: float = 0.5,
+        balance: bool = True,
         max_iter: int = 3000,
     ):
         self.embedder = embedder
@@ -186,6 +203,7 @@ class OrientationModel:
         self.cue_weight = cue_weight
         self.embedding_weight = embedding_weight
         self.autre_threshold = autre_threshold
+        self.balance = balance
         self.max_iter = max_iter
 
     # -- features ------------------------------------------------------------------------------
@@ -196,7 +214,8 @@ class OrientationModel:
             "word_ngrams": list(self.word_ngrams), "char_ngrams": list(self.char_ngrams),
             "word_weight": self.word_weight, "char_weight": self.char_weight,
             "cue_weight": self.cue_weight, "embedding_weight": self.embedding_weight,
-            "autre_threshold": self.autre_threshold, "max_iter": self.max_iter,
+            "autre_threshold": self.autre_threshold, "balance": self.balance,
+            "max_iter": self.max_iter,
         }
 
     def _counts(self, texts: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
@@ -276,7 +295,9 @@ class OrientationModel:
         self.embedder_fingerprint_ = self._fingerprint() if self.embedder else None
         X = self._features(texts, emb)
         lr = LogisticRegression(C=self.C, max_iter=self.max_iter)
-        weights = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        weights = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, float)
+        if self.balance:
+            weights = balanced_weights(y, weights)
         lr.fit(X, np.array([classes.index(v) for v in y]), sample_weight=weights)
         self.classes_ = classes
         self.coef_ = lr.coef_.astype(np.float32)
