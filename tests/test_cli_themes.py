@@ -2,10 +2,10 @@
 
 import json
 
+from store_inputs import ROWS, make_store
 from typer.testing import CliRunner
 
 from corpus.cli import app
-from store_inputs import ROWS, make_store
 
 runner = CliRunner()
 

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from corpus.ingest.flat import ORIENTATION_WORDS
 from corpus.records import ORIENTATIONS
 from corpus.segment import fold, normalise
 
@@ -48,16 +49,7 @@ LABEL_ORDER: tuple[str, ...] = ORIENTATIONS  # difficulte, levier, autre: also t
 _START = "debutdesegment"
 _TOKEN = r"(?u)\b\w+\b"
 
-LABEL_WORDS: dict[str, str] = {}
-for _label, _words in {
-    "difficulte": "difficulte difficultes constat constats frein freins difficulte_constat "
-    "obstacle obstacles probleme problemes",
-    "levier": "levier leviers proposition propositions piste pistes levier_proposition "
-    "solution solutions ressource ressources",
-    "autre": "autre autres contexte",
-}.items():
-    for _word in _words.split():
-        LABEL_WORDS[_word] = _label
+LABEL_WORDS: dict[str, str] = ORIENTATION_WORDS  # the ingestion stage's label words
 
 _NOT_VERBS = {
     "entre", "notre", "votre", "autre", "leur", "pour", "par", "sur", "hier", "cher", "mer",

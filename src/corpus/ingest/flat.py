@@ -18,7 +18,7 @@ from corpus.records import Demarche, Event, Note, Orientation, Territory, Worksh
 
 log = logging.getLogger(__name__)
 
-_ORIENTATION_WORDS: dict[str, Orientation] = {}
+ORIENTATION_WORDS: dict[str, Orientation] = {}
 for _value, _words in {
     "difficulte": "difficulte difficultes constat constats frein freins difficulte_constat "
     "difficulte_constats obstacle obstacles probleme problemes besoin besoins difficulty",
@@ -27,7 +27,7 @@ for _value, _words in {
     "autre": "autre autres contexte other none",
 }.items():
     for _word in _words.split():
-        _ORIENTATION_WORDS[_word] = _value  # type: ignore[assignment]
+        ORIENTATION_WORDS[_word] = _value  # type: ignore[assignment]
 
 _FORMATS = {".csv": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".parquet": "parquet"}
 
@@ -42,7 +42,7 @@ def orientation_of(value: str) -> Orientation | None:
     key = normalise_header(value)
     if not key:
         return None
-    return _ORIENTATION_WORDS[key]
+    return ORIENTATION_WORDS[key]
 
 
 def read_table(
