@@ -150,6 +150,7 @@ def held_out(corpus: Corpus, method: Callable, name: str) -> dict:
     frame = corpus.segments[["doc_id"]].join(seg_pred)
     doc_pred = document_orientation(frame)
     result = {"method": name, **_scores(corpus.units, doc_pred, unit_pred)}
+    result["documents_autre"] = int((doc_pred == "autre").sum())
     per_region = {}
     for region in corpus.regions:
         mask = (corpus.units["region"] == region).to_numpy()
@@ -212,9 +213,11 @@ def ours(corpus: Corpus, embedder: str | None, vectors: dict | None, *, hints: b
             frame = frame.assign(section_hint=None)
         seg_frame = orient_segments(frame, None if vectors is None else vectors["segments"][seg],
                                     model)
-        whole = pd.DataFrame({"text": corpus.units["text"][te]})
+        # unit level: the whole text as a document of one segment
+        whole = corpus.units[te][["id", "text"]]
         unit = orient_segments(whole, None if vectors is None else vectors["units"][te], model)
-        return seg_frame, unit["orientation"]
+        unit_doc = document_orientation(unit.assign(doc_id=whole["id"]))
+        return seg_frame, whole["id"].map(unit_doc)
     return method
 
 
@@ -268,7 +271,7 @@ def main(argv: list[str] | None = None) -> None:
         results.append(result)
         if not args.json:
             print(f"{name:42s} document {result['document']:.4f}  unité {result['unit']:.4f}  "
-                  f"{result['seconds']:7.1f} s", flush=True)
+                  f"autre {result['documents_autre']:3d}  {result['seconds']:7.1f} s", flush=True)
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=2))
 

@@ -42,23 +42,25 @@ def file_digest(path: str | None) -> str:
 def _key(stage: str, params: AnalysisParams, settings: Settings, *extra) -> str:
     store = Store(params.store)
     return _digest(
-        stage, str(Path(params.store).resolve()), params.scope, store.scope_fingerprint(params.scope),
-        settings.as_dict(), params.seed, file_digest(params.seed_from), *extra,
+        stage, str(Path(params.store).resolve()), params.scope,
+        store.scope_fingerprint(params.scope), settings.as_dict(), params.seed,
+        file_digest(params.seed_from), *extra,
     )
 
 
 def orient_key(context, arguments) -> str:
     params, settings = arguments["params"], arguments["settings"]
-    return _key("orient", params, settings, embed.load_embedder(settings.embedder_orient).fingerprint,
-                file_digest(str(settings.orient_model or
-                                orient.default_model_path(settings.embedder_orient))))
+    model = settings.orient_model or orient.default_model_file(settings.embedder_orient)
+    return _key("orient", params, settings,
+                embed.load_embedder(settings.embedder_orient).fingerprint, file_digest(str(model)))
 
 
 def themes_key(context, arguments) -> str:
     params, settings = arguments["params"], arguments["settings"]
-    out = Path(params.out) / "themes.json"
-    return _key("themes", params, settings, embed.load_embedder(settings.embedder_themes).fingerprint,
-                file_digest(str(out)), orient_key(context, arguments))
+    # Not the output folder: the result carries themes.json's text, written by `write_themes`.
+    return _key("themes", params, settings,
+                embed.load_embedder(settings.embedder_themes).fingerprint,
+                orient_key(context, arguments))
 
 
 def _scope_segments(store: Store, scope: str):
@@ -97,7 +99,8 @@ def themes_scope(params: AnalysisParams, settings: Settings) -> dict:
     segs = _scope_segments(store, params.scope)
     embedder = embed.load_embedder(settings.embedder_themes)
     vectors = embed.embed_cached(embedder, segs["text"].tolist(), store)
-    seeds = json.loads(Path(params.seed_from).read_text(encoding="utf-8")) if params.seed_from else None
+    seeds = (json.loads(Path(params.seed_from).read_text(encoding="utf-8"))
+             if params.seed_from else None)
     seed_vectors = themes.seed_vectors(embedder, seeds) if seeds else None
     result = themes.fit_themes(
         segs, vectors, seed=params.seed, settings=settings, registry=store.theme_registry_full(),
@@ -112,14 +115,24 @@ def themes_scope(params: AnalysisParams, settings: Settings) -> dict:
     docs["theme_id"] = docs["doc_id"].map(doc_theme)
     store.update_documents(docs)
     store.save_themes(result, run_id=params.run_id, fingerprint=embedder.fingerprint)
-    path = themes.write_themes_json(result.themes, Path(params.out) / "themes.json")
     assigned = merged["theme_id"].notna()
     return {
         "themes": len(result.themes),
         "outlier_fraction": round(float(1 - assigned.mean()) if len(merged) else 0.0, 4),
-        "path": str(path),
+        "themes_json": themes.themes_json(result.themes),
         **{k: v for k, v in result.info.items() if isinstance(v, (int, float, str))},
     }
+
+
+@task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def write_themes(found: dict, out: str) -> str:
+    """themes.json in the output folder, also when the themes came from Prefect's cache."""
+    path = Path(out) / "themes.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(found["themes_json"], encoding="utf-8")
+    tmp.replace(path)
+    return str(path)
 
 
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
@@ -136,6 +149,8 @@ def analysis_flow(params: AnalysisParams, settings: Settings | None = None) -> d
     settings = settings or Settings(store=Path(params.store), seed=params.seed)
     ensure_models_task()
     oriented = orient_scope(params, settings)
-    found = themes_scope(params, settings)
+    found = dict(themes_scope(params, settings))
+    path = write_themes(found, params.out)
+    del found["themes_json"]
     logger.info("orientations %s ; %d thèmes", oriented, found["themes"])
-    return {"orientation_counts": oriented, **found}
+    return {"orientation_counts": oriented, **found, "path": path}

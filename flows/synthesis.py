@@ -1,10 +1,12 @@
 """Synthesis flow: the end-of-event synthesis (md, html, docx) and the next problématiques."""
 
 import json
+import tempfile
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
 from pydantic import BaseModel, Field
 
 from corpus import embed
@@ -27,12 +29,20 @@ class SynthesisParams(BaseModel):
 
 
 def synthesis_key(context, arguments) -> str:
-    """Same segments, themes, seed problématiques and code inputs: same synthesis."""
+    """Same segments, themes, manifests and feedback, seed problématiques and settings.
+
+    Not the output files themselves: the result carries their bytes, written by `write_files`.
+    """
     params: SynthesisParams = arguments["params"]
+    settings: Settings = arguments["settings"]
     out = Path(params.out)
+    store = Store(params.store)
+    doc_ids = store.scope_doc_ids(params.scope)
+    frames = _scope_frames(store, doc_ids) if doc_ids else {}
+    manifests = {name: frame.astype(str).to_csv(index=False) for name, frame in frames.items()}
     return _digest(
         "synthesis", [file_digest(str(out / n)) for n in ("segments.parquet", "themes.json")],
-        file_digest(params.seed_from), [(out / n).exists() for n in FILES],
+        file_digest(params.seed_from), manifests, settings.as_dict(),
         str(Path(params.store).resolve()),
     )
 
@@ -68,12 +78,16 @@ def synthesize_scope(params: SynthesisParams, settings: Settings) -> dict:
         recurring_min_ateliers=settings.recurring_min_ateliers,
         **_scope_frames(store, segs["doc_id"].unique().tolist()),
     )
-    markdown.write_markdown(syn, out / "synthese.md")
-    html.write_html(syn, out / "synthese.html")
-    docx.write_docx(syn, out / "synthese.docx")
     items = build_problematiques(syn)
-    write_problematiques(items, out / "problematiques.json", out / "problematiques.md")
+    with tempfile.TemporaryDirectory(prefix="corpus-synthese-") as tmp:
+        draft = Path(tmp)
+        markdown.write_markdown(syn, draft / "synthese.md")
+        html.write_html(syn, draft / "synthese.html")
+        docx.write_docx(syn, draft / "synthese.docx")
+        write_problematiques(items, draft / "problematiques.json", draft / "problematiques.md")
+        contents = {name: (draft / name).read_bytes() for name in FILES}
     return {
+        "contents": contents,
         "files": {Path(n).stem + Path(n).suffix.replace(".", "_"): str(out / n) for n in FILES},
         "problematiques": [
             {"rang": i + 1, "question": p["question"], "theme_id": p["theme_id"],
@@ -81,6 +95,17 @@ def synthesize_scope(params: SynthesisParams, settings: Settings) -> dict:
             for i, p in enumerate(items[:10])
         ],
     }
+
+
+@task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def write_files(out: str, contents: dict[str, bytes]) -> None:
+    """The synthesis files, also when they came from Prefect's cache; each replaced whole."""
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in sorted(contents.items()):
+        tmp = folder / (name + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(folder / name)
 
 
 @task
@@ -112,7 +137,8 @@ def publish_artifacts(out: str, result: dict) -> None:
 def synthesis_flow(params: SynthesisParams, settings: Settings | None = None) -> dict:
     logger = get_run_logger()
     settings = settings or Settings(store=Path(params.store))
-    result = synthesize_scope(params, settings)
+    result = dict(synthesize_scope(params, settings))
+    write_files(params.out, result.pop("contents"))
     publish_artifacts(params.out, result)
     logger.info("Synthèse et problématiques écrites dans %s", params.out)
     return result

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -55,7 +57,7 @@ def fake() -> FakeEmbedder:
 def small_model(fake: FakeEmbedder) -> OrientationModel:
     texts = DIFFICULTES + LEVIERS + AUTRES
     labels = ["difficulte"] * 8 + ["levier"] * 8 + ["autre"] * 4
-    return OrientationModel(embedder="fake", n_bits=12, C=10.0).fit(
+    return OrientationModel(embedder="fake", n_bits=12, C=10.0, min_df=1).fit(
         texts, labels, fake.encode(texts)
     )
 
@@ -133,6 +135,7 @@ def test_section_hint_wins_over_the_model(small_model, fake):
     assert out.loc["n1#000", "orientation_score"] == 1.0
     assert out.loc["n1#001", "orientation"] == "levier"
     assert 0.5 < out.loc["n1#001", "orientation_score"] < 1.0
+    assert out["stance"].tolist() == ["difficulte", "levier"]
 
 
 def test_given_orientation_is_kept_with_score_one(small_model, fake):
@@ -148,7 +151,7 @@ def test_given_orientation_is_kept_with_score_one(small_model, fake):
 
 def test_empty_frame_gives_empty_result(small_model):
     out = orient_segments(_frame([]), None, small_model)
-    assert out.empty and list(out.columns) == ["orientation", "orientation_score"]
+    assert out.empty and list(out.columns) == ["orientation", "orientation_score", "stance"]
 
 
 def test_document_takes_the_majority_of_its_segments():
@@ -161,6 +164,18 @@ def test_document_takes_the_majority_of_its_segments():
     # context does not outvote content; a document of context only is "autre"
     assert docs.to_dict() == {"a": "levier", "b": "difficulte", "c": "autre"}
     assert docs.index.name == "doc_id"
+
+
+def test_document_of_context_only_takes_the_side_its_segments_lean_to():
+    segments = pd.DataFrame({
+        "doc_id": ["a", "a", "b", "c"],
+        "orientation": ["autre", "autre", "autre", "autre"],
+        "orientation_score": [0.7, 0.6, 0.9, 1.0],
+        "stance": ["levier", "levier", "difficulte", None],  # c: under a "Contacts" heading
+    })
+    assert document_orientation(segments).to_dict() == {
+        "a": "levier", "b": "difficulte", "c": "autre"
+    }
 
 
 def test_document_tie_breaks_by_scores_then_difficulte_first():
@@ -242,3 +257,36 @@ def test_default_model_orients_clear_cep_bullets():
     out = orient_segments(frame, None, model)
     correct = sum(o == e for o, (_, e) in zip(out["orientation"], CLEAR, strict=True))
     assert correct >= 16, list(zip(out["orientation"], CLEAR, strict=True))
+
+
+GRANDDEBAT = (
+    Path(__file__).resolve().parents[2] / "shared" / "data" / "granddebat_reunions" / "units.csv"
+)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not GRANDDEBAT.exists(), reason="données partagées absentes")
+def test_lexical_model_generalises_to_a_held_out_region(nlp):
+    """Trained on three régions, judged on a fourth, per document (majority of segments)."""
+    from sklearn.metrics import f1_score
+
+    from corpus.ingest import read_table
+    from corpus.orient import segment_weights
+    from corpus.segment import segment_notes
+    from corpus.store import segments_frame
+
+    units = pd.read_csv(GRANDDEBAT).set_index("id")
+    demarche = read_table(GRANDDEBAT, text="text", id="id", territory="region")
+    train_regions = {"Nouvelle-Aquitaine", "Hauts-de-France", "Normandie"}
+    notes = [n for n in demarche.notes if n.territory_id in train_regions | {"Bretagne"}]
+    segments = segments_frame(segment_notes(notes, nlp=nlp))
+    segments["label"] = segments["doc_id"].map(units["kind"])
+    train = segments[segments["territory_id"].isin(train_regions)]
+    test = segments[segments["territory_id"] == "Bretagne"]
+    model = OrientationModel(embedder=None).fit(
+        train["text"], train["label"], sample_weight=segment_weights(train["doc_id"])
+    )
+    found = orient_segments(test, None, model)
+    docs = document_orientation(test.drop(columns=list(found.columns), errors="ignore").join(found))
+    truth = docs.index.map(units["kind"]).map(normalise_label)
+    assert f1_score(truth, docs, average="macro", labels=["difficulte", "levier"]) >= 0.80

@@ -144,3 +144,37 @@ def test_next_territory_seeded_from_the_previous_problematiques(tmp_path, prefec
     assert "Retrouvée" in synthese or "retrouvée" in synthese
     for name in ("synthese.html", "synthese.docx", "problematiques.md"):
         assert (rural / name).stat().st_size > 0
+
+
+def _latest_task_states(names: list[str]) -> dict[str, str]:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterName
+    from prefect.client.schemas.sorting import TaskRunSort
+
+    with get_client(sync_client=True) as client:
+        states = {}
+        for name in names:
+            runs = client.read_task_runs(
+                task_run_filter=TaskRunFilter(name=TaskRunFilterName(like_=name)),
+                sort=TaskRunSort.EXPECTED_START_TIME_DESC, limit=1,
+            )
+            states[name] = runs[0].state.name
+    return states
+
+
+def test_unchanged_rerun_comes_from_the_cache_and_rewrites_missing_outputs(sample_run):
+    """Nothing new: orientation, themes and synthesis are not recomputed, and an output file
+    deleted since the last run is written again, byte for byte."""
+    from flows.pipeline import pipeline
+
+    tmp, params, _ = sample_run
+    out = Path(params.out)
+    before = {n: (out / n).read_bytes() for n in ("themes.json", "synthese.md", "synthese.docx")}
+    for name in before:
+        (out / name).unlink()
+    again = pipeline(params)
+    assert again["counts"]["added"]["documents"] == 0
+    assert _latest_task_states(["orient_scope", "themes_scope", "synthesize_scope"]) == {
+        "orient_scope": "Cached", "themes_scope": "Cached", "synthesize_scope": "Cached"
+    }
+    assert {n: (out / n).read_bytes() for n in before} == before

@@ -96,3 +96,23 @@ def test_sql_is_read_only(tmp_path):
     with pytest.raises(StoreError):
         store.read_only_sql("SELECT 1; DROP TABLE segments")
     assert store.counts()["segments"] == 1
+
+
+def test_scope_fingerprint_follows_what_analysis_would_see(tmp_path):
+    """Unchanged: same key. Edited, or edited and put back, or a rebuilt store: a new key."""
+    store = Store(tmp_path / "c.duckdb")
+    d = _demarche()
+    store.write_demarche(d, _segments(d), d.feedback)
+    store.set_scope("sample", ["t/e/a01"])
+    first = store.scope_fingerprint("sample")
+    store.write_demarche(d, _segments(d), d.feedback, skip_doc_ids=["t/e/a01"])
+    assert store.scope_fingerprint("sample") == first
+    d2 = _demarche("- La plateforme numérique exclut les publics fragiles.")
+    store.write_demarche(d2, _segments(d2), d2.feedback)
+    edited = store.scope_fingerprint("sample")
+    store.write_demarche(d, _segments(d), d.feedback)  # the old text is back, not yet analysed
+    assert len({first, edited, store.scope_fingerprint("sample")}) == 3
+    rebuilt = Store(tmp_path / "other.duckdb")
+    rebuilt.write_demarche(d, _segments(d), d.feedback)
+    rebuilt.set_scope("sample", ["t/e/a01"])
+    assert rebuilt.scope_fingerprint("sample") != first

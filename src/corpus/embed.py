@@ -115,14 +115,17 @@ def _cpu_threads() -> int:
 
 
 def default_threads() -> int:
-    """Compute threads for one embedder: 1 on a machine of 1-2 cores, else all of them.
+    """Compute threads for one embedder: every core this process may use.
 
-    Measured on a 2-core machine shared with other work (bench/embed.py, 1,000 segments): one
-    thread embedded faster than two, e5 7.0 vs 4.6 texts/s and USE 94-101 vs 19, as a second
-    BLAS/OpenMP thread spins against the other processes; more cores leave room for it.
+    Measured on 2 quiet cores (bench/embed.py, 1,000 segments of 186 characters on average):
+    two threads embed twice as fast as one, e5 22.7 vs 11.8 texts/s and USE 240 vs 162. On a
+    machine already busy with other work one thread did better (e5 7.0 vs 4.6 texts/s): set
+    `CORPUS_THREADS=1` there.
     """
-    cores = _cpu_threads()
-    return 1 if cores <= 2 else cores
+    wanted = os.environ.get("CORPUS_THREADS", "").strip()
+    if wanted.isdigit() and int(wanted) > 0:
+        return int(wanted)
+    return _cpu_threads()
 
 
 # -- the fake ----------------------------------------------------------------------------------

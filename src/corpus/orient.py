@@ -14,9 +14,11 @@ embedding of the configured embedder (`Settings.embedder_orient`). Hashing means
 is stored: a model is a few arrays of numbers (`.npz`) and its settings (`.json`).
 
 `autre` is a class of its own, learnt from texts about the meeting rather than its content
-(who was there, the method, the atmosphere, the agenda). A document takes the majority of its
-segments' orientations among `difficulte` and `levier`; context segments (`autre`) do not vote,
-and a document is `autre` only when all its segments are.
+(who was there, the method, the atmosphere, the agenda): a segment is `autre` when the model
+finds it at least `autre_threshold` (0.5) likely to be context, else the likelier of
+`difficulte` and `levier`. A document takes the majority of its segments' orientations among
+`difficulte` and `levier`: context does not outvote content. A document made of context only
+takes the side its segments lean to (`stance`), and is `autre` when headings made it so.
 
 The shipped default model (`src/corpus/data/orient_model-<embedder>.npz`) was trained on the
 Grand Débat local-meeting reports (constats vs propositions, segmented like notes; their
@@ -138,11 +140,15 @@ def _l2_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
     return sp.diags(1.0 / np.maximum(norms, 1e-12)) @ matrix
 
 
-def _tfidf(counts: sp.csr_matrix, df: np.ndarray, n_docs: int) -> sp.csr_matrix:
-    """Sublinear TF times smoothed IDF (scikit-learn's formula), rows L2-normalised."""
+def _tfidf(counts: sp.csr_matrix, df: np.ndarray, n_docs: int, min_df: int) -> sp.csr_matrix:
+    """Sublinear TF times smoothed IDF (scikit-learn's formula), rows L2-normalised.
+
+    Features seen in fewer than `min_df` training texts count as unknown (weight 0), like words
+    outside a vocabulary.
+    """
     tf = counts.astype(np.float64).tocsr()
     tf.data = 1.0 + np.log(tf.data)
-    idf = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
+    idf = (np.log((1.0 + n_docs) / (1.0 + df)) + 1.0) * (df >= min_df)
     return _l2_rows(tf @ sp.diags(idf))
 
 
@@ -179,8 +185,9 @@ class OrientationModel:
         char_ngrams: tuple[int, int] = (2, 5),
         word_weight: float = 1.0,
         char_weight: float = 1.0,
-        cue_weight: float = 0.5,
-        embedding_weight: float = 1.0,
+        cue_weight: float = 1.0,
+        embedding_weight: float = 2.0,
+        min_df: int = 2,
         autre_threshold: float = 0.5,
         balance: bool = True,
         max_iter: int = 3000,
@@ -194,6 +201,7 @@ class OrientationModel:
         self.char_weight = char_weight
         self.cue_weight = cue_weight
         self.embedding_weight = embedding_weight
+        self.min_df = min_df
         self.autre_threshold = autre_threshold
         self.balance = balance
         self.max_iter = max_iter
@@ -206,8 +214,8 @@ class OrientationModel:
             "word_ngrams": list(self.word_ngrams), "char_ngrams": list(self.char_ngrams),
             "word_weight": self.word_weight, "char_weight": self.char_weight,
             "cue_weight": self.cue_weight, "embedding_weight": self.embedding_weight,
-            "autre_threshold": self.autre_threshold, "balance": self.balance,
-            "max_iter": self.max_iter,
+            "min_df": self.min_df, "autre_threshold": self.autre_threshold,
+            "balance": self.balance, "max_iter": self.max_iter,
         }
 
     def _counts(self, texts: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
@@ -247,8 +255,8 @@ class OrientationModel:
                 f"(plongements « {self.embedder} »)"
             )
         blocks = [
-            self.word_weight * _tfidf(word, self.word_df_, self.n_docs_),
-            self.char_weight * _tfidf(char, self.char_df_, self.n_docs_),
+            self.word_weight * _tfidf(word, self.word_df_, self.n_docs_, self.min_df),
+            self.char_weight * _tfidf(char, self.char_df_, self.n_docs_, self.min_df),
             sp.csr_matrix(self.cue_weight * cue_features(texts)),
         ]
         if emb.shape[1]:
@@ -292,7 +300,8 @@ class OrientationModel:
             weights = balanced_weights(y, weights)
         lr.fit(X, np.array([classes.index(v) for v in y]), sample_weight=weights)
         self.classes_ = classes
-        self.coef_ = lr.coef_.astype(np.float32)
+        # Stored as float16: quantised here, so a saved and reloaded model predicts the same.
+        self.coef_ = lr.coef_.astype(np.float16).astype(np.float32)
         self.intercept_ = lr.intercept_.astype(np.float32)
         self.label_counts_ = {c: int(sum(v == c for v in y)) for c in classes}
         return self
@@ -348,18 +357,19 @@ class OrientationModel:
         path.parent.mkdir(parents=True, exist_ok=True)
         n_hashed = 2 * 2**self.n_bits
         used = np.flatnonzero(np.any(self.coef_[:, :n_hashed] != 0, axis=0)).astype(np.int32)
-        word_used = np.flatnonzero(self.word_df_).astype(np.int32)
-        char_used = np.flatnonzero(self.char_df_).astype(np.int32)
+        word_used = np.flatnonzero(self.word_df_ >= self.min_df).astype(np.int32)
+        char_used = np.flatnonzero(self.char_df_ >= self.min_df).astype(np.int32)
+        df_type = np.min_scalar_type(int(max(self.word_df_.max(), self.char_df_.max(), 1)))
         np.savez_compressed(
             path,
             hashed_index=used,
-            hashed_coef=self.coef_[:, used],
-            dense_coef=self.coef_[:, n_hashed:],
+            hashed_coef=self.coef_[:, used].astype(np.float16),
+            dense_coef=self.coef_[:, n_hashed:].astype(np.float16),
             intercept=self.intercept_,
             word_df_index=word_used,
-            word_df=self.word_df_[word_used].astype(np.int32),
+            word_df=self.word_df_[word_used].astype(df_type),
             char_df_index=char_used,
-            char_df=self.char_df_[char_used].astype(np.int32),
+            char_df=self.char_df_[char_used].astype(df_type),
         )
         meta = {
             "format": "corpus-orientation",
@@ -398,6 +408,7 @@ class OrientationModel:
         params = dict(meta["params"])
         params["word_ngrams"] = tuple(params["word_ngrams"])
         params["char_ngrams"] = tuple(params["char_ngrams"])
+        params.setdefault("min_df", 1)  # saved before min_df existed: every feature counted
         model = cls(**params)
         n_hashed = 2 * 2**model.n_bits
         n_out = arrays["intercept"].shape[0]
@@ -431,17 +442,21 @@ def default_model_path(embedder: str | None = None) -> Path:
     return data / f"orient_model-{name}.npz"
 
 
+def default_model_file(embedder: str | None = None) -> Path:
+    """The shipped weights that `load_default_model(embedder)` reads (lexical as a fallback)."""
+    path = default_model_path(embedder)
+    return path if path.exists() else path.with_name("orient_model-lexical.npz")
+
+
 def load_default_model(embedder: str | None = None) -> OrientationModel:
     """The shipped model for the configured embedder; lexical-only when none ships for it."""
-    path = default_model_path(embedder)
-    if not path.exists():
-        fallback = path.with_name("orient_model-lexical.npz")
+    path = default_model_file(embedder)
+    if path != default_model_path(embedder):
         log.warning(
             "aucun modèle d'orientation livré pour le plongement « %s » : modèle lexical utilisé "
             "(entraînez-en un avec `corpus orient train`)",
-            path.stem.removeprefix("orient_model-"),
+            default_model_path(embedder).stem.removeprefix("orient_model-"),
         )
-        path = fallback
     return OrientationModel.load(path)
 
 
@@ -458,57 +473,76 @@ def _label_or_none(value: Any) -> str | None:
 def orient_segments(
     frame: pd.DataFrame, embeddings: np.ndarray | None, model: OrientationModel
 ) -> pd.DataFrame:
-    """`orientation` and `orientation_score` for each row of `frame` (same index).
+    """`orientation`, `orientation_score` and `stance` for each row of `frame` (same index).
 
     `frame` needs `text`; `given_orientation` and `section_hint` are used when present.
     `embeddings`, when given, has one row per row of `frame`; only rows the model decides use it.
+    `stance` is the likelier of difficulte and levier, also for a segment the model finds to be
+    context (None where a heading said "autre"): `document_orientation` falls back on it.
     """
     n = len(frame)
-    given = frame["given_orientation"] if "given_orientation" in frame else pd.Series([None] * n)
-    hints = frame["section_hint"] if "section_hint" in frame else pd.Series([None] * n)
+    given = frame["given_orientation"] if "given_orientation" in frame else [None] * n
+    hints = frame["section_hint"] if "section_hint" in frame else [None] * n
     labels: list[str | None] = [
         _label_or_none(g) or _label_or_none(h) for g, h in zip(given, hints, strict=True)
     ]
+    stances = [lab if lab in ("difficulte", "levier") else None for lab in labels]
     scores = np.ones(n, dtype=np.float64)
     todo = np.array([lab is None for lab in labels], dtype=bool)
     if todo.any():
         texts = frame["text"].astype(str).to_numpy()[todo].tolist()
         emb = None if embeddings is None else np.asarray(embeddings)[todo]
-        chosen, chosen_scores = model.decide(model.predict_proba(texts, emb))
-        for i, label, p in zip(np.flatnonzero(todo), chosen, chosen_scores, strict=True):
-            labels[i] = label
-            scores[i] = float(p)
+        proba = model.predict_proba(texts, emb)
+        chosen, chosen_scores = model.decide(proba)
+        d, lv = model.classes_.index("difficulte"), model.classes_.index("levier")
+        for j, i in enumerate(np.flatnonzero(todo)):
+            labels[i] = chosen[j]
+            scores[i] = float(chosen_scores[j])
+            stances[i] = "levier" if proba[j, lv] > proba[j, d] else "difficulte"
     return pd.DataFrame(
-        {"orientation": pd.Series(labels, dtype="object").to_numpy(), "orientation_score": scores},
+        {
+            "orientation": np.array(labels, dtype=object),
+            "orientation_score": scores,
+            "stance": np.array(stances, dtype=object),
+        },
         index=frame.index,
+    )
+
+
+def _ranked(group: pd.DataFrame, column: str) -> str:
+    """The most frequent value of `column`; ties by summed score, then difficulte first."""
+    counts = group.groupby(column)["score"].agg(["size", "sum"])
+    return min(
+        counts.index,
+        key=lambda o: (-counts.loc[o, "size"], -counts.loc[o, "sum"], LABEL_ORDER.index(o)),
     )
 
 
 def document_orientation(segments: pd.DataFrame) -> pd.Series:
     """doc_id -> orientation: the majority of its segments' orientations.
 
-    Only `difficulte` and `levier` vote; a document is `autre` only when all its segments are
-    (context does not outvote content). A tie goes to the larger sum of `orientation_score`,
-    then to difficulte before levier.
+    Only `difficulte` and `levier` vote: context does not outvote content. A tie goes to the
+    larger sum of `orientation_score`, then to difficulte before levier. A document whose
+    segments are all context takes the majority of their `stance` (the side they lean to)
+    when the frame has that column, and is `autre` otherwise or when a heading made them so.
     """
-    cols = ["doc_id", "orientation"]
-    frame = segments[cols].copy()
-    frame["score"] = (
-        segments["orientation_score"].astype(float).fillna(0.0)
-        if "orientation_score" in segments else 1.0
-    )
+    frame = pd.DataFrame({
+        "doc_id": segments["doc_id"].to_numpy(),
+        "orientation": segments["orientation"].to_numpy(),
+        "score": (segments["orientation_score"].astype(float).fillna(0.0).to_numpy()
+                  if "orientation_score" in segments else 1.0),
+        "stance": segments["stance"].to_numpy() if "stance" in segments else None,
+    })
     out: dict[str, str] = {}
     for doc_id, group in frame.groupby("doc_id", sort=True):
         voting = group[group["orientation"].isin(["difficulte", "levier"])]
-        if voting.empty:
+        leaning = group[group["stance"].isin(["difficulte", "levier"])]
+        if not voting.empty:
+            out[doc_id] = _ranked(voting, "orientation")
+        elif not leaning.empty:
+            out[doc_id] = _ranked(leaning, "stance")
+        else:
             out[doc_id] = "autre"
-            continue
-        counts = voting.groupby("orientation")["score"].agg(["size", "sum"])
-        ranked = sorted(
-            counts.index,
-            key=lambda o: (-counts.loc[o, "size"], -counts.loc[o, "sum"], LABEL_ORDER.index(o)),
-        )
-        out[doc_id] = ranked[0]
     return pd.Series(out, name="orientation", dtype="object").rename_axis("doc_id")
 
 
@@ -595,7 +629,9 @@ def train_from_table(
     n_folds = min(folds, int(counts.min()))
     if n_folds >= 2:
         splitter = StratifiedGroupKFold(n_splits=n_folds, shuffle=True, random_state=seed)
-        predicted = pd.DataFrame(index=segments.index, columns=["orientation", "orientation_score"])
+        predicted = pd.DataFrame(
+            index=segments.index, columns=["orientation", "orientation_score", "stance"]
+        )
         for train, test in splitter.split(texts, segments["label"], groups=segments["doc_id"]):
             model = OrientationModel(embedder=name, **params).fit(
                 [texts[i] for i in train], segments["label"].iloc[train],

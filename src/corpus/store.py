@@ -265,10 +265,15 @@ class Store:
         return [r[0] for r in rows]
 
     def scope_fingerprint(self, scope: str) -> str:
-        """Changes when any document of the scope changes (its id or content hash)."""
+        """Changes when any document of the scope changes (id, content hash) or is stored anew.
+
+        The time of storing counts: a store rebuilt from the same files, or a file edited and
+        then put back as it was, holds segments that were never analysed.
+        """
         with self.connect() as con:
             row = con.execute(
-                "SELECT count(*), coalesce(sum(hash(d.doc_id || ':' || d.content_hash)), 0) "
+                "SELECT count(*), coalesce(sum(hash(d.doc_id || ':' || d.content_hash || ':' "
+                "|| CAST(d.ingested_at AS VARCHAR))), 0) "
                 "FROM scopes s JOIN documents d USING (doc_id) WHERE s.scope = ?",
                 [scope],
             ).fetchone()
