@@ -73,3 +73,27 @@ def test_real_model_finds_names_in_a_note():
     assert "Mission locale de Manosque" in joined and "PLIE" in joined
     assert leaks(joined) == []
     assert "bertrand" not in " ".join(s.lemmas for s in segs)
+
+
+def test_manifest_places_and_organisations_are_not_people():
+    p = Pseudonymiser("s", known_names=["Karim Haddad"],
+                      known_places=["Maison France services Barcelonnette", "Palais des congrès, "
+                                    "Digne-les-Bains", "Alpes-de-Haute-Provence"])
+    text = "Relais à Barcelonnette et Castellane, avec Karim Haddad."
+    out = p.protect(text, [(9, 22), (26, 36), (43, 55)])  # NER: Barcelonnette, Castellane, Karim
+    assert out.startswith("Relais à Barcelonnette et Personne ")  # Castellane is not listed
+    assert "Karim" not in out
+
+
+def test_real_model_keeps_a_commune_in_a_list_of_places():
+    from corpus.protect import protect_segments
+    from corpus.records import Note
+    from corpus.segment import segment_notes
+
+    text = ("- Un annuaire partagé des contacts par bassin : Digne, Manosque, Sisteron, "
+            "Barcelonnette, Castellane\n- Contact pris avec Sophie Bertrand à la Mission locale.\n")
+    note = Note(doc_id="d", territory_id="t", event_id="t/e", atelier_id="a", source="x",
+                format="md", content_hash="h", text=text)
+    joined = " ".join(s.text for s in protect_segments(segment_notes([note]), Pseudonymiser("s")))
+    assert "Sisteron, Barcelonnette, Castellane" in joined
+    assert "Bertrand" not in joined and "Personne " in joined

@@ -36,7 +36,8 @@ NOT_PEOPLE = {
         "MDPH", "France services", "Cité des métiers", "Constats", "Freins", "Leviers", "Pistes",
         "Propositions", "Ressources", "Contacts", "Difficultés", "Agefiph", "Afpa", "Greta",
         "Uniformation", "Opcalia", "Afdas", "Faftt", "Unifaf", "CléA", "Ouiform", "Kairos",
-        "Pix", "Parcoursup", "Qualiopi", "Atelier", "Scribe", "Exposant", "Gardien", "Personne", "Marseille", "Digne", "Manosque", "Sisteron", "Aix",
+        "Pix", "Parcoursup", "Qualiopi", "Atelier", "Scribe", "Exposant", "Gardien", "Personne",
+        "Marseille", "Digne", "Manosque", "Sisteron", "Aix",
     )
 }
 
@@ -56,9 +57,14 @@ class Pseudonymiser:
     scope: str
     known_names: Sequence[str] = ()
     numbers: dict[str, int] = field(default_factory=dict)
+    # Words of the manifests' places, territories and organisations ("Maison France services
+    # Barcelonnette"): a capitalised word there is not a person's name.
+    known_places: Sequence[str] = ()
 
     def __post_init__(self) -> None:
         self.numbers = dict(self.numbers)
+        self._places = {_key(w) for p in self.known_places for w in re.split(r"[\s,()/'’-]+", p)
+                        if len(w) > 3 and w[:1].isupper()} - {_key(n) for n in self.known_names}
         self._full = sorted({_key(n) for n in self.known_names if n.strip()}, key=len, reverse=True)
         words = sorted({re.escape(n.strip()) for n in self.known_names if n.strip()}, key=len,
                        reverse=True)
@@ -86,6 +92,8 @@ class Pseudonymiser:
     def is_person(self, text: str) -> bool:
         key = _key(text)
         if not key or key in NOT_PEOPLE or any(w in NOT_PEOPLE for w in key.split()):
+            return False
+        if key in self._places or all(w in self._places for w in key.split()):
             return False
         if text.isupper() or not any(w[:1].isupper() for w in text.split()):
             return False
@@ -158,7 +166,11 @@ def pseudonymiser_for(demarche: Demarche, numbers: dict[str, int]) -> Pseudonymi
     """A pseudonymiser that knows the names listed in the démarche's manifests."""
     names = [p for e in demarche.events for p in e.people]
     names += [p for w in demarche.workshops for p in w.people]
-    return Pseudonymiser(scope_of(demarche), known_names=sorted(set(names)), numbers=numbers)
+    places = [t.name for t in demarche.territories]
+    places += [x for e in demarche.events for x in (e.place or "", *e.organisations)]
+    places += [o for w in demarche.workshops for o in w.organisations]
+    return Pseudonymiser(scope_of(demarche), known_names=sorted(set(names)), numbers=numbers,
+                         known_places=sorted(set(places)))
 
 
 def leaks(text: str) -> list[str]:

@@ -156,7 +156,16 @@ def _looks_like_person(ent) -> bool:
     if len(capitalised) >= 2 and len(capitalised) == len([t for t in ent if t.is_alpha]):
         return True
     if len(ent) == 1 and capitalised and ent.start != ent.sent.start:
-        return ent[0].pos_ == "PROPN"
+        return ent[0].pos_ == "PROPN" and not _in_place_list(ent)
+    return False
+
+
+def _in_place_list(ent) -> bool:
+    """One word in an enumeration of places ("Digne, Manosque, Barcelonnette"): a commune."""
+    doc = ent.doc
+    for comma, other in ((ent.start - 1, ent.start - 2), (ent.end, ent.end + 1)):
+        if 0 <= other < len(doc) and doc[comma].text == "," and doc[other].ent_type_ == "LOC":
+            return True
     return False
 
 
