@@ -17,6 +17,7 @@ Cep-style examples of `src/corpus/data/orient_examples.csv`), with and without s
     python bench/orient.py                        # e5-small, lexical and baselines
     python bench/orient.py --embedders e5-small,use-multilingual
     python bench/orient.py --save-default         # rebuild src/corpus/data/orient_model-*.npz
+    python bench/orient.py --only "e5-small sans"  # one method (8 folds take minutes each)
 
 Segments and embeddings are cached under --cache (a DuckDB store), so a second run is fast.
 """
@@ -245,6 +246,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-baselines", action="store_true")
     parser.add_argument("--save-default", action="store_true",
                         help="write src/corpus/data/orient_model-*.npz instead of evaluating")
+    parser.add_argument("--only", default="",
+                        help="run only the methods whose name contains one of these "
+                        "comma-separated words (e.g. 'OrientationModel e5-small sans')")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
@@ -265,6 +269,8 @@ def main(argv: list[str] | None = None) -> None:
     for n in names:
         runs += [(f"OrientationModel {n}", ours(corpus, n, vectors[n], hints=True)),
                  (f"OrientationModel {n} sans titres", ours(corpus, n, vectors[n], hints=False))]
+    wanted = [w.strip() for w in args.only.split(",") if w.strip()]
+    runs = [(name, method) for name, method in runs if not wanted or any(w in name for w in wanted)]
     results = []
     for name, method in runs:
         result = held_out(corpus, method, name)

@@ -22,9 +22,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+
+from corpus.cli import _server_ready as server_ready
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
@@ -41,14 +42,6 @@ def run(demarche: Path, out: Path, store: Path, env: dict) -> tuple[float, dict]
     return elapsed, json.loads((out / "run.json").read_text(encoding="utf-8"))
 
 
-def _healthy(api: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{api}/health", timeout=3) as resp:
-            return resp.status == 200
-    except OSError:
-        return False
-
-
 @contextmanager
 def prefect_server(env: dict, log: Path):
     """`corpus server` on a free loopback port; yields its API URL; stops it with Ctrl-C."""
@@ -61,7 +54,7 @@ def prefect_server(env: dict, log: Path):
                                 stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         end = time.monotonic() + 180
-        while not _healthy(api):
+        while not server_ready(api):
             if time.monotonic() > end or proc.poll() is not None:
                 raise SystemExit(f"le serveur Prefect n'a pas démarré : voir {log}")
             time.sleep(1)

@@ -39,7 +39,10 @@ def synthesis_key(context, arguments) -> str:
     store = Store(params.store)
     doc_ids = store.scope_doc_ids(params.scope)
     frames = _scope_frames(store, doc_ids) if doc_ids else {}
-    manifests = {name: frame.astype(str).to_csv(index=False) for name, frame in frames.items()}
+    manifests = {  # rows in a fixed order: DuckDB does not promise one without ORDER BY
+        name: frame.astype(str).sort_values(list(frame.columns)).to_csv(index=False)
+        for name, frame in frames.items()
+    }
     return _digest(
         "synthesis", [file_digest(str(out / n)) for n in ("segments.parquet", "themes.json")],
         file_digest(params.seed_from), manifests, settings.as_dict(),

@@ -7,12 +7,12 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from corpus import inbox
+from corpus.cli import _server_ready
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,14 +51,6 @@ def _wait(predicate, timeout: float, step: float = 2.0) -> bool:
     return False
 
 
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/health", timeout=3) as resp:
-            return resp.status == 200
-    except OSError:
-        return False
-
-
 def _stop(proc: subprocess.Popen, sig=signal.SIGINT, timeout: float = 60) -> None:
     if proc.poll() is None:
         os.killpg(proc.pid, sig)
@@ -82,7 +74,7 @@ def test_serve_processes_a_dropped_demarche(tmp_path):
     )
     serve = None
     try:
-        assert _wait(lambda: _healthy(api), 180), (logs / "server.log").read_text()
+        assert _wait(lambda: _server_ready(api), 180), (logs / "server.log").read_text()
         box, out = tmp_path / "inbox", tmp_path / "out"
         box.mkdir()
         serve = subprocess.Popen(

@@ -28,6 +28,9 @@ class Settings:
     max_outlier_fraction: float = 0.10
     recurring_min_ateliers: int = 2
     theme_match_threshold: float = 0.80
+    # Two themes that are each other's nearest are the same theme from this similarity on: the
+    # sample's shared themes across its two territories lie at 0.70-0.84, other pairs below 0.64.
+    theme_match_floor: float = 0.70
     extra: dict = field(default_factory=dict)
 
     def with_(self, **changes) -> Settings:

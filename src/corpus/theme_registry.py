@@ -2,8 +2,9 @@
 
 A known theme (a row of the store's `themes` table, or an entry of an earlier run's
 `problematiques.json`) keeps its id when one of the new themes lies close enough to it: cosine
-similarity of centroids at or above `Settings.theme_match_threshold`, one-to-one, best pairs
-first. A seed that has no centroid under the current embedder is compared by its key terms.
+similarity of centroids at or above `Settings.theme_match_threshold`, or at or above
+`Settings.theme_match_floor` when each is the other's nearest (mutual best), one-to-one, best
+pairs first. A seed that has no centroid under the current embedder is compared by its key terms.
 Themes that match nothing get the next free ids ("T001", "T002"...).
 """
 
@@ -113,6 +114,7 @@ def match(
     *,
     threshold: float,
     reference: np.ndarray | None = None,
+    floor: float | None = None,
 ) -> dict[int, Known]:
     """Theme index -> the known theme it continues; one-to-one, most similar pairs first.
 
@@ -124,11 +126,19 @@ def match(
     by_id = {k.theme_id: k for k in known}
     ref = np.zeros(centroids.shape[1:]) if reference is None else np.asarray(reference)
     mine = _centred(centroids, ref)
+    comparable = [k for k in known
+                  if k.centroid is not None and k.centroid.shape == centroids.shape[1:]]
+    sims = (mine @ _centred(np.stack([k.centroid for k in comparable]), ref).T
+            if comparable and len(centroids) else np.zeros((len(centroids), 0)))
+    column = {k.theme_id: j for j, k in enumerate(comparable)}
+    floor = threshold if floor is None else min(floor, threshold)
     for k in known:
         for i in range(len(centroids)):
-            if k.centroid is not None and k.centroid.shape == centroids[i].shape:
-                sim = float(mine[i] @ _centred(k.centroid[None, :], ref)[0])
-                if sim >= threshold:
+            if k.theme_id in column:
+                j = column[k.theme_id]
+                sim = float(sims[i, j])
+                mutual = sims[i].argmax() == j and sims[:, j].argmax() == i
+                if sim >= threshold or (sim >= floor and mutual):
                     pairs.append((round(sim, 6), i, k.theme_id))
                     continue
             # A seed problématique is also recognised by its key terms (its text embedding is

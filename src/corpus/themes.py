@@ -462,6 +462,7 @@ def _result(frame: pd.DataFrame, raw: np.ndarray, labels: np.ndarray, x: np.ndar
     ranked = _theme_terms(frame, x, labels, cx) if k else []
     terms = [[t for t, _ in r] for r in ranked]
     matched = theme_registry.match(craw, terms, known, threshold=settings.theme_match_threshold,
+                                   floor=settings.theme_match_floor,
                                    reference=raw.astype(np.float64).mean(axis=0))
     ids = theme_registry.assign_ids(k, matched, known)
     score = np.full(len(frame), np.nan)
