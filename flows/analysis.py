@@ -14,7 +14,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from pydantic import BaseModel, Field
 
-from corpus import embed, orient, themes
+from corpus import embed, orient
 from corpus.config import Settings
 from corpus.store import Store
 
@@ -94,7 +94,9 @@ def orient_scope(params: AnalysisParams, settings: Settings) -> dict:
 
 @task(cache_key_fn=themes_key, persist_result=True)
 def themes_scope(params: AnalysisParams, settings: Settings) -> dict:
-    """Themes of the scope, ids matched to the registry and seeds; writes themes.json."""
+    """Themes of the scope, ids matched to the registry and seeds (themes.json's text)."""
+    from corpus import themes  # BERTopic and scikit-learn: loaded only when themes are fitted
+
     store = Store(params.store)
     segs = _scope_segments(store, params.scope)
     embedder = embed.load_embedder(settings.embedder_themes)

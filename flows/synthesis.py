@@ -11,10 +11,8 @@ from pydantic import BaseModel, Field
 
 from corpus import embed
 from corpus.config import Settings
-from corpus.problematiques import build_problematiques, write_problematiques
-from corpus.report import docx, html, markdown, tables
+from corpus.report import tables
 from corpus.store import Store
-from corpus.synthesize import build_synthesis
 from flows.analysis import _digest, file_digest
 
 FILES = ("synthese.md", "synthese.html", "synthese.docx", "problematiques.json",
@@ -66,6 +64,11 @@ def _scope_frames(store: Store, doc_ids: list[str]) -> dict:
 
 @task(cache_key_fn=synthesis_key, persist_result=True)
 def synthesize_scope(params: SynthesisParams, settings: Settings) -> dict:
+    # Loaded only when the synthesis is computed, not when it comes from the cache.
+    from corpus.problematiques import build_problematiques, write_problematiques
+    from corpus.report import docx, html, markdown
+    from corpus.synthesize import build_synthesis
+
     store = Store(params.store)
     out = Path(params.out)
     segs = tables.segments_table(store.segments(doc_ids=store.scope_doc_ids(params.scope)))
