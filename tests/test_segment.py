@@ -94,6 +94,12 @@ def test_real_model_segments_a_note(nlp):
     assert "annuaire" in annuaire.lemmas.split() and "référent" in annuaire.lemmas.split()
 
 
+def test_acronyms_are_their_own_lemmas(nlp):
+    note = _note("- Les jeunes suivis par la ML ne connaissent pas le CEP ni la PMSMP.\n")
+    lemmas = " ".join(s.lemmas for s in segment_notes([note], nlp=nlp)).split()
+    assert {"ml", "cep", "pmsmp"} <= set(lemmas) and "millilitre" not in lemmas
+
+
 def test_short_fragments_merge_within_their_section():
     from corpus.segment import Fragment
 

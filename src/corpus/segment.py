@@ -160,6 +160,14 @@ def _looks_like_person(ent) -> bool:
     return False
 
 
+def _lemma(token) -> str:
+    """The lemma, lower-cased; an acronym stays itself ("ML" is the Mission locale, not a
+    millilitre)."""
+    if len(token.text) > 1 and token.text.isupper():
+        return token.text.lower()
+    return token.lemma_.lower()
+
+
 def _in_place_list(ent) -> bool:
     """One word in an enumeration of places ("Digne, Manosque, Barcelonnette"): a commune."""
     doc = ent.doc
@@ -193,7 +201,7 @@ def _fragments(doc, block: Block, min_chars: int, max_chars: int) -> list[Fragme
         lead = len(raw) - len(raw.lstrip())
         spans = [(s - start - lead, e - start - lead) for s, e in persons if s >= start and e <= end]
         lemmas = [
-            t.lemma_.lower() for t in doc.char_span(start, end, alignment_mode="expand")
+            _lemma(t) for t in doc.char_span(start, end, alignment_mode="expand")
             if t.pos_ in CONTENT_POS and not t.is_stop and t.is_alpha and len(t) > 1
             and t.ent_type_ != "PER"
         ]
