@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from corpus import embed, orient
 from corpus.config import Settings
+from corpus.report import tables
 from corpus.store import Store
 
 
@@ -127,14 +128,9 @@ def themes_scope(params: AnalysisParams, settings: Settings) -> dict:
 
 
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def write_themes(found: dict, out: str) -> str:
+def write_themes(text: str, out: str) -> str:
     """themes.json in the output folder, also when the themes came from Prefect's cache."""
-    path = Path(out) / "themes.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(found["themes_json"], encoding="utf-8")
-    tmp.replace(path)
-    return str(path)
+    return str(tables.write_atomic(Path(out) / "themes.json", text.encode("utf-8")))
 
 
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
@@ -152,7 +148,6 @@ def analysis_flow(params: AnalysisParams, settings: Settings | None = None) -> d
     ensure_models_task()
     oriented = orient_scope(params, settings)
     found = dict(themes_scope(params, settings))
-    path = write_themes(found, params.out)
-    del found["themes_json"]
+    path = write_themes(found.pop("themes_json"), params.out)
     logger.info("orientations %s ; %d thèmes", oriented, found["themes"])
     return {"orientation_counts": oriented, **found, "path": path}

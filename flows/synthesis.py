@@ -106,12 +106,8 @@ def synthesize_scope(params: SynthesisParams, settings: Settings) -> dict:
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
 def write_files(out: str, contents: dict[str, bytes]) -> None:
     """The synthesis files, also when they came from Prefect's cache; each replaced whole."""
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
     for name, data in sorted(contents.items()):
-        tmp = folder / (name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(folder / name)
+        tables.write_atomic(Path(out) / name, data)
 
 
 @task

@@ -131,13 +131,15 @@ def match(
     sims = (mine @ _centred(np.stack([k.centroid for k in comparable]), ref).T
             if comparable and len(centroids) else np.zeros((len(centroids), 0)))
     column = {k.theme_id: j for j, k in enumerate(comparable)}
+    nearest_known = sims.argmax(axis=1) if sims.size else None
+    nearest_new = sims.argmax(axis=0) if sims.size else None
     floor = threshold if floor is None else min(floor, threshold)
     for k in known:
         for i in range(len(centroids)):
             if k.theme_id in column:
                 j = column[k.theme_id]
                 sim = float(sims[i, j])
-                mutual = sims[i].argmax() == j and sims[:, j].argmax() == i
+                mutual = nearest_known[i] == j and nearest_new[j] == i
                 if sim >= threshold or (sim >= floor and mutual):
                     pairs.append((round(sim, 6), i, k.theme_id))
                     continue
