@@ -1,6 +1,8 @@
 """Benchmark the themes stage on the Grand Débat meeting reports (real French texts).
 
-    .venv/bin/python bench/themes.py [--limit N] [--embedders use-multilingual,e5-small,concat]
+    .venv/bin/python bench/themes.py                  # seed 42, all régions, held-out orientation
+    .venv/bin/python bench/themes.py --seeds 42,1,7,123,5,99 --by-region-half --orientation none
+    .venv/bin/python bench/themes.py --embedders use-multilingual,e5-small,concat --limit 300
 
 Rows of `../shared/data/granddebat_reunions/units.csv` with a meeting theme (`label`, 4 values,
 about 948 rows) are segmented as `corpus run` would, embedded (cached in a DuckDB store under
@@ -8,10 +10,22 @@ about 948 rows) are segmented as `corpus run` would, embedded (cached in a DuckD
 - ours: `corpus.themes.fit_themes` (number of themes chosen by the data);
 - BERTopic defaults, as a user would run it: `BERTopic().fit_transform(segments, embeddings)`
   on the same segments and embeddings (default UMAP and HDBSCAN, outliers left as they are);
-- TF-IDF + k-means on the documents' lemmas, told the true number of themes.
+- TF-IDF + k-means on the documents' lemmas, told the true number of themes;
+- for reference, a supervised ceiling: logistic regression on the documents' mean embeddings,
+  trained on the meeting labels (5-fold cross-validation). The labels are weak (a meeting
+  ticks one national theme but talks of several): no unsupervised grouping should be expected
+  far above this line.
 Scores are at document level (a document's theme is the dominant theme of its segments):
 NMI, ARI, outlier fraction, number of themes, wall time of the theme stage and its ratio to
-BERTopic defaults. With `orient.py` present, orientation macro-F1 against `kind`.
+BERTopic defaults. `--seeds` gives one row per seed and their spread; `--by-region-half`
+scores each half of the régions on its own as well (a smaller corpus from other places).
+`--scale 100000` only times our themes stage on that many segments (the real ones repeated with
+a little noise on their vectors), with the process's peak memory.
+
+Orientation (`--orientation held-out`, the default): the shipped model's recipe, trained on 7
+régions and scored on the 8th, for each région (`bench/orient.py`; about 20 minutes on 2 cores,
+embeddings cached under `--orient-cache`). `in-sample` scores the shipped model itself, which
+was trained on every région: a quick check, not a held-out figure.
 """
 
 from __future__ import annotations
@@ -103,18 +117,52 @@ def tfidf_kmeans(frame: pd.DataFrame, k: int, seed: int) -> pd.Series:
     return pd.Series([f"K{c}" for c in labels], index=docs.index)
 
 
-def orientation_f1(frame: pd.DataFrame, units: pd.DataFrame, store: Store) -> float | None:
-    try:
-        from corpus import orient
-    except ImportError:
-        return None
+def supervised_ceiling(frame: pd.DataFrame, x: np.ndarray, truth: pd.Series, seed: int) -> dict:
+    """A reference, not a method: logistic regression on each document's mean embedding,
+    trained on the labels themselves (5-fold cross-validation). How far the meeting labels,
+    which are weak, can be recovered from these vectors at all."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    doc = frame["doc_id"].astype(str).to_numpy()
+    means = pd.DataFrame(x.astype(np.float64)).groupby(doc, sort=True).mean()
+    y = np.asarray(truth.reindex(means.index), dtype=object)
+    folds = StratifiedKFold(5, shuffle=True, random_state=seed)
+    found = cross_val_predict(LogisticRegression(max_iter=3000), means.to_numpy(), y, cv=folds)
+    return {"nmi": normalized_mutual_info_score(y, found), "ari": adjusted_rand_score(y, found)}
+
+
+def scale_check(frame: pd.DataFrame, x: np.ndarray, n: int, seed: int) -> dict:
+    """`fit_themes` on `n` segments: the real ones repeated, each copy's vectors moved by a
+    little noise, as a stand-in for a large démarche (time and memory, not quality)."""
+    import resource
+
+    rng = np.random.default_rng(seed)
+    copies = -(-n // len(frame))
+    parts, vectors = [], []
+    for c in range(copies):
+        parts.append(frame.assign(segment_id=frame["segment_id"] + f"~{c}",
+                                  doc_id=frame["doc_id"] + f"~{c}"))
+        moved = x + rng.normal(scale=0.02, size=x.shape)
+        vectors.append(moved / np.linalg.norm(moved, axis=1, keepdims=True))
+    big = pd.concat(parts, ignore_index=True).iloc[:n]
+    xb = np.vstack(vectors)[:n].astype(np.float32)
+    t = time.perf_counter()
+    result = fit_themes(big, xb, seed=seed, settings=Settings(seed=seed))
+    return {"segments": n, "thèmes": len(result.themes),
+            "hors thème": float(result.assignments["theme_id"].isna().mean()),
+            "secondes": time.perf_counter() - t,
+            "pic mémoire du processus (Mio)":
+                resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def orientation_in_sample(frame: pd.DataFrame, units: pd.DataFrame, store: Store) -> float:
+    """Macro-F1 of the shipped model on these documents (it was trained on them)."""
+    from corpus import orient
+
     settings = Settings()
     x = vectors_for(settings.embedder_orient, frame["text"].tolist(), store)
-    try:
-        model = orient.load_default_model(settings.embedder_orient)
-    except (OSError, ValueError) as exc:
-        print(f"orientation : modèle indisponible ({exc})")
-        return None
+    model = orient.load_default_model(settings.embedder_orient)
     found = orient.orient_segments(frame, x, model)
     frame = frame.assign(**found[["orientation", "orientation_score"]])
     predicted = orient.document_orientation(frame)
@@ -124,56 +172,120 @@ def orientation_f1(frame: pd.DataFrame, units: pd.DataFrame, store: Store) -> fl
     return float(f1_score(truth, predicted, labels=["difficulte", "levier"], average="macro"))
 
 
+def orientation_held_out(cache: Path, seed: int) -> dict:
+    """The shipped model's recipe, each région predicted by a model trained on the 7 others
+    (`bench/orient.py`, all 2,645 units, not only those with a meeting theme)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import orient as orient_bench
+
+    corpus = orient_bench.Corpus(orient_bench.DATA, cache, seed)
+    name = Settings().embedder_orient
+    method = orient_bench.ours(corpus, name, corpus.vectors(name), hints=True)
+    return orient_bench.held_out(corpus, method, f"OrientationModel {name}")
+
+
+def region_groups(units: pd.DataFrame, by_half: bool) -> dict[str, set[str]]:
+    """All documents, and with `by_half` each half of the régions (alternate, sorted)."""
+    groups = {"toutes": set(units["id"])}
+    if by_half:
+        regions = sorted(units["region"].unique())
+        for half in (regions[::2], regions[1::2]):
+            name = ", ".join(half)
+            groups[name] = set(units.loc[units["region"].isin(half), "id"])
+    return groups
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, default=None, help="first N labelled rows only")
     parser.add_argument("--embedders", default="use-multilingual")
-    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--seeds", default="42",
+                        help="comma-separated seeds: one row per seed, then their spread")
+    parser.add_argument("--by-region-half", action="store_true",
+                        help="also score each half of the régions on its own")
     parser.add_argument("--store", default=str(CACHE / "bench.duckdb"))
-    parser.add_argument("--no-orientation", action="store_true")
+    parser.add_argument("--orientation", choices=("held-out", "in-sample", "none"),
+                        default="held-out",
+                        help="held-out: train on 7 régions, score the 8th (about 20 min)")
+    parser.add_argument("--orient-cache", type=Path, default=Path("/tmp/corpus-bench-orient"))
+    parser.add_argument("--scale", type=int, default=0,
+                        help="only time our themes on N segments (real ones repeated)")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore")
     import bertopic  # noqa: F401  (imported once, outside the timings)
     from umap import UMAP
 
-    # UMAP compiles with numba on its first call (10-40 s): not part of either method's time.
-    UMAP(n_components=2, n_neighbors=5).fit_transform(np.random.default_rng(0).random((60, 8)))
+    # UMAP compiles with numba on its first calls (about 50 s, most of it for the approximate
+    # neighbours it uses from 4,096 rows on): not part of either method's time.
+    for rows in (60, 5000):
+        UMAP(n_components=2, n_neighbors=5).fit_transform(
+            np.random.default_rng(0).random((rows, 8)))
 
     units, frame = load_segments(args.limit)
     truth = units.set_index("id")["label"]
     store = Store(args.store)
+    seeds = [int(v) for v in args.seeds.split(",") if v.strip()]
+    if args.scale:
+        x = vectors_for(args.embedders.split(",")[0], frame["text"].tolist(), store)
+        print(scale_check(frame, x, args.scale, seeds[0]))
+        return 0
     print(f"{len(units)} documents, {len(frame)} segments, {truth.nunique()} thèmes de réunion")
     rows = []
-    for name in args.embedders.split(","):
-        x = vectors_for(name, frame["text"].tolist(), store)
+    for group, ids in region_groups(units, args.by_region_half).items():
+        mask = frame["doc_id"].isin(ids).to_numpy()
+        part = frame[mask].reset_index(drop=True)
+        for name in args.embedders.split(","):
+            x = vectors_for(name, frame["text"].tolist(), store)[mask]
+            for seed in seeds:
+                t = time.perf_counter()
+                base, base_k = bertopic_defaults(part, x, seed)
+                base_s = time.perf_counter() - t
+                t = time.perf_counter()
+                mine, k = ours(part, x, seed)
+                mine_s = time.perf_counter() - t
+                for method, assignments, n, secs in (("corpus", mine, k, mine_s),
+                                                     ("BERTopic défauts", base, base_k, base_s)):
+                    s = score(truth[truth.index.isin(ids)], document_themes(assignments, part))
+                    rows.append({"régions": group, "méthode": method, "embedder": name,
+                                 "graine": seed, "thèmes": n, "NMI": s["nmi"], "ARI": s["ari"],
+                                 "hors thème (segments)":
+                                     float(assignments["theme_id"].isna().mean()),
+                                 "secondes": secs, "ratio / BERTopic": secs / base_s})
+            s = supervised_ceiling(part, x, truth, seeds[0])
+            rows.append({"régions": group, "méthode": "supervisé, étiquettes vues (plafond)",
+                         "embedder": name, "graine": seeds[0], "thèmes": truth.nunique(),
+                         "NMI": s["nmi"], "ARI": s["ari"], "hors thème (segments)": 0.0,
+                         "secondes": float("nan"), "ratio / BERTopic": float("nan")})
         t = time.perf_counter()
-        base, base_k = bertopic_defaults(frame, x, args.seed)
-        base_s = time.perf_counter() - t
-        t = time.perf_counter()
-        mine, k = ours(frame, x, args.seed)
-        mine_s = time.perf_counter() - t
-        for method, assignments, n, secs in (("corpus", mine, k, mine_s),
-                                             ("BERTopic défauts", base, base_k, base_s)):
-            s = score(truth, document_themes(assignments, frame))
-            rows.append({"méthode": method, "embedder": name, "thèmes": n,
-                         "NMI": s["nmi"], "ARI": s["ari"],
-                         "hors thème (segments)": float(assignments["theme_id"].isna().mean()),
-                         "secondes": secs, "ratio / BERTopic": secs / base_s})
-    t = time.perf_counter()
-    s = score(truth, tfidf_kmeans(frame, truth.nunique(), args.seed))
-    rows.append({"méthode": f"TF-IDF + k-means (k={truth.nunique()} donné)", "embedder": "-",
-                 "thèmes": truth.nunique(), "NMI": s["nmi"], "ARI": s["ari"],
-                 "hors thème (segments)": 0.0, "secondes": time.perf_counter() - t,
-                 "ratio / BERTopic": float("nan")})
+        k_true = truth.reindex(sorted(ids)).nunique()
+        s = score(truth[truth.index.isin(ids)], tfidf_kmeans(part, k_true, seeds[0]))
+        rows.append({"régions": group, "méthode": f"TF-IDF + k-means (k={k_true} donné)",
+                     "embedder": "-", "graine": seeds[0], "thèmes": k_true, "NMI": s["nmi"],
+                     "ARI": s["ari"], "hors thème (segments)": 0.0,
+                     "secondes": time.perf_counter() - t, "ratio / BERTopic": float("nan")})
     table = pd.DataFrame(rows)
-    with pd.option_context("display.width", 160, "display.max_columns", 20):
+    with pd.option_context("display.width", 200, "display.max_columns", 20,
+                           "display.max_colwidth", 48):
         print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
-    if not args.no_orientation:
-        f1 = orientation_f1(frame, units, store)
-        if f1 is not None:
-            print(f"orientation (documents, contre `kind`) : macro-F1 = {f1:.3f} avec le modèle "
-                  "livré, entraîné sur toutes ces régions : chiffre non tenu à l'écart ; le "
-                  "chiffre régions tenues à l'écart est celui de bench/orient.py")
+        if len(seeds) > 1:
+            spread = table.groupby(["régions", "méthode", "embedder"], sort=False).agg(
+                NMI_moyenne=("NMI", "mean"), NMI_min=("NMI", "min"), NMI_max=("NMI", "max"),
+                thèmes_min=("thèmes", "min"), thèmes_max=("thèmes", "max"),
+                hors_thème_max=("hors thème (segments)", "max"),
+                ratio_moyen=("ratio / BERTopic", "mean"))
+            print(f"\nsur {len(seeds)} graines ({args.seeds}) :")
+            print(spread.to_string(float_format=lambda v: f"{v:.3f}"))
+    if args.orientation == "in-sample":
+        f1 = orientation_in_sample(frame, units, store)
+        print(f"orientation (documents, contre `kind`) : macro-F1 = {f1:.3f} avec le modèle "
+              "livré, entraîné sur toutes ces régions : chiffre non tenu à l'écart")
+    elif args.orientation == "held-out":
+        r = orientation_held_out(args.orient_cache, seeds[0])
+        worst = min(r["per_region_document"].items(), key=lambda kv: kv[1])
+        print(f"orientation, régions tenues à l'écart ({r['method']}, {len(units)} unités "
+              f"étiquetées et les autres) : macro-F1 documents {r['document']:.4f}, "
+              f"texte entier {r['unit']:.4f} ; région la plus faible {worst[0]} {worst[1]:.4f} ; "
+              f"{r['seconds']:.0f} s")
     return 0
 
 
