@@ -1,11 +1,12 @@
 """Analysis flow: embed (cached), orient, themes. Tasks pass paths and ids, never models.
 
 Each task is cached by Prefect on what really changes: the scope's documents (ids and content
-hashes), the configuration, the seed and the models' fingerprints. Re-running with nothing new
-reuses the results; a new event changes the scope, so orientation and themes are refitted while
-the embedding cache keeps every earlier vector.
+hashes), the configuration, the seed, the models' fingerprints and the code itself (an upgrade
+recomputes). Re-running with nothing new reuses the results; a new event changes the scope, so
+orientation and themes are refitted while the embedding cache keeps every earlier vector.
 """
 
+import functools
 import hashlib
 import json
 from pathlib import Path
@@ -34,6 +35,29 @@ def _digest(*parts) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def code_digest(roots: tuple[Path, ...] | None = None) -> str:
+    """The code that computes the results: `src/corpus` and `flows`, every Python file.
+
+    In the cache keys, so that results cached by an earlier version are recomputed after an
+    upgrade (for example new theme clustering) instead of being served as if nothing changed.
+    """
+    if roots is None:
+        return _installed_code_digest()
+    digest = hashlib.sha256()
+    for root in roots:
+        for path in sorted(root.rglob("*.py")):
+            digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@functools.cache
+def _installed_code_digest() -> str:
+    import corpus
+
+    return code_digest((Path(corpus.__file__).parent, Path(__file__).parent))
+
+
 def file_digest(path: str | None) -> str:
     if not path or not Path(path).exists():
         return ""
@@ -45,7 +69,7 @@ def _key(stage: str, params: AnalysisParams, settings: Settings, *extra) -> str:
     return _digest(
         stage, str(Path(params.store).resolve()), params.scope,
         store.scope_fingerprint(params.scope), settings.as_dict(), params.seed,
-        file_digest(params.seed_from), *extra,
+        file_digest(params.seed_from), code_digest(), *extra,
     )
 
 

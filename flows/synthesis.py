@@ -13,7 +13,7 @@ from corpus import embed
 from corpus.config import Settings
 from corpus.report import tables
 from corpus.store import Store
-from flows.analysis import _digest, file_digest
+from flows.analysis import _digest, code_digest, file_digest
 
 FILES = ("synthese.md", "synthese.html", "synthese.docx", "problematiques.json",
          "problematiques.md")
@@ -27,7 +27,7 @@ class SynthesisParams(BaseModel):
 
 
 def synthesis_key(context, arguments) -> str:
-    """Same segments, themes, manifests and feedback, seed problématiques and settings.
+    """Same segments, themes, manifests and feedback, seed problématiques, settings and code.
 
     Not the output files themselves: the result carries their bytes, written by `write_files`.
     """
@@ -44,7 +44,7 @@ def synthesis_key(context, arguments) -> str:
     return _digest(
         "synthesis", [file_digest(str(out / n)) for n in ("segments.parquet", "themes.json")],
         file_digest(params.seed_from), manifests, settings.as_dict(),
-        str(Path(params.store).resolve()),
+        str(Path(params.store).resolve()), code_digest(),
     )
 
 

@@ -178,3 +178,24 @@ def test_unchanged_rerun_comes_from_the_cache_and_rewrites_missing_outputs(sampl
         "orient_scope": "Cached", "themes_scope": "Cached", "synthesize_scope": "Cached"
     }
     assert {n: (out / n).read_bytes() for n in before} == before
+
+
+def test_cache_keys_follow_the_code(tmp_path, monkeypatch):
+    """After an upgrade of corpus, an unchanged démarche is analysed again, not served from
+    results the older code cached."""
+    from corpus.config import Settings
+    from flows import analysis
+
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "stage.py").write_text("SEUIL = 1\n")
+    before = analysis.code_digest((code,))
+    (code / "stage.py").write_text("SEUIL = 2\n")
+    assert analysis.code_digest((code,)) != before
+
+    params = analysis.AnalysisParams(scope=str(tmp_path), store=str(tmp_path / "c.duckdb"),
+                                     out=str(tmp_path / "out"))
+    key = analysis._key("themes", params, Settings())
+    assert analysis._key("themes", params, Settings()) == key
+    monkeypatch.setattr(analysis, "_installed_code_digest", lambda: "une autre version")
+    assert analysis._key("themes", params, Settings()) != key

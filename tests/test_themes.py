@@ -12,9 +12,8 @@ import pytest
 from corpus.config import Settings
 from corpus.embed import FakeEmbedder
 from corpus.store import Store
+from corpus.theme_clusters import MicroAgglomerative, consensus
 from corpus.themes import (
-    MicroAgglomerative,
-    consensus,
     document_themes,
     fit_themes,
     seed_vectors,
