@@ -233,15 +233,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(units)} documents, {len(frame)} segments, {truth.nunique()} thèmes de réunion")
     # Each method's first call also pays one-time costs (imports, numba compilations: 13 s
     # instead of 7 s for ours, 25 s instead of 8 s for BERTopic): one untimed call of each.
-    warm = vectors_for(args.embedders.split(",")[0], frame["text"].tolist(), store)
-    bertopic_defaults(frame, warm, seeds[0])
-    ours(frame, warm, seeds[0])
+    names = args.embedders.split(",")
+    vectors = {name: vectors_for(name, frame["text"].tolist(), store) for name in names}
+    bertopic_defaults(frame, vectors[names[0]], seeds[0])
+    ours(frame, vectors[names[0]], seeds[0])
     rows = []
     for group, ids in region_groups(units, args.by_region_half).items():
         mask = frame["doc_id"].isin(ids).to_numpy()
         part = frame[mask].reset_index(drop=True)
-        for name in args.embedders.split(","):
-            x = vectors_for(name, frame["text"].tolist(), store)[mask]
+        for name in names:
+            x = vectors[name][mask]
             for seed in seeds:
                 t = time.perf_counter()
                 base, base_k = bertopic_defaults(part, x, seed)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from corpus import inbox
-from corpus.cli import _server_ready
+from corpus.cli import server_ready
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,7 +74,7 @@ def test_serve_processes_a_dropped_demarche(tmp_path):
     )
     serve = None
     try:
-        assert _wait(lambda: _server_ready(api), 180), (logs / "server.log").read_text()
+        assert _wait(lambda: server_ready(api), 180), (logs / "server.log").read_text()
         box, out = tmp_path / "inbox", tmp_path / "out"
         box.mkdir()
         serve = subprocess.Popen(

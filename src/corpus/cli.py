@@ -440,7 +440,7 @@ def server(
     os.execv(args[0], args)
 
 
-def _server_ready(api_url: str) -> bool:
+def server_ready(api_url: str) -> bool:
     import urllib.request
 
     try:
@@ -475,7 +475,7 @@ def serve(
     os.environ.setdefault("PREFECT_API_URL", DEFAULT_API)
     _setup()
     api = os.environ["PREFECT_API_URL"]
-    if not _server_ready(api):
+    if not server_ready(api):
         _fail(RuntimeError(
             f"aucun serveur Prefect ne répond sur {api}. Correction : lancez d'abord "
             "`corpus server` dans un autre terminal, ou fixez PREFECT_API_URL."

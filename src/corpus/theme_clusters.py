@@ -232,10 +232,8 @@ def consensus(runs: np.ndarray, k: int, seed: int) -> np.ndarray:
                             for j in range(codes.shape[1])]).astype(np.float64)
         raw = KMeans(n_clusters=k, n_init=10, random_state=seed).fit(
             onehot, sample_weight=counts).labels_
-    labels = raw[inverse]
-    _, first = np.unique(labels, return_index=True)
-    order = np.argsort(np.argsort(first, kind="stable"), kind="stable")
-    return order[np.searchsorted(np.unique(labels), labels)].astype(int)
+    _, first, dense = np.unique(raw[inverse], return_index=True, return_inverse=True)
+    return np.argsort(np.argsort(first))[np.ravel(dense)].astype(int)
 
 
 # -- outliers ----------------------------------------------------------------------------------
