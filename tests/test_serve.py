@@ -88,6 +88,8 @@ def test_serve_processes_a_dropped_demarche(tmp_path):
         done = out / "cep-sud" / "run.json"
         assert _wait(done.exists, 600, 5), (logs / "serve.log").read_text()[-5000:]
         assert (out / "cep-sud" / "segments.parquet").exists()
+        # run.json is written inside the run; the inbox records the folder once the run returns
+        assert _wait(lambda: inbox.read_state(out) != {}, 120, 1), (logs / "serve.log").read_text()
         state = inbox.read_state(out)
         assert set(state) == {"cep-sud"}
     finally:
