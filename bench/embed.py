@@ -72,7 +72,7 @@ def run_embedder(
         store = Store(Path(tmp) / "bench.duckdb")
         started = time.perf_counter()
         vectors = {text_hash(t): r for t, r in zip(texts, rows, strict=True)}
-        store.put_vectors(emb.fingerprint, vectors)
+        store.vectors.put(emb.fingerprint, vectors)
         put_s = time.perf_counter() - started
         stats: dict[str, int] = {}
         started = time.perf_counter()
@@ -175,7 +175,7 @@ class OnnxE5:
 def run_onnx(texts: list[str], reference: Path, threads: int | None) -> dict:
     from corpus.config import Settings
     from corpus.embed import default_threads
-    from corpus.models import E5_NAME, ensure_models
+    from corpus.embed.provision import E5_NAME, ensure_models
 
     models_dir = Settings().models_dir
     ensure_models(models_dir, names=[E5_NAME])

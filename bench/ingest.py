@@ -30,12 +30,12 @@ def main() -> int:
         print(f"{UNITS} absent : ce banc lit les données partagées.", file=sys.stderr)
         return 1
 
-    from corpus import protect, segment
+    from corpus.text import french, protect, segment
     from corpus.ingest import read_table
     from corpus.store import Store
 
     t0 = time.perf_counter()
-    nlp = segment.load_nlp()
+    nlp = french.load_nlp()
     t_load = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -59,7 +59,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "bench.duckdb")
         demarche = demarche.model_copy(update={"notes": tuple(notes)})
-        store.write_demarche(demarche, protected, [])
+        store.texts.write_demarche(demarche, protected, [])
     t_store = time.perf_counter() - t0
 
     n_chars = sum(len(n.text) for n in notes)

@@ -47,7 +47,8 @@ from corpus.orient import (
     orient_segments,
     segment_weights,
 )
-from corpus.segment import fold, segment_notes
+from corpus.text.french import fold
+from corpus.text.segment import segment_notes
 from corpus.store import Store, segments_frame
 
 ROOT = Path(__file__).resolve().parents[1]

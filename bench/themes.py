@@ -56,7 +56,7 @@ CACHE = Path(tempfile.gettempdir()) / "corpus-bench-themes"
 def load_segments(limit: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Labelled units and their segments (segmentation cached as Parquet under /tmp)."""
     from corpus.ingest import read_table
-    from corpus.segment import segment_notes
+    from corpus.text.segment import segment_notes
 
     units = pd.read_csv(DATA, dtype=str, keep_default_na=False)
     units = units[units["label"].str.strip() != ""].sort_values("id")
@@ -108,7 +108,7 @@ def tfidf_kmeans(frame: pd.DataFrame, k: int, seed: int) -> pd.Series:
     from sklearn.cluster import KMeans
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from corpus.theme_labels import stop_words
+    from corpus.text.french import stop_words
 
     docs = frame.groupby("doc_id", sort=True)["lemmas"].agg(" ".join)
     tfidf = TfidfVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False,

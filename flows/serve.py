@@ -10,13 +10,14 @@ from prefect.artifacts import create_table_artifact
 from pydantic import BaseModel, Field
 
 from corpus import inbox
+from corpus.config import DEFAULT_STORE
 from flows.pipeline import RunParams, pipeline
 
 
 class InboxParams(BaseModel):
     inbox: str = Field(..., description="Dossier de dépôt : un sous-dossier par démarche")
     out: str = Field("reports", description="Sorties : OUT/<nom du dossier>/")
-    store: str = Field("data/corpus.duckdb", description="Fichier DuckDB")
+    store: str = Field(str(DEFAULT_STORE), description="Fichier DuckDB")
     seed: int = 42
 
 

@@ -1,7 +1,6 @@
 """Synthesis flow: the end-of-event synthesis (md, html, docx) and the next problématiques."""
 
 import json
-import tempfile
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -9,105 +8,36 @@ from prefect.artifacts import create_link_artifact, create_markdown_artifact, cr
 from prefect.cache_policies import NO_CACHE
 from pydantic import BaseModel, Field
 
-from corpus import embed
-from corpus.config import Settings
-from corpus.report import tables
+from corpus import pipeline
+from corpus.config import DEFAULT_STORE, Settings
 from corpus.store import Store
-from flows.analysis import _digest, code_digest, file_digest
-
-FILES = ("synthese.md", "synthese.html", "synthese.docx", "problematiques.json",
-         "problematiques.md")
+from flows.analysis import code_digest
 
 
 class SynthesisParams(BaseModel):
     scope: str
-    store: str = "data/corpus.duckdb"
+    store: str = str(DEFAULT_STORE)
     out: str = Field(..., description="Folder holding segments.parquet and themes.json")
     seed_from: str | None = None
 
 
 def synthesis_key(context, arguments) -> str:
-    """Same segments, themes, manifests and feedback, seed problématiques, settings and code.
-
-    Not the output files themselves: the result carries their bytes, written by `write_files`.
-    """
+    """Not the output files themselves: the result carries their bytes (`write_files`)."""
     params: SynthesisParams = arguments["params"]
-    settings: Settings = arguments["settings"]
-    out = Path(params.out)
-    store = Store(params.store)
-    doc_ids = store.scope_doc_ids(params.scope)
-    frames = _scope_frames(store, doc_ids) if doc_ids else {}
-    manifests = {  # rows in a fixed order: DuckDB does not promise one without ORDER BY
-        name: frame.astype(str).sort_values(list(frame.columns)).to_csv(index=False)
-        for name, frame in frames.items()
-    }
-    return _digest(
-        "synthesis", [file_digest(str(out / n)) for n in ("segments.parquet", "themes.json")],
-        file_digest(params.seed_from), manifests, settings.as_dict(),
-        str(Path(params.store).resolve()), code_digest(),
-    )
-
-
-def _scope_frames(store: Store, doc_ids: list[str]) -> dict:
-    docs = store.documents(doc_ids=doc_ids)
-    events = sorted(docs["event_id"].unique())
-    frames = {}
-    for table in ("events", "ateliers", "feedback"):
-        frame = store.frame(f"SELECT * FROM {table} WHERE event_id IN (SELECT unnest(?))", [events])
-        frames[table] = frame
-    frames["territories"] = store.frame(
-        "SELECT * FROM territories WHERE territory_id IN (SELECT unnest(?))",
-        [sorted(docs["territory_id"].unique())],
-    )
-    return frames
+    return pipeline.synthesis_key(Store(params.store), params.scope, params.out,
+                                  arguments["settings"], params.seed_from, code_digest())
 
 
 @task(cache_key_fn=synthesis_key, persist_result=True)
 def synthesize_scope(params: SynthesisParams, settings: Settings) -> dict:
-    # Loaded only when the synthesis is computed, not when it comes from the cache.
-    from corpus.problematiques import build_problematiques, write_problematiques
-    from corpus.report import docx, html, markdown
-    from corpus.synthesize import build_synthesis
-
-    store = Store(params.store)
-    out = Path(params.out)
-    segs = tables.segments_table(store.segments(doc_ids=store.scope_doc_ids(params.scope)))
-    found = json.loads((out / "themes.json").read_text(encoding="utf-8"))
-    vectors = embed.embed_cached(
-        embed.load_embedder(settings.embedder_themes), segs["text"].tolist(), store
-    )
-    previous = (
-        json.loads(Path(params.seed_from).read_text(encoding="utf-8")) if params.seed_from else None
-    )
-    syn = build_synthesis(
-        segs, found, embeddings=vectors, previous=previous,
-        recurring_min_ateliers=settings.recurring_min_ateliers,
-        **_scope_frames(store, segs["doc_id"].unique().tolist()),
-    )
-    items = build_problematiques(syn)
-    with tempfile.TemporaryDirectory(prefix="corpus-synthese-") as tmp:
-        draft = Path(tmp)
-        markdown.write_markdown(syn, draft / "synthese.md")
-        html.write_html(syn, draft / "synthese.html")
-        docx.write_docx(syn, draft / "synthese.docx")
-        write_problematiques(items, draft / "problematiques.json", draft / "problematiques.md")
-        contents = {name: (draft / name).read_bytes() for name in FILES}
-    return {
-        "contents": contents,
-        "files": {Path(n).stem + Path(n).suffix.replace(".", "_"): str(out / n) for n in FILES},
-        "problematiques": [
-            {"rang": i + 1, "question": p["question"], "theme_id": p["theme_id"],
-             "poids": p["weight"]}
-            for i, p in enumerate(items[:10])
-        ],
-    }
+    return pipeline.synthesize_scope(Store(params.store), params.scope, params.out, settings,
+                                     seed_from=params.seed_from)
 
 
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
 def write_files(out: str, contents: dict[str, bytes]) -> None:
     """The synthesis files, also when they came from Prefect's cache; each replaced whole."""
-    for name, data in sorted(contents.items()):
-        tables.write_atomic(Path(out) / name, data)
+    pipeline.write_files(out, contents)
 
 
 @task

@@ -34,7 +34,7 @@ def prefect_harness():
 @pytest.fixture(scope="session")
 def nlp():
     """The real French spaCy pipeline, loaded once."""
-    from corpus.segment import load_nlp
+    from corpus.text.french import load_nlp
 
     return load_nlp()
 
@@ -50,7 +50,7 @@ def synthesis_inputs():
 @pytest.fixture(scope="session")
 def synthesis(synthesis_inputs):
     """The synthesis of `synthesis_inputs`, with embeddings and a previous run. Do not mutate."""
-    from corpus.synthesize import build_synthesis
+    from corpus.synthesis.build import build_synthesis
 
     i = synthesis_inputs
     return build_synthesis(

@@ -25,7 +25,7 @@ from corpus.embed import (
     load_embedder,
     text_hash,
 )
-from corpus.models import ModelError
+from corpus.embed.provision import ModelError
 from corpus.store import Store
 
 SEGMENTS = [

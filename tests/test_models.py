@@ -9,9 +9,9 @@ import time
 import numpy as np
 import pytest
 
-from corpus import models
+from corpus.embed import provision as models
 from corpus.config import Settings
-from corpus.models import (
+from corpus.embed.provision import (
     BUILD_FORMAT,
     E5_NAME,
     MANIFEST,

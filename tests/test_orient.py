@@ -272,7 +272,7 @@ def test_lexical_model_generalises_to_a_held_out_region(nlp):
 
     from corpus.ingest import read_table
     from corpus.orient import segment_weights
-    from corpus.segment import segment_notes
+    from corpus.text.segment import segment_notes
     from corpus.store import segments_frame
 
     units = pd.read_csv(GRANDDEBAT).set_index("id")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from corpus.protect import leaks
+from corpus.text.protect import leaks
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from corpus.problematiques import (
+from corpus.synthesis.problematiques import (
     build_problematiques,
     method,
     problematiques_markdown,
@@ -15,7 +15,8 @@ from corpus.problematiques import (
     weight,
     write_problematiques,
 )
-from corpus.synthesize import Quote, ThemeSummary, build_synthesis
+from corpus.synthesis.build import build_synthesis
+from corpus.synthesis.model import Quote, ThemeSummary
 
 METHODS = {"world-café", "speed-dating", "débat mouvant", "double-tour",
            "accélérateur de coopération", "méthode des échos", "forum ouvert", "place du marché",

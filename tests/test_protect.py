@@ -2,7 +2,7 @@
 
 import pytest
 
-from corpus.protect import EMAIL_MARK, PHONE_MARK, Pseudonymiser, leaks
+from corpus.text.protect import EMAIL_MARK, PHONE_MARK, Pseudonymiser, leaks
 
 
 @pytest.mark.parametrize(
@@ -57,9 +57,9 @@ def test_ner_spans_of_organisations_are_kept():
 
 
 def test_real_model_finds_names_in_a_note():
-    from corpus.protect import protect_segments
+    from corpus.text.protect import protect_segments
     from corpus.records import Note
-    from corpus.segment import segment_notes
+    from corpus.text.segment import segment_notes
 
     text = (
         "- Contact pris avec Sophie Bertrand, conseillère à la Mission locale de Manosque.\n"
@@ -86,9 +86,9 @@ def test_manifest_places_and_organisations_are_not_people():
 
 
 def test_real_model_keeps_a_commune_in_a_list_of_places():
-    from corpus.protect import protect_segments
+    from corpus.text.protect import protect_segments
     from corpus.records import Note
-    from corpus.segment import segment_notes
+    from corpus.text.segment import segment_notes
 
     text = ("- Un annuaire partagé des contacts par bassin : Digne, Manosque, Sisteron, "
             "Barcelonnette, Castellane\n- Contact pris avec Sophie Bertrand à la Mission locale.\n")

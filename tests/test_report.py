@@ -8,12 +8,13 @@ import re
 import pytest
 from docx import Document
 
-from corpus.protect import leaks
+from corpus.text.protect import leaks
 from corpus.report import charts
 from corpus.report.docx import write_docx
 from corpus.report.html import render_html, write_html
 from corpus.report.markdown import render_markdown, write_markdown
-from corpus.synthesize import Quote, build_synthesis
+from corpus.synthesis.build import build_synthesis
+from corpus.synthesis.model import Quote
 
 SECTIONS = ("La démarche en un coup d'œil", "Ce que disent les notes",
             "Difficultés du métier récurrentes", "Leviers récurrents",

@@ -3,7 +3,7 @@
 import pytest
 
 from corpus.records import Note
-from corpus.segment import blocks, merge_short, normalise, section_hint, segment_notes
+from corpus.text.segment import blocks, merge_short, normalise, section_hint, segment_notes
 
 NOTE = """Atelier world-café, 3 tables tournantes.
 ## Freins
@@ -101,7 +101,7 @@ def test_acronyms_are_their_own_lemmas(nlp):
 
 
 def test_short_fragments_merge_within_their_section():
-    from corpus.segment import Fragment
+    from corpus.text.segment import Fragment
 
     frags = [
         Fragment("Constat très partagé autour de la table", "Freins", "difficulte"),

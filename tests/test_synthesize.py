@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from corpus.actors import actors_in_scope, match
-from corpus.protect import leaks
-from corpus.synthesize import DIFF, LEV, build_synthesis
+from corpus.synthesis.actors import actors_in_scope, match
+from corpus.text.protect import leaks
+from corpus.synthesis.build import build_synthesis
+from corpus.synthesis.model import DIFF, LEV
 
 EMAIL_SEGMENT = "marseille/2026-03-journee-cep/a01-ingenierie-financiere#006"
 

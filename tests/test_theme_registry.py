@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from corpus.theme_registry import Known, match
+from corpus.themes.registry import Known, match
 
 
 def _unit(*xs):

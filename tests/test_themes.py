@@ -12,7 +12,7 @@ import pytest
 from corpus.config import Settings
 from corpus.embed import FakeEmbedder
 from corpus.store import Store
-from corpus.theme_clusters import MicroAgglomerative, consensus
+from corpus.themes.clustering import MicroAgglomerative, consensus
 from corpus.themes import (
     document_themes,
     fit_themes,

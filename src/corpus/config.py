@@ -1,4 +1,8 @@
-"""One frozen settings object: paths, models, seed and thresholds, with their defaults in code."""
+"""One frozen settings object: paths, models, seed and thresholds, with their defaults in code.
+
+Every constant tuned on data lives here, with the data it was tuned on and the figure it gave,
+so that a reader can tell a design choice from a fitted value, and re-tune on other data.
+"""
 
 from __future__ import annotations
 
@@ -6,31 +10,79 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_STORE = Path("data/corpus.duckdb")
+DEFAULT_SEED = 42
 
 
 @dataclass(frozen=True)
 class Settings:
     """Everything a run depends on besides its inputs. Stored in `run.json`."""
 
-    store: Path = Path("data/corpus.duckdb")
+    store: Path = DEFAULT_STORE
     models_dir: Path = PROJECT_ROOT / "models"
-    seed: int = 42
-    # Embedders per stage: chosen by measurement (see bench/embed.py and bench/themes.py).
+    seed: int = DEFAULT_SEED
+    # Embedders per stage, chosen by measurement (bench/embed.py, bench/themes.py --embedders):
+    # USE for themes, e5 for paraphrase (queries, orientation).
     embedder_themes: str = "use-multilingual"
     embedder_orient: str = "e5-small"
     embedder_query: str = "e5-small"
     spacy_model: str = "fr_core_news_sm"
     orient_model: Path | None = None  # a team's model (`corpus orient train`); None: shipped one
-    # Segmentation: fragments shorter than this are merged with a neighbour.
+    # Segmentation: fragments shorter than this are merged with a neighbour; longer bullets are
+    # cut into sentences. Design choices (a segment is "one idea"), not fitted.
     min_segment_chars: int = 30
     max_segment_chars: int = 600
-    # Themes
+
+    # -- themes ----------------------------------------------------------------------------------
+    # At most this share of segments stays outside every theme (a design limit: a synthesis
+    # reader must see nearly everything placed).
     max_outlier_fraction: float = 0.10
+    # A theme recurs when seen in this many ateliers (the domain's definition: "several").
     recurring_min_ateliers: int = 2
+    # The fewest themes a corpus of at least N segments is cut into: ((N, k), ...), largest N
+    # first. Tuned on the Grand Débat meeting reports (4 declared themes, 948 reports, 6,497
+    # segments): NMI 0.457 over six seeds. Fitted to a benchmark with four labels: the issue on
+    # themes replaces it by a criterion measured on the data.
+    themes_k_min_by_size: tuple[tuple[int, int], ...] = ((200, 4), (30, 3), (0, 2))
+    themes_k_max: int = 60
+    # Partitions combined into the themes: five gave NMI 0.43-0.47 over six seeds on the
+    # meetings, one gave 0.38-0.45 (bench/themes.py --seeds 42,1,7,123,5,99).
+    themes_consensus_runs: int = 5
+    # Weight of the lemma LSA block next to the embedding (meetings: NMI 0.457 with 1.0).
+    themes_lexical_weight: float = 1.0
+    # Share of a segment's vector taken from its document's mean, for documents of at most
+    # `themes_context_max_median` segments (median): survey answers and meeting summaries speak
+    # of one subject (meetings: tuned together with the lexical weight).
+    themes_context_weight: float = 0.5
+    themes_context_max_median: int = 8
+    themes_outlier_floor: float = 0.05
+    # Atelier notes (long documents, many subjects each) get embedding-only themes and at least
+    # one theme per `themes_notes_segments_per_theme` segments, up to `themes_notes_k_min_cap`.
+    # Measured on the sample démarche (417 segments): largest theme 234 segments with the
+    # meetings' plan, 71 with this one. Fitted to the sample: the issue on themes replaces it.
+    themes_notes_segments_per_theme: int = 40
+    themes_notes_k_min_cap: int = 15
+    # Stable ids: a new theme continues a known one from this cosine of centred centroids on, or
+    # from `theme_match_floor` when each is the other's nearest. The threshold from e5 centroids
+    # (same theme in two territories: 0.83-0.95, different themes: at most 0.81); the floor from
+    # the sample démarche (its two territories' shared themes lie at 0.70-0.84, other pairs
+    # below 0.64): fitted to the sample, to be re-measured on other démarches.
     theme_match_threshold: float = 0.80
-    # Two themes that are each other's nearest are the same theme from this similarity on: the
-    # sample's shared themes across its two territories lie at 0.70-0.84, other pairs below 0.64.
     theme_match_floor: float = 0.70
+
+    # -- synthesis and search --------------------------------------------------------------------
+    # A theme is a difficulty (lever) theme in a scope when this share of its segments there is
+    # oriented so (design choice: a quarter is a real voice, not noise).
+    synthesis_min_share: float = 0.25
+    # A lever theme answers a difficulty from this cosine between their centroids (a floor set
+    # by hand, not fitted).
+    synthesis_lever_min_similarity: float = 0.3
+    # Bonus of a segment holding every content word of a query: e5 cosines of related French
+    # sentences differ by a few hundredths, so this reorders near ties without letting a bag of
+    # shared words beat a real paraphrase (set by hand).
+    search_lexical_weight: float = 0.05
+    # Seconds a second `corpus` process waits for the store before giving up.
+    store_lock_timeout_s: float = 600.0
     extra: dict = field(default_factory=dict)
 
     def with_(self, **changes) -> Settings:

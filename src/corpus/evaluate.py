@@ -1,27 +1,29 @@
 """Score the pipeline on a labelled table without showing it the labels.
 
-`evaluate_table` reads the table's texts (and ids) only, runs segmentation, embeddings,
-orientation and themes as `corpus run` does, and compares at document level: a document's theme
-is the dominant theme of its segments (`themes.document_themes`), its orientation the majority
-of its segments' (`orient.document_orientation`). Labels are read separately, after the run.
+`evaluate_table` runs the stages of `corpus run` through `corpus.pipeline` on the table's texts
+(and ids) only: reading, segmentation, pseudonymisation, storing, embeddings, themes, and
+orientation when an orientation column is to be scored (it does not change the themes). It then
+compares at document level: a document's theme is the dominant theme of its segments, its
+orientation the majority of its segments'. Labels are read separately, after the run.
 """
 
 from __future__ import annotations
 
 import logging
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import (
-    adjusted_rand_score,
-    f1_score,
-    normalized_mutual_info_score,
-)
+from sklearn.metrics import adjusted_rand_score, f1_score, normalized_mutual_info_score
 
+from corpus import pipeline
 from corpus.config import Settings
+from corpus.ingest import TableOptions
+from corpus.records import orientation_label
+from corpus.store import Store
 
 log = logging.getLogger(__name__)
 OUTLIER = "__hors_theme__"
@@ -48,13 +50,11 @@ def table_labels(path: Path | str, *, label: str, id: str | None = None,
 
 
 def _macro_f1(given: pd.Series, predicted: pd.Series) -> float | None:
-    from corpus.ingest.flat import orientation_of
-
     pairs = []
     for doc_id, value in given.items():
         try:
-            truth = orientation_of(str(value))
-        except KeyError:
+            truth = orientation_label(value)
+        except ValueError:
             truth = None
         if truth in ("difficulte", "levier") and doc_id in predicted.index:
             pairs.append((truth, predicted[doc_id]))
@@ -73,68 +73,55 @@ def evaluate_table(
     orientation: str | None = None,
     seed: int = 42,
     settings: Settings | None = None,
-    store: Any = None,
+    store: Store | None = None,
     nlp: Any = None,
 ) -> dict[str, Any]:
     """{"n_docs", "n_themes", "outlier_fraction", "ari", "nmi", ["orientation_macro_f1"]}.
 
-    `store` (a `corpus.store.Store`) caches embeddings between evaluations; documents without
-    a label are themed with the others but left out of the scores.
+    `store` keeps the run (and its embedding cache) between evaluations; without one, a
+    temporary store is used and removed. Documents without a label are themed with the others
+    but left out of the scores.
     """
-    from corpus import embed, themes
-    from corpus.ingest import read_table
-    from corpus.segment import segment_notes
-    from corpus.store import segments_frame
-
     settings = settings or Settings(seed=seed)
+    if store is None:
+        with tempfile.TemporaryDirectory(prefix="corpus-evaluate-") as tmp:
+            return evaluate_table(path, text=text, label=label, id=id, orientation=orientation,
+                                  seed=seed, settings=settings, nlp=nlp,
+                                  store=Store(Path(tmp) / "evaluate.duckdb"))
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    demarche = read_table(path, text=text, id=id)  # neither the labels nor the orientations
-    segments = segment_notes(demarche.notes, nlp=nlp, min_chars=settings.min_segment_chars,
-                             max_chars=settings.max_segment_chars)
-    frame = segments_frame(segments)
-    timings["segment"] = time.perf_counter() - start
-    texts = frame["text"].tolist()
+    # Neither the labels nor the orientations are given to the pipeline.
+    ingested = pipeline.ingest(path, store, settings, TableOptions(text=text, id=id), nlp=nlp)
+    timings["ingest"] = time.perf_counter() - start
     out: dict[str, Any] = {}
     if orientation:
-        try:
-            from corpus import orient
-        except ImportError:
-            orient = None
-        if orient is not None:
-            t = time.perf_counter()
-            vectors = embed.embed_cached(embed.load_embedder(settings.embedder_orient), texts,
-                                         store)
-            model = orient.load_default_model(settings.embedder_orient)
-            found = orient.orient_segments(frame, vectors, model)
-            frame[["orientation", "orientation_score"]] = found[
-                ["orientation", "orientation_score"]]
-            predicted = orient.document_orientation(frame)
-            given = table_labels(path, label=orientation, id=id, text=text)
-            out["orientation_macro_f1"] = _macro_f1(given, predicted)
-            timings["orient"] = time.perf_counter() - t
+        t = time.perf_counter()
+        pipeline.orient_scope(store, ingested.scope, settings)
+        predicted = store.texts.documents(doc_ids=ingested.doc_ids).set_index("doc_id")[
+            "orientation"]
+        given = table_labels(path, label=orientation, id=id, text=text)
+        out["orientation_macro_f1"] = _macro_f1(given, predicted)
+        timings["orient"] = time.perf_counter() - t
     t = time.perf_counter()
-    embedder = embed.load_embedder(settings.embedder_themes)
-    vectors = embed.embed_cached(embedder, texts, store)
-    timings["embed"] = time.perf_counter() - t
-    t = time.perf_counter()
-    result = themes.fit_themes(frame, vectors, seed=seed, settings=settings)
+    found = pipeline.themes_scope(store, ingested.scope, settings, run_id="evaluate")
     timings["themes"] = time.perf_counter() - t
-    doc_theme = themes.document_themes(result.assignments, frame)
+    segs = store.texts.segments(doc_ids=ingested.doc_ids)
+    doc_theme = store.texts.documents(doc_ids=ingested.doc_ids).set_index("doc_id")["theme_id"]
     labels = table_labels(path, label=label, id=id, text=text)
     labelled = labels[labels.astype(str).str.strip() != ""]
-    docs = [d for d in labelled.index if d in doc_theme.index]
+    segmented = set(segs["doc_id"])
+    docs = [d for d in labelled.index if d in segmented]
     truth = labelled.loc[docs].astype(str).to_numpy()
-    found = doc_theme.reindex(docs).fillna(OUTLIER).astype(str).to_numpy()
+    themed = doc_theme.reindex(docs)
+    themed = themed.astype(object).where(themed.notna(), OUTLIER).astype(str).to_numpy()
     scores = {
         "n_docs": len(docs),
-        "n_themes": len(result.themes),
-        "outlier_fraction": round(float(result.assignments["theme_id"].isna().mean()), 4)
-        if len(result.assignments) else 0.0,
-        "document_outlier_fraction": round(float(np.mean(found == OUTLIER)), 4) if docs else 0.0,
-        "ari": round(float(adjusted_rand_score(truth, found)), 4) if docs else None,
-        "nmi": round(float(normalized_mutual_info_score(truth, found)), 4) if docs else None,
-        "n_segments": len(frame),
+        "n_themes": int(found["themes"]),
+        "outlier_fraction": float(found["outlier_fraction"]),
+        "document_outlier_fraction": round(float(np.mean(themed == OUTLIER)), 4) if docs else 0.0,
+        "ari": round(float(adjusted_rand_score(truth, themed)), 4) if docs else None,
+        "nmi": round(float(normalized_mutual_info_score(truth, themed)), 4) if docs else None,
+        "n_segments": len(segs),
         "seconds": {k: round(v, 2) for k, v in timings.items()},
     }
     return scores | out

@@ -25,9 +25,10 @@ from xml.etree import ElementTree as ET
 import pandas as pd
 
 import corpus
+from corpus.files import write_atomic
 from corpus.records import ORIENTATIONS
 from corpus.report import tables
-from corpus.segment import fold
+from corpus.text.french import fold
 
 if TYPE_CHECKING:
     from corpus.store import Store
@@ -111,23 +112,23 @@ def load(store: Store, *, scope: str | None = None) -> ExportData:
     """Segments, documents and themes of the whole store, or of one ingested input."""
     doc_ids = None
     if scope is not None:
-        doc_ids = store.scope_doc_ids(scope)
+        doc_ids = store.scopes.doc_ids(scope)
         if not doc_ids:
             raise ExportError(
                 f"Aucun document enregistré pour l'entrée « {scope} ». Correction : donnez le "
                 "chemin de la démarche ou de la table telle qu'elle a été ingérée, ou exportez "
                 "toute la base (sans --input)."
             )
-    segments = tables.segments_table(store.segments(doc_ids=doc_ids))
+    segments = tables.segments_table(store.texts.segments(doc_ids=doc_ids))
     if segments.empty:
         raise ExportError(
             f"{store.path} : la base ne contient aucun segment à exporter. Correction : lancez "
             "d'abord `corpus ingest` ou `corpus run`, ou passez --store avec la bonne base."
         )
     documents = _documents_with_labels(
-        tables.documents_table(store.documents(doc_ids=doc_ids)), segments
+        tables.documents_table(store.texts.documents(doc_ids=doc_ids)), segments
     )
-    return ExportData(segments, documents, themes_table(segments, store.theme_registry()))
+    return ExportData(segments, documents, themes_table(segments, store.themes.labels()))
 
 
 # -- parquet and csv ---------------------------------------------------------------------------
@@ -142,7 +143,7 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
                 lambda v: ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else v
             )
     text = frame.to_csv(sep=";", index=False, decimal=",", lineterminator="\r\n")
-    return tables.write_atomic(path, text.encode("utf-8-sig"))
+    return write_atomic(path, text.encode("utf-8-sig"))
 
 
 def _write_tables(data: ExportData, fmt: str, out: Path) -> list[Path]:
@@ -359,4 +360,4 @@ def export(store: Store, fmt: str, out: Path, *, scope: str | None = None) -> li
         payload = iramuteq_corpus(data).encode("utf-8")
     else:
         payload = qdpx_bytes(data, name=name)
-    return [tables.write_atomic(target, payload)]
+    return [write_atomic(target, payload)]

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
+
+from corpus.files import sha256_file, write_json
 
 STATE_FILE = ".corpus-inbox.json"
 IGNORED_PREFIXES = (".", "_", "~$")
@@ -18,14 +19,13 @@ IGNORED_PREFIXES = (".", "_", "~$")
 
 def folder_fingerprint(folder: Path) -> str:
     """sha256 over the sorted relative paths and contents of the files of `folder`."""
-    digest = hashlib.sha256()
+    sha = hashlib.sha256()
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         rel = path.relative_to(folder)
-        if any(part.startswith(IGNORED_PREFIXES) for part in rel.parts):
-            continue
-        digest.update(rel.as_posix().encode("utf-8") + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+        if not any(part.startswith(IGNORED_PREFIXES) for part in rel.parts):
+            sha.update(rel.as_posix().encode("utf-8") + b"\0")
+            sha.update(bytes.fromhex(sha256_file(path)))
+    return sha.hexdigest()
 
 
 def scan(inbox: Path) -> dict[str, str]:
@@ -54,7 +54,4 @@ def read_state(out: Path) -> dict[str, str]:
 
 
 def write_state(out: Path, state: dict[str, str]) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    tmp = out / f"{STATE_FILE}.tmp"
-    tmp.write_text(json.dumps(state, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, out / STATE_FILE)
+    write_json(state, out / STATE_FILE, sort_keys=True)

@@ -6,13 +6,47 @@ so that a researcher reading `segments.parquet` recognises them.
 
 from __future__ import annotations
 
+import re
 from datetime import date as Date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from corpus.text.french import fold
+
 Orientation = Literal["difficulte", "levier", "autre"]
 ORIENTATIONS: tuple[str, ...] = ("difficulte", "levier", "autre")
+
+# How teams write an orientation in their own tables, folded, words joined by "_".
+ORIENTATION_WORDS: dict[str, Orientation] = {
+    word: orientation
+    for orientation, words in {
+        "difficulte": "difficulte difficultes constat constats frein freins difficulte_constat "
+        "difficulte_constats obstacle obstacles probleme problemes besoin besoins difficulty",
+        "levier": "levier leviers proposition propositions piste pistes levier_proposition "
+        "leviers_propositions solution solutions ressource ressources action actions lever",
+        "autre": "autre autres contexte other none",
+    }.items()
+    for word in words.split()
+}
+
+
+def orientation_label(value: object) -> Orientation | None:
+    """A label as written ("Difficulté", "frein", "levier_proposition"...) as its orientation.
+
+    None for an empty value; ValueError, in French, for a value it does not know.
+    """
+    if value is None or (isinstance(value, float) and value != value):  # NaN
+        return None
+    key = re.sub(r"[^a-z0-9]+", "_", fold(str(value))).strip("_")
+    if not key:
+        return None
+    if key in ORIENTATION_WORDS:
+        return ORIENTATION_WORDS[key]
+    raise ValueError(
+        f"étiquette d'orientation inconnue « {value} » : écrivez difficulte (ou difficulté, "
+        "constat, frein), levier (ou proposition, piste) ou autre"
+    )
 
 
 class _Record(BaseModel):

@@ -13,7 +13,6 @@ from __future__ import annotations
 import heapq
 import logging
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, NoReturn
 
@@ -22,6 +21,7 @@ import pandas as pd
 
 from corpus.embed import Embedder, canonical_text, embed_cached, load_embedder
 from corpus.records import ORIENTATIONS
+from corpus.text.french import fold, folded_stop_words
 
 if TYPE_CHECKING:
     from corpus.store import Store
@@ -40,16 +40,6 @@ LEXICAL_WEIGHT = 0.05
 STEM_CHARS = 6
 
 _WORD = re.compile(r"\w+")
-_COMBINING = re.compile(r"[\u0300-\u036f]")
-_STOP = frozenset("""
-a afin ai ainsi alors apres au aucun aucune aupres aussi autre autres aux avec avoir bien
-c ca car ce ceci cela celle celles celui ces cet cette ceux chaque chez comme comment d dans de
-des donc dont du elle elles en encore entre est et etre eu eux faire fait faut il ils j je l la
-le les leur leurs lui m ma mais me meme mes moi moins mon n ne ni non nos notre nous on ont ou
-par pas peu peut plus pour pourquoi qu quand que quel quelle quelles quels qui quoi s sa sans
-se ses si son sont sous sur t ta te tes toi ton tous tout toute toutes tres trop tu un une vers
-via vos votre vous y
-""".split())
 
 
 class SearchError(ValueError):
@@ -60,18 +50,13 @@ def check_orientation(orientation: str | None) -> str | None:
     """The orientation as stored, or a SearchError naming the accepted values."""
     if orientation is None:
         return None
-    value = _fold(orientation.strip())
+    value = fold(orientation.strip())
     if value not in ORIENTATIONS:
         raise SearchError(
             f"Orientation « {orientation} » inconnue. Valeurs acceptées : "
             f"{', '.join(ORIENTATIONS)}."
         )
     return value
-
-
-def _fold(text: str) -> str:
-    """Lower case without accents (as `segment.fold`, at C speed: it runs on every candidate)."""
-    return _COMBINING.sub("", unicodedata.normalize("NFD", text.casefold()))
 
 
 def _stem(word: str) -> str:
@@ -84,8 +69,9 @@ def _stem(word: str) -> str:
 def query_terms(text: str) -> list[str]:
     """Stems of the question's content words, accents and case ignored, in order, unique."""
     seen: dict[str, None] = {}
-    for word in _WORD.findall(_fold(text)):
-        if len(word) >= 2 and word not in _STOP and not word.isdigit():
+    stop = folded_stop_words(domain=False)
+    for word in _WORD.findall(fold(text)):
+        if len(word) >= 2 and word not in stop and not word.isdigit():
             seen.setdefault(_stem(word), None)
     return list(seen)
 
@@ -98,7 +84,7 @@ def lexical_scores(terms: Sequence[str], texts: Sequence[str]) -> np.ndarray:
     """
     if not terms or not len(texts):
         return np.zeros(len(texts))
-    folded = _fold("\x00".join(texts)).split("\x00")  # one pass over the page: C speed
+    folded = fold("\x00".join(texts)).split("\x00")  # one pass over the page: C speed
     hits = np.zeros(len(folded))
     for term in terms:
         pattern = re.compile(
@@ -126,7 +112,7 @@ def _check_filters(store: Store, territory: str | None, event: str | None,
     """Name the known values when a filter matches nothing the store holds."""
     if territory is None and event is None and theme is None:
         return
-    known = store.filter_values()
+    known = store.texts.filter_values()
     if territory is not None and territory.lower() not in {
         t.lower() for t in known["territory"]
     }:
@@ -174,7 +160,7 @@ def query(
     after: str | None = None
     n_seen = 0
     while True:
-        page = store.filtered_segments(**filters, after=after, limit=page_size)
+        page = store.texts.filtered_segments(**filters, after=after, limit=page_size)
         if page.empty:
             break
         after = str(page["segment_id"].iloc[-1])

@@ -6,7 +6,7 @@ everything before returning, and raise `IngestError` (file, line, fix, in French
 """
 
 from corpus.ingest.errors import IngestError
-from corpus.ingest.flat import read_table
+from corpus.ingest.flat import TableOptions, read_table
 from corpus.ingest.walker import read_demarche
 
-__all__ = ["IngestError", "read_demarche", "read_table"]
+__all__ = ["IngestError", "TableOptions", "read_demarche", "read_table"]

@@ -10,39 +10,36 @@ import hashlib
 import logging
 from pathlib import Path
 
+from pydantic import BaseModel, Field
+
 from corpus.ingest.errors import IngestError, quote
 from corpus.ingest.manifest import normalise_header
 from corpus.ingest.tables import Table, read_any
 from corpus.ingest.text import bullets_to_light
-from corpus.records import Demarche, Event, Note, Orientation, Territory, Workshop
+from corpus.records import (
+    Demarche,
+    Event,
+    Note,
+    Orientation,
+    Territory,
+    Workshop,
+    orientation_label,
+)
 
 log = logging.getLogger(__name__)
 
-ORIENTATION_WORDS: dict[str, Orientation] = {}
-for _value, _words in {
-    "difficulte": "difficulte difficultes constat constats frein freins difficulte_constat "
-    "difficulte_constats obstacle obstacles probleme problemes besoin besoins difficulty",
-    "levier": "levier leviers proposition propositions piste pistes levier_proposition "
-    "leviers_propositions solution solutions ressource ressources action actions lever",
-    "autre": "autre autres contexte other none",
-}.items():
-    for _word in _words.split():
-        ORIENTATION_WORDS[_word] = _value  # type: ignore[assignment]
+class TableOptions(BaseModel):
+    """Columns of a flat table (CSV, XLSX, Parquet); `text` is required for a table."""
+
+    text: str | None = None
+    id: str | None = None
+    territory: str | None = None
+    event: str | None = None
+    atelier: str | None = None
+    orientation: str | None = Field(None, description="Column of known difficulte/levier labels")
+
 
 _FORMATS = {".csv": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".parquet": "parquet"}
-
-
-def orientation_of(value: str) -> Orientation | None:
-    """A given orientation ("Difficulté", "frein", "levier_proposition"...) as its label.
-
-    Returns difficulte, levier or autre; None for an empty value.
-
-    Raises KeyError for a value it does not know.
-    """
-    key = normalise_header(value)
-    if not key:
-        return None
-    return ORIENTATION_WORDS[key]
 
 
 def read_table(
@@ -186,8 +183,8 @@ def _orientation(
         return None
     value = values[columns["orientation"]]
     try:
-        return orientation_of(value)
-    except KeyError:
+        return orientation_label(value)
+    except ValueError:
         raise IngestError(
             source,
             f"orientation inconnue {quote(value)} dans la colonne {quote(columns['orientation'])}",

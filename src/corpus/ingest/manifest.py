@@ -7,6 +7,7 @@ line and the fix, in French.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date as Date
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 from corpus.ingest.errors import IngestError, quote
 from corpus.ingest.tables import Table
 from corpus.ingest.text import decode
+from corpus.text.french import fold
 
 MANIFEST_KEYS = (
     "territoire",
@@ -221,10 +223,7 @@ class WorkshopRow(BaseModel):
 
 def normalise_header(name: str) -> str:
     """Header as a key: lower case, no accents, words joined by "_"."""
-    from unicodedata import combining, normalize
-
-    plain = "".join(c for c in normalize("NFKD", name.casefold()) if not combining(c))
-    return re.sub(r"[^a-z0-9]+", "_", plain).strip("_")
+    return re.sub(r"[^a-z0-9]+", "_", fold(unicodedata.normalize("NFKC", name))).strip("_")
 
 
 def parse_workshops(table: Table, *, source: str | Path = "ateliers.csv") -> list[WorkshopRow]:

@@ -15,7 +15,7 @@ import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
-from corpus.synthesize import Synthesis, ThemeSummary
+from corpus.synthesis.model import Synthesis, ThemeSummary
 
 COLOURS = {"difficulte": "#c8553d", "levier": "#2a9d8f", "autre": "#b8b8b8"}
 NAMES = {"difficulte": "Difficultés", "levier": "Leviers", "autre": "Autres"}

@@ -12,9 +12,10 @@ from pathlib import Path
 from docx import Document
 from docx.shared import Cm, Pt, RGBColor
 
+from corpus.files import write_atomic
 from corpus.report import charts
 from corpus.report.markdown import Chart, Heading, Items, Para, Quotes, Table, document
-from corpus.synthesize import Synthesis
+from corpus.synthesis.model import Synthesis
 
 MUTED = RGBColor(0x61, 0x6E, 0x7C)
 
@@ -63,10 +64,12 @@ def build_docx(syn: Synthesis):
     return doc
 
 
+def docx_bytes(syn: Synthesis) -> bytes:
+    """The .docx file's bytes."""
+    buffer = io.BytesIO()
+    build_docx(syn).save(buffer)
+    return buffer.getvalue()
+
+
 def write_docx(syn: Synthesis, path: Path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    build_docx(syn).save(str(tmp))
-    tmp.replace(path)
-    return path
+    return write_atomic(Path(path), docx_bytes(syn))

@@ -11,9 +11,10 @@ import unicodedata
 from html import escape
 from pathlib import Path
 
+from corpus.files import write_atomic
 from corpus.report import charts
 from corpus.report.markdown import Chart, Heading, Items, Para, Quotes, Table, document
-from corpus.synthesize import Synthesis
+from corpus.synthesis.model import Synthesis
 
 CSS = """
 :root { --diff: #c8553d; --lev: #2a9d8f; --ink: #1f2933; --muted: #616e7c; --line: #d9e2ec; }
@@ -97,6 +98,4 @@ def render_html(syn: Synthesis) -> str:
 
 
 def write_html(syn: Synthesis, path: Path) -> Path:
-    from corpus.report.tables import write_atomic
-
     return write_atomic(Path(path), render_html(syn).encode("utf-8"))

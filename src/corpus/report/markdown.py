@@ -10,8 +10,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from corpus.protect import EMAIL, EMAIL_MARK, PHONE, PHONE_MARK, leaks
-from corpus.synthesize import Quote, ScopeSynthesis, Synthesis, ThemeEntry
+from corpus.files import write_atomic
+from corpus.synthesis.model import Quote, ScopeSynthesis, Synthesis, ThemeEntry
+from corpus.text.protect import EMAIL, EMAIL_MARK, PHONE, PHONE_MARK, leaks
 
 
 @dataclass
@@ -280,6 +281,4 @@ def render_markdown(syn: Synthesis) -> str:
 
 
 def write_markdown(syn: Synthesis, path: Path) -> Path:
-    from corpus.report.tables import write_atomic
-
     return write_atomic(Path(path), render_markdown(syn).encode("utf-8"))

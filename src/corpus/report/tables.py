@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 import pandas as pd
+
+from corpus.files import atomic_path
 
 SEGMENT_COLUMNS = [
     "segment_id", "doc_id", "territory", "event", "atelier", "text",
@@ -33,23 +33,8 @@ def documents_table(stored: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def write_atomic(path: Path, data: bytes) -> Path:
-    """Write through a temporary file and rename: a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-    return path
-
-
 def write_parquet(frame: pd.DataFrame, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    frame.to_parquet(tmp, index=False)
-    os.replace(tmp, path)
-    return path
-
-
-def write_json(payload, path: Path) -> Path:
-    text = json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=False, default=str)
-    return write_atomic(path, (text + "\n").encode("utf-8"))
+    """`frame` as a Parquet file (no index), written atomically."""
+    with atomic_path(path) as tmp:
+        frame.to_parquet(tmp, index=False)
+    return Path(path)

@@ -13,7 +13,7 @@ reduction, clustering and vectorizer are explicit, seeded and sized to the corpu
   seed;
 - segments far from every theme stay unassigned, but at most `Settings.max_outlier_fraction`;
 - c-TF-IDF on the segmentation stage's lemmas (1-2 grams, French and domain stop words), terms
-  re-ranked by closeness to the theme and diversified (see `corpus.theme_labels`), a short
+  re-ranked by closeness to the theme and diversified (see `corpus.themes.labels`), a short
   French label;
 - themes are numbered by size, then by smallest segment id; matched to the registry and to
   seed problématiques (`corpus.theme_registry`) so that a theme seen before keeps its id.
@@ -33,10 +33,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from corpus import theme_clusters as clusters
-from corpus import theme_labels, theme_registry
 from corpus.config import Settings
 from corpus.records import ORIENTATIONS
+from corpus.text.french import stop_words
+from corpus.themes import clustering as clusters
+from corpus.themes import labels as theme_labels
+from corpus.themes import registry as theme_registry
+from corpus.themes import space
 
 log = logging.getLogger(__name__)
 
@@ -94,31 +97,19 @@ def _bertopic(plan: dict[str, Any], n: int, dim: int, seed: int):
     return BERTopic(
         embedding_model=None,
         language="multilingual",  # never "english": its preprocessing strips accented letters
-        umap_model=clusters.reducer(plan, n, dim, seed),
+        umap_model=space.reducer(plan, n, dim, seed),
         hdbscan_model=clusters.MicroAgglomerative(n_micro=plan["n_micro"], seed=seed,
                                          k_min=plan["k_min"], k_max=plan["k_max"],
                                          n_runs=plan["consensus_runs"]),
         # BERTopic counts terms on one joined text per topic; the key terms are recomputed
         # per segment in `_theme_terms` (document-level min_df), so keep this one cheap.
         vectorizer_model=CountVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False,
-                                         stop_words=list(theme_labels.stop_words())),
+                                         stop_words=list(stop_words())),
         ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
         top_n_words=10,
         calculate_probabilities=False,
         verbose=False,
     )
-
-
-def _guide(e: np.ndarray, guides: np.ndarray) -> np.ndarray:
-    """Pull the segments closest to a seed towards it, as BERTopic's guided mode does."""
-    if not len(guides):
-        return e
-    sims = e @ guides.T
-    nearest, best = sims.argmax(axis=1), sims.max(axis=1)
-    pulled = best >= max(0.2, float(np.quantile(best, 0.5)))
-    out = e.copy()
-    out[pulled] = 0.75 * e[pulled] + 0.25 * guides[nearest[pulled]]
-    return clusters.unit(out)
 
 
 def fit_themes(
@@ -150,13 +141,13 @@ def fit_themes(
     if plan["n_directions"] == "auto":
         mean = raw.astype(np.float64).mean(axis=0)
         plan["n_directions"] = 2 if float(mean @ mean) >= 0.5 else 0
-    space = clusters.AllButTheTop(plan["n_directions"] if n > 3 else 0).fit(raw)
-    e = space.transform(raw)
+    allbut = space.AllButTheTop(plan["n_directions"] if n > 3 else 0).fit(raw)
+    e = allbut.transform(raw)
     guides = [k.guide for k in known if k.seed and k.guide is not None
               and k.guide.shape == raw.shape[1:]]
     if guides:
-        e = _guide(e, space.transform(np.asarray(guides)))
-    x = clusters.theme_space(e, frame, plan, seed) if n >= 4 else e
+        e = space.guide(e, allbut.transform(np.asarray(guides)))
+    x = space.theme_space(e, frame, plan, seed) if n >= 4 else e
     labels = np.zeros(n, dtype=int)
     if n >= 4:
         model = _bertopic(plan, n, x.shape[1], seed)

@@ -15,40 +15,18 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
 
-from corpus.segment import fold
+from corpus.text.french import fold, stop_words
+from corpus.vectors import unit
 
-# Words that say how a participant speaks, not what about: they would label every theme.
-DOMAIN_STOP_WORDS = frozenset(
-    """
-    faire être avoir pouvoir devoir falloir aller venir mettre permettre prendre donner dire
-    voir savoir vouloir rendre trouver passer rester tenir parler penser demander sembler
-    exister manquer poser proposer constater souhaiter noter évoquer exprimer aborder
-    chose cas fois façon manière niveau exemple type part point question sujet thème idée
-    problème besoin manque difficulté levier piste proposition constat solution frein
-    participant participante personne gens monde groupe atelier réunion débat échange
-    discussion avis remarque ensemble certain autre même tout plusieurs nombreux grand
-    petit bon mauvais nouveau important possible nécessaire général particulier actuel
-    réel vrai an année jour mois temps moment plus moins trop beaucoup
-    """.split()
-)
 _FUNCTION_WORDS = frozenset(
     "de des du d la le les l à au aux en pour et sur par avec sans un une".split()
 )
 _TOKEN = re.compile(r"\w+(?:[-']\w+)*|[^\w\s]", re.UNICODE)
-
-
-@lru_cache(maxsize=1)
-def stop_words() -> tuple[str, ...]:
-    """spaCy's French stop words plus the domain's, sorted (lemmas, lower case)."""
-    from spacy.lang.fr.stop_words import STOP_WORDS
-
-    return tuple(sorted(set(STOP_WORDS) | DOMAIN_STOP_WORDS))
 
 
 def min_df_for(n_docs: int) -> int:
@@ -74,9 +52,7 @@ def term_vectors(counts: sparse.csr_matrix, embeddings: np.ndarray) -> np.ndarra
     """One unit vector per vocabulary term: the mean embedding of the documents using it."""
     binary = counts.copy().tocsc()
     binary.data[:] = 1.0
-    sums = np.asarray(binary.T @ embeddings, dtype=np.float64)
-    norms = np.linalg.norm(sums, axis=1, keepdims=True)
-    return (sums / np.maximum(norms, 1e-12)).astype(np.float32)
+    return unit(np.asarray(binary.T @ embeddings, dtype=np.float64)).astype(np.float32)
 
 
 def rank_terms(

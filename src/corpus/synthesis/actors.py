@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from corpus.segment import fold
+from corpus.text.french import fold
 
 
 @dataclass(frozen=True)

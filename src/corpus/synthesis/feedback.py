@@ -15,24 +15,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from corpus.protect import leaks
-from corpus.segment import fold
+from corpus.text.french import fold, folded_stop_words
+from corpus.text.protect import leaks
 
 _WORD = re.compile(r"[^\W\d_][\w-]*", re.UNICODE)
-# French function words and fillers of short feedback answers (compared without accents).
-_STOP = set("""
-a afin ai aie ainsi alors apres as au aucun aucune aupres aussi autre autres aux avant avec
-avoir avons bien beaucoup c ca car ce ceci cela celle celles celui ces cet cette ceux chaque
-chez chose choses comme comment d dans de des deja depuis donc dont du elle elles en encore
-enfin entre est et etaient etait ete etre eu eux faire fait faut fois font il ils j je jusqu l
-la le les leur leurs lors lui m ma mais me meme memes mes moi moins mon n ne ni non nos notre
-nous on ont ou oui par parce pas peu peut plus plutot pour pourquoi pouvoir qu quand que quel
-quelle quelles quels qui quoi rien s sa sans se ses si sien son sont sous suis sur t ta te tes
-toi ton toujours tous tout toute toutes tres trop tu un une va vais vers via voir vos votre vous
-vraiment y besoin mieux enfin autant assez avez etc
-""".split())
-
-
 @dataclass
 class RatingStat:
     column: str
@@ -76,11 +62,12 @@ def answer_summary(question: str, answers: Sequence[str], *, n_terms: int = 6,
     answers = [a for a in answers if a.strip() and not leaks(a)]
     forms: dict[str, Counter] = {}
     per_answer: list[set[str]] = []
+    stop = folded_stop_words(domain=True)
     for text in answers:
         keys = set()
         for word in _WORD.findall(text.replace("'", " ").replace("’", " ")):
             key = _key(word)
-            if len(key) < 3 or key in _STOP or fold(word) in _STOP:
+            if len(key) < 3 or key in stop or fold(word) in stop:
                 continue
             keys.add(key)
             forms.setdefault(key, Counter())[word if word.isupper() else word.lower()] += 1

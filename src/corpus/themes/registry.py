@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from corpus.segment import fold
+from corpus.text.french import fold
+from corpus.vectors import unit
 
 _ID = re.compile(r"^T(\d+)$")
 LEXICAL_MIN_SHARED = 2
@@ -102,11 +103,6 @@ def _lexical(a: Sequence[str], b: Sequence[str]) -> float:
     return shared / min(len(wa), len(wb))
 
 
-def _centred(rows: np.ndarray, reference: np.ndarray) -> np.ndarray:
-    rows = np.asarray(rows, dtype=np.float64) - reference
-    return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
-
-
 def match(
     centroids: np.ndarray,
     terms: Sequence[Sequence[str]],
@@ -125,10 +121,10 @@ def match(
     pairs: list[tuple[float, int, str]] = []
     by_id = {k.theme_id: k for k in known}
     ref = np.zeros(centroids.shape[1:]) if reference is None else np.asarray(reference)
-    mine = _centred(centroids, ref)
+    mine = unit(np.asarray(centroids, dtype=np.float64) - ref)
     comparable = [k for k in known
                   if k.centroid is not None and k.centroid.shape == centroids.shape[1:]]
-    sims = (mine @ _centred(np.stack([k.centroid for k in comparable]), ref).T
+    sims = (mine @ unit(np.stack([k.centroid for k in comparable]).astype(np.float64) - ref).T
             if comparable and len(centroids) else np.zeros((len(centroids), 0)))
     column = {k.theme_id: j for j, k in enumerate(comparable)}
     nearest_known = sims.argmax(axis=1) if sims.size else None
@@ -170,3 +166,60 @@ def assign_ids(n_themes: int, matched: dict[int, Known], known: Sequence[Known])
             ids.append(format_id(following))
             following += 1
     return ids
+
+
+def registry_rows(
+    themes: Sequence[dict],
+    centroids: dict[str, np.ndarray],
+    known: pd.DataFrame,
+    *,
+    run_id: str,
+    fingerprint: str,
+    recorded_at,
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
+    """The registry rows and history rows a run's themes give, and {"new", "updated"}.
+
+    `known` is the registry as stored (`Store.themes.registry()`). A known theme_id keeps its
+    first run, and its centroid moves to the running mean of its runs (under the same
+    embedder); recording the same run twice counts it once. A new theme_id starts its history.
+    """
+    import json
+
+    known = known.set_index("theme_id")
+    rows, history = [], []
+    for theme in themes:
+        tid = theme["theme_id"]
+        centroid = np.asarray(centroids[tid], dtype=np.float64)
+        first, n_runs = run_id, 1
+        if tid in known.index:
+            old = known.loc[tid]
+            first = old["first_run"]
+            same_run = old["last_run"] == run_id
+            n_runs = int(old["n_runs"] or 0) + (0 if same_run else 1)
+            prev = old["centroid"]
+            if prev is not None and prev.shape == centroid.shape and old["fingerprint"] == (
+                fingerprint
+            ):
+                weight = max(1, n_runs - 1)
+                centroid = unit(prev * weight + centroid)
+        rows.append({
+            "theme_id": tid, "label": theme["label"], "terms": list(theme["terms"]),
+            "centroid": centroid.astype(np.float32).tolist(), "fingerprint": fingerprint,
+            "first_run": first, "last_run": run_id, "n_runs": n_runs,
+            "payload": json.dumps(theme, ensure_ascii=False, sort_keys=True, default=str),
+        })
+        history.append({
+            "theme_id": tid, "run_id": run_id, "label": theme["label"],
+            "size": int(theme["size"]), "n_ateliers": int(theme["n_ateliers"]),
+            "n_territories": int(theme["n_territories"]), "recorded_at": recorded_at,
+        })
+    new = sum(1 for r in rows if r["theme_id"] not in known.index)
+    return (pd.DataFrame(rows, columns=list(_REGISTRY_COLUMNS)),
+            pd.DataFrame(history, columns=list(_HISTORY_COLUMNS)),
+            {"new": new, "updated": len(rows) - new})
+
+
+_REGISTRY_COLUMNS = ("theme_id", "label", "terms", "centroid", "fingerprint", "first_run",
+                     "last_run", "n_runs", "payload")
+_HISTORY_COLUMNS = ("theme_id", "run_id", "label", "size", "n_ateliers", "n_territories",
+                    "recorded_at")

@@ -5,7 +5,7 @@ orientation and theme) so that a reader can follow any claim back to its segment
 gives labels, key terms, representative segments and the loop status.
 
 A theme counts as a *difficulty theme* (resp. *lever theme*) in a scope when at least
-`MIN_SHARE` of its segments there are oriented `difficulte` (resp. `levier`), and it is
+`min_share` of its segments there are oriented `difficulte` (resp. `levier`), and it is
 *recurring* when those oriented segments come from `recurring_min_ateliers` ateliers or from
 two territories. Entries are ranked by ateliers, then territories, then number of segments.
 Levers answering a difficulty are found by cosine similarity between the centroid of the
@@ -17,166 +17,36 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
-from corpus.actors import Actors, actors_in_scope
-from corpus.protect import EMAIL_MARK, PHONE_MARK, leaks
-from corpus.retours import FeedbackSummary, summarise_feedback
-from corpus.segment import fold
+from corpus.synthesis.actors import actors_in_scope
+from corpus.synthesis.feedback import summarise_feedback
+from corpus.synthesis.model import (
+    DIFF,
+    LEV,
+    OTHER,
+    AtelierGlance,
+    Glance,
+    LeverMatch,
+    Loop,
+    Quote,
+    ScopeSynthesis,
+    Synthesis,
+    ThemeEntry,
+    ThemeSummary,
+)
+from corpus.text.french import fold
+from corpus.text.protect import EMAIL_MARK, PHONE_MARK, leaks
+from corpus.vectors import mean_direction
 
-DIFF, LEV, OTHER = "difficulte", "levier", "autre"
-MIN_SHARE = 0.25
 QUOTE_MAX_CHARS = 280
 _RENAME = {"territory_id": "territory", "event_id": "event", "atelier_id": "atelier"}
 _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
            "octobre", "novembre", "décembre")
-
-
-@dataclass(frozen=True)
-class Quote:
-    segment_id: str
-    text: str
-    territory: str  # display name
-    event: str
-    atelier: str
-
-
-@dataclass
-class LeverMatch:
-    """A lever theme that answers a difficulty, with where its levers were found."""
-
-    theme_id: str
-    label: str
-    similarity: float
-    n_segments: int
-    ateliers: list[str]
-    territories: list[str]
-    elsewhere: bool  # found in a territory where the difficulty was not voiced
-    quotes: list[Quote]
-
-
-@dataclass
-class ThemeEntry:
-    """A recurring difficulty or lever in a scope, counted on its segments of that orientation."""
-
-    theme_id: str
-    label: str
-    terms: list[str]
-    orientation: str
-    n_segments: int
-    ateliers: list[str]  # atelier keys "event/atelier"
-    territories: list[str]
-    segment_ids: list[str]
-    quotes: list[Quote]
-    theme_size: int  # all the theme's segments in the scope
-    status: str = ""
-    levers: list[LeverMatch] = field(default_factory=list)  # difficulties only: the "pistes"
-
-    @property
-    def n_ateliers(self) -> int:
-        return len(self.ateliers)
-
-    @property
-    def n_territories(self) -> int:
-        return len(self.territories)
-
-
-@dataclass
-class ThemeSummary:
-    """One theme over the whole démarche."""
-
-    theme_id: str
-    label: str
-    terms: list[str]
-    status: str
-    seed_theme_id: str | None
-    orientation_counts: dict[str, int]
-    by_atelier: dict[str, int]
-    territories: list[str]
-    segment_ids: list[str]
-    quotes: dict[str, list[Quote]]
-    organisations: list[str]  # organisations around the table of its ateliers, most frequent first
-    methods: list[str]  # methods of its ateliers
-    levers: list[LeverMatch] = field(default_factory=list)
-    recurring: bool = False
-    difficulty_ateliers: list[str] = field(default_factory=list)
-
-    @property
-    def size(self) -> int:
-        return len(self.segment_ids)
-
-    @property
-    def ateliers(self) -> list[str]:
-        return sorted(self.by_atelier)
-
-    @property
-    def difficulty_share(self) -> float:
-        return self.orientation_counts[DIFF] / self.size if self.size else 0.0
-
-
-@dataclass
-class AtelierGlance:
-    key: str
-    atelier: str
-    territory: str
-    problematique: str
-    methode: str
-    organisations: list[str]
-    participants: int | None
-    orientation_counts: dict[str, int]
-
-
-@dataclass
-class Glance:
-    events: list[dict]  # name, territory, date (French), place, participants
-    ateliers: list[AtelierGlance]
-    participants: int | None
-    methods: dict[str, int]
-    organisations: list[str]
-
-
-@dataclass
-class ScopeSynthesis:
-    kind: str  # "demarche" | "territoire" | "evenement"
-    key: str
-    title: str
-    glance: Glance
-    counts: dict[str, int]
-    difficulties: list[ThemeEntry]
-    levers: list[ThemeEntry]
-    feedback: FeedbackSummary
-    actors: Actors
-    territory_id: str = ""  # for a territory or an event
-
-    @property
-    def pistes(self) -> list[ThemeEntry]:
-        return [d for d in self.difficulties if d.levers]
-
-
-@dataclass
-class Loop:
-    found_again: list[dict]
-    faded: list[dict]
-    new: list[dict]
-
-
-@dataclass
-class Synthesis:
-    title: str
-    demarche: ScopeSynthesis
-    territories: list[ScopeSynthesis]
-    events: list[ScopeSynthesis]
-    themes: list[ThemeSummary]
-    loop: Loop | None
-    map_points: list[tuple[str, float, float, str | None]]  # segment_id, x, y, theme_id
-    territory_names: dict[str, str]
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def french_date(value) -> str:
@@ -219,12 +89,6 @@ def prepare_segments(segments: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values("segment_id", kind="stable").reset_index(drop=True)
 
 
-def _unit(vectors: np.ndarray) -> np.ndarray:
-    v = np.asarray(vectors, dtype=np.float64).mean(axis=0)
-    norm = np.linalg.norm(v)
-    return v / norm if norm else v
-
-
 @dataclass
 class _Context:
     frame: pd.DataFrame
@@ -237,6 +101,7 @@ class _Context:
     n_quotes: int
     n_levers: int
     min_similarity: float
+    min_share: float
 
     def quotes(self, rows: pd.DataFrame, first: Sequence[str] = (), n: int | None = None,
                order: Sequence[str] | None = None) -> list[Quote]:
@@ -265,7 +130,7 @@ class _Context:
         """Lever themes whose lever centroid is closest to the centroid of `rows`."""
         if self.embeddings is None or self.lever_centroids is None or rows.empty:
             return []
-        target = _unit(self.embeddings[rows["row"].to_numpy()])
+        target = mean_direction(self.embeddings[rows["row"].to_numpy()])
         sims = self.lever_centroids @ target
         voiced = set(rows["territory"])
         out = []
@@ -299,7 +164,7 @@ def _entries(sub: pd.DataFrame, orientation: str, ctx: _Context) -> list[ThemeEn
     for tid, group in sub[sub["theme_id"].notna()].groupby("theme_id", sort=True):
         rows = group[group["orientation"] == orientation]
         keys, terrs = sorted(set(rows["key"])), sorted(set(rows["territory"]))
-        if len(rows) < MIN_SHARE * len(group) or not len(rows):
+        if len(rows) < ctx.min_share * len(group) or not len(rows):
             continue
         if len(keys) < ctx.min_ateliers and len(terrs) < 2:
             continue
@@ -462,6 +327,7 @@ def build_synthesis(
     n_quotes: int = 3,
     n_levers: int = 3,
     min_similarity: float = 0.3,
+    min_share: float = 0.25,
 ) -> Synthesis:
     """The synthesis of one run: the démarche, each territory, each event, and the loop.
 
@@ -485,10 +351,10 @@ def build_synthesis(
     lever_ids = sorted(set(lev["theme_id"]))
     centroids = None
     if emb is not None and lever_ids:
-        centroids = np.stack([_unit(emb[lev.loc[lev["theme_id"] == t, "row"].to_numpy()])
+        centroids = np.stack([mean_direction(emb[lev.loc[lev["theme_id"] == t, "row"].to_numpy()])
                               for t in lever_ids])
     ctx = _Context(frame, {str(t["theme_id"]): t for t in themes}, names, emb, lever_ids,
-                   centroids, recurring_min_ateliers, n_quotes, n_levers, min_similarity)
+                   centroids, recurring_min_ateliers, n_quotes, n_levers, min_similarity, min_share)
     summaries = _theme_summaries(ctx, at)
 
     def scope(kind: str, key: str, heading: str, col: str | None = None) -> ScopeSynthesis:

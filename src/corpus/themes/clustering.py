@@ -1,10 +1,6 @@
-"""Themes, the grouping half: the space segments are grouped in, and how they are grouped.
+"""How segments are grouped into themes, once placed in the theme space (`themes.space`).
 
-Used by `corpus.themes.fit_themes` (which also names, counts and matches the themes):
-
-- `AllButTheTop` centres embeddings and removes their dominant directions;
-- `cluster_plan` / `notes_plan` size every parameter to the corpus;
-- `theme_space` adds a lemma LSA block and, for short documents, the document's context;
+- `cluster_plan` / `notes_plan` size every parameter to the corpus (tuned values: `Settings`);
 - `MicroAgglomerative` (BERTopic's clustering step) cuts a Ward tree of k-means micro-clusters
   and combines several seeded partitions with `consensus`;
 - `renumber`, `reduce_outliers` and `mark_outliers` keep unassigned segments under the limit.
@@ -12,50 +8,13 @@ Used by `corpus.themes.fit_themes` (which also names, counts and matches the the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from corpus import theme_labels
 from corpus.config import Settings
-
-# -- embeddings --------------------------------------------------------------------------------
-
-
-def unit(rows: np.ndarray) -> np.ndarray:
-    rows = np.asarray(rows, dtype=np.float64)
-    return rows / np.maximum(np.linalg.norm(rows, axis=-1, keepdims=True), 1e-12)
-
-
-class AllButTheTop:
-    """Centre, remove the dominant directions, renormalise ("all-but-the-top").
-
-    e5 and USE vectors share a common direction that lines up with text length, not with the
-    subject. The directions are the covariance's top eigenvectors (exact, no randomness).
-    Follows scikit-learn: `fit` learns `mean_` and `directions_`, `transform` applies them.
-    """
-
-    def __init__(self, n_directions: int = 2):
-        self.n_directions = n_directions
-
-    def fit(self, x: np.ndarray) -> AllButTheTop:
-        x = np.asarray(x, dtype=np.float64)
-        self.mean_ = x.mean(axis=0)
-        d = min(self.n_directions, max(0, min(x.shape) - 2))
-        centred = x - self.mean_
-        # Eigenvectors of the covariance (dim x dim): exact, and fast for 100,000 rows.
-        values, vectors = np.linalg.eigh(centred.T @ centred)
-        top = vectors[:, np.argsort(-values, kind="stable")[:d]].T
-        signs = np.sign(top[np.arange(d), np.abs(top).argmax(axis=1)]) if d else 1.0
-        self.directions_ = top * np.reshape(signs, (-1, 1)) if d else np.zeros((0, x.shape[1]))
-        return self
-
-    def transform(self, x: np.ndarray) -> np.ndarray:
-        x = np.asarray(x, dtype=np.float64) - self.mean_
-        return unit(x - (x @ self.directions_.T) @ self.directions_)
-
+from corpus.vectors import unit
 
 # -- clustering --------------------------------------------------------------------------------
 
@@ -63,26 +22,28 @@ class AllButTheTop:
 def cluster_plan(n: int, settings: Settings | None = None) -> dict[str, Any]:
     """Space, reduction and clustering parameters for a corpus of `n` segments.
 
-    `settings.extra` may override any of them (benchmarks sweep them that way).
+    Tuned values come from `settings` (see `corpus.config.Settings`); `settings.extra` may
+    override any of them (benchmarks sweep them that way).
     """
+    settings = settings or Settings()
     plan: dict[str, Any] = {
         # Dominant directions removed from the embeddings: "auto" removes 2 when the vectors
         # crowd in a cone (mean pairwise cosine >= 0.5, e5: 0.84), none otherwise (USE: 0.07).
         "n_directions": "auto",
-        "lexical_weight": 1.0,  # weight of the lemma LSA block next to the embedding
+        "lexical_weight": settings.themes_lexical_weight,
         "lsa_components": int(min(100, max(2, n // 4))),
-        "context_weight": 0.5,  # share of a segment's vector taken from its document's mean
-        "context_max_median": 8,  # ... when documents have at most this many segments (median)
+        "context_weight": settings.themes_context_weight,
+        "context_max_median": settings.themes_context_max_median,
         "reducer": "pca",
         "n_components": int(min(20, max(2, n // 8))),
         "n_micro": int(min(200, max(8, round(2 * np.sqrt(n))))),
-        "k_min": 4 if n >= 200 else 3 if n >= 30 else 2,
-        "k_max": 60,
-        "consensus_runs": 5,  # partitions (k-means seeds) combined into the themes
-        "outlier_floor": 0.05,
+        "k_min": next(k for size, k in settings.themes_k_min_by_size if n >= size),
+        "k_max": settings.themes_k_max,
+        "consensus_runs": settings.themes_consensus_runs,
+        "outlier_floor": settings.themes_outlier_floor,
     }
-    extra = settings.extra if settings is not None else {}
-    plan.update({k[len("themes_"):]: v for k, v in extra.items() if k.startswith("themes_")})
+    plan.update({k[len("themes_"):]: v for k, v in settings.extra.items()
+                 if k.startswith("themes_")})
     return plan
 
 
@@ -91,69 +52,18 @@ def notes_plan(plan: dict[str, Any], frame: pd.DataFrame, settings: Settings | N
 
     One event's 20 ateliers each bring their own problématique: the jump rule alone merged
     most of the sample into one catch-all theme, and the lemma block pulled generic bullets
-    together. Measured on the sample démarche (417 segments): largest theme 234 segments with
-    the defaults, 71 with these. Summaries and survey answers (short documents) keep the plan
-    tuned on them. Explicit `settings.extra` overrides still win.
+    together (see `Settings.themes_notes_segments_per_theme`). Summaries and survey answers
+    (short documents) keep the plan tuned on them. Explicit `settings.extra` overrides win.
     """
+    settings = settings or Settings()
     lengths = frame["doc_id"].value_counts()
     if len(lengths) == 0 or float(np.median(lengths)) <= plan["context_max_median"]:
         return
-    extra = settings.extra if settings is not None else {}
-    if "themes_lexical_weight" not in extra:
+    if "themes_lexical_weight" not in settings.extra:
         plan["lexical_weight"] = 0.0
-    if "themes_k_min" not in extra:
-        plan["k_min"] = max(plan["k_min"], min(15, len(frame) // 40))
-
-
-def lsa(lemmas: Sequence[str], n_components: int, seed: int) -> np.ndarray:
-    """Rows of a TF-IDF of lemmas reduced by truncated SVD (seeded), unit length."""
-    from sklearn.decomposition import TruncatedSVD
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    vectorizer = TfidfVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False,
-                                 stop_words=list(theme_labels.stop_words()), sublinear_tf=True,
-                                 min_df=theme_labels.min_df_for(len(lemmas)))
-    try:
-        tfidf = vectorizer.fit_transform(lemmas)
-    except ValueError:  # no term survives the stop words
-        return np.zeros((len(lemmas), 0))
-    c = min(n_components, tfidf.shape[1] - 1, len(lemmas) - 1)
-    if c < 2:
-        return np.zeros((len(lemmas), 0))
-    z = TruncatedSVD(n_components=c, random_state=seed).fit_transform(tfidf)
-    norms = np.linalg.norm(z, axis=1, keepdims=True)
-    return np.where(norms > 0, z / np.maximum(norms, 1e-12), 0.0)
-
-
-def theme_space(e: np.ndarray, frame: pd.DataFrame, plan: dict[str, Any], seed: int) -> np.ndarray:
-    """The space themes are found in: embedding, lemma LSA block, document context."""
-    parts = [e]
-    if plan["lexical_weight"] > 0:
-        block = lsa(frame["lemmas"].fillna("").tolist(), plan["lsa_components"], seed)
-        parts.append(plan["lexical_weight"] * block)
-    h = unit(np.hstack(parts))
-    doc = pd.factorize(frame["doc_id"].astype(str))[0]
-    lengths = np.bincount(doc)
-    # Short documents (survey answers, meeting summaries) speak of one subject: a segment is
-    # read in their light. Long notes (an atelier's) cover several subjects: left alone.
-    if plan["context_weight"] > 0 and np.median(lengths) <= plan["context_max_median"]:
-        sums = np.zeros((len(lengths), h.shape[1]))
-        np.add.at(sums, doc, h)
-        a = np.where(lengths[doc] > 1, plan["context_weight"], 0.0)[:, None]
-        h = unit((1 - a) * h + a * unit(sums)[doc])
-    return h
-
-
-def reducer(plan: dict[str, Any], n: int, dim: int, seed: int):
-    if plan["reducer"] == "umap":
-        from umap import UMAP
-
-        return UMAP(n_neighbors=min(15, n - 1), n_components=plan["n_components"],
-                    min_dist=0.0, metric="cosine", random_state=seed, n_jobs=1)
-    from sklearn.decomposition import PCA
-
-    return PCA(n_components=min(plan["n_components"], n - 1, dim),
-               svd_solver="covariance_eigh" if n > dim else "full", random_state=seed)
+    if "themes_k_min" not in settings.extra:
+        per_theme = len(frame) // settings.themes_notes_segments_per_theme
+        plan["k_min"] = max(plan["k_min"], min(settings.themes_notes_k_min_cap, per_theme))
 
 
 class MicroAgglomerative:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from corpus.models import (
+from corpus.embed.provision import (
     E5_NAME,
     USE_NAME,
     ModelError,
@@ -36,6 +36,7 @@ from corpus.models import (
     quiet_loading,
     read_manifest,
 )
+from corpus.vectors import unit
 
 if TYPE_CHECKING:
     from corpus.store import Store
@@ -79,13 +80,6 @@ def text_hash(text: str) -> str:
 # -- shared helpers ----------------------------------------------------------------------------
 
 
-def l2_normalise(rows: np.ndarray) -> np.ndarray:
-    """Rows scaled to unit length (float32); all-zero rows stay zero."""
-    rows = np.asarray(rows, dtype=np.float32)
-    norms = np.linalg.norm(rows, axis=1, keepdims=True)
-    return rows / np.maximum(norms, np.float32(1e-12))
-
-
 def encode_by_length(
     texts: Sequence[str],
     encode_batch: Callable[[list[str]], np.ndarray],
@@ -99,7 +93,7 @@ def encode_by_length(
     for start in range(0, len(order), batch_size):
         idx = order[start : start + batch_size]
         out[idx] = encode_batch([texts[i] for i in idx])
-    return l2_normalise(out)
+    return unit(out, dtype=np.float32)
 
 
 def _digest(obj: Any) -> str:
@@ -159,7 +153,7 @@ class FakeEmbedder:
         self.n_encoded += len(texts)
         if not len(texts):
             return np.zeros((0, self.dim), dtype=np.float32)
-        return l2_normalise(np.stack([self._row(t) for t in texts]))
+        return unit(np.stack([self._row(t) for t in texts]), dtype=np.float32)
 
 
 # -- sentence-transformers ---------------------------------------------------------------------
@@ -423,7 +417,7 @@ def embed_cached(
     for key, text in zip(keys, texts, strict=True):
         unique.setdefault(key, text)
     vectors: dict[str, np.ndarray] = (
-        store.get_vectors(embedder.fingerprint, list(unique))
+        store.vectors.get(embedder.fingerprint, list(unique))
         if store is not None and unique
         else {}
     )
@@ -434,7 +428,7 @@ def embed_cached(
         rows = embedder.encode([canonical_text(unique[k]) for k in chunk])
         new = dict(zip(chunk, rows, strict=True))
         if store is not None:
-            store.put_vectors(embedder.fingerprint, new)
+            store.vectors.put(embedder.fingerprint, new)
         vectors.update(new)
     out = (
         np.stack([vectors[k] for k in keys]).astype(np.float32, copy=False)

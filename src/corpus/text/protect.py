@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus.records import Demarche, Feedback, Segment
-from corpus.segment import fold
+from corpus.text.french import fold
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 PHONE = re.compile(
@@ -40,6 +40,31 @@ NOT_PEOPLE = {
         "Marseille", "Digne", "Manosque", "Sisteron", "Aix",
     )
 }
+
+
+def looks_like_person(ent) -> bool:
+    """A spaCy PER entity worth pseudonymising: "Julie Marchetti", or "Karim" inside a sentence.
+
+    The small French model also tags capitalised words at the start of a bullet ("Fiche
+    navette", "Aller vers"); those are dropped.
+    """
+    if ent.label_ != "PER":
+        return False
+    capitalised = [t for t in ent if t.text[:1].isupper() and t.is_alpha]
+    if len(capitalised) >= 2 and len(capitalised) == len([t for t in ent if t.is_alpha]):
+        return True
+    if len(ent) == 1 and capitalised and ent.start != ent.sent.start:
+        return ent[0].pos_ == "PROPN" and not _in_place_list(ent)
+    return False
+
+
+def _in_place_list(ent) -> bool:
+    """One word in an enumeration of places ("Digne, Manosque, Barcelonnette"): a commune."""
+    doc = ent.doc
+    for comma, other in ((ent.start - 1, ent.start - 2), (ent.end, ent.end + 1)):
+        if 0 <= other < len(doc) and doc[comma].text == "," and doc[other].ent_type_ == "LOC":
+            return True
+    return False
 
 
 def _key(name: str) -> str:
@@ -152,9 +177,9 @@ def protect_feedback(
         for j, doc in enumerate(nlp.pipe(texts, batch_size=64)):
             spans[j] = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PER"]
     answers: list[dict[str, str]] = [{} for _ in feedback]
-    for (i, k), text, sp in zip(keys, texts, spans):
+    for (i, k), text, sp in zip(keys, texts, spans, strict=True):
         answers[i][k] = pseudo.protect(text, sp)
-    return [f.model_copy(update={"answers": a}) for f, a in zip(feedback, answers)]
+    return [f.model_copy(update={"answers": a}) for f, a in zip(feedback, answers, strict=True)]
 
 
 def scope_of(demarche: Demarche) -> str:

@@ -13,14 +13,12 @@ rules, with the reason. The JSON list is the seed of a later run (`--seed-from`)
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
-from pathlib import Path
 
-from corpus import actors as ref
-from corpus.segment import fold
-from corpus.synthesize import DIFF, LEV, Synthesis, ThemeSummary
+from corpus.synthesis import actors as ref
+from corpus.synthesis.model import DIFF, LEV, Synthesis, ThemeSummary
+from corpus.text.french import a_, de_, load_nlp, with_article
 
 WEIGHT_FORMULA = "ateliers × (1 + 0,5 × (territoires − 1)) × (0,5 + part des difficultés)"
 
@@ -57,9 +55,6 @@ OBSTACLE = ("frein", "manque", "delai", "trop", "cout", "loin", "absence", "aucu
             "bloqu", "difficile", "sans")
 ATTRACTIVE = ("attractiv", "image", "decouvr", "tension", "mixite", "femme")
 DOSSIER = ("financ", "dossier", "dispositif", "critere", "regle", "prise en charge")
-_INVARIABLE = {"acces", "temps", "parcours", "cours", "recours", "processus", "secours",
-               "concours", "discours", "choix", "prix", "relais"}
-_FEMININE = ("tion", "sion", "te", "ure", "ance", "ence", "ie", "ee", "ise", "ude", "ette", "elle")
 
 
 def _has(text: str, cues: Sequence[str]) -> bool:
@@ -70,35 +65,7 @@ def _words(*parts: str) -> str:
     return ref._tokens(" ".join(parts))
 
 
-def _with_article(phrase: str) -> str:
-    """A noun phrase from a label, with a guessed French article ("la mobilité rurale")."""
-    phrase = phrase.strip().rstrip(".?!")
-    first = phrase.split()[0]
-    if len(first) > 1 and first[1:].islower():
-        phrase = first.lower() + phrase[len(first):]
-    key = fold(first)
-    if len(key) > 3 and key[-1] in "sx" and key not in _INVARIABLE and not first.isupper():
-        return f"les {phrase}"
-    if key[:1] in "aeiouyh" and not first.isupper():
-        return f"l'{phrase}"
-    return f"{'la' if key.endswith(_FEMININE) else 'le'} {phrase}"
-
-
-def _a(phrase: str) -> str:
-    """"à" + phrase, with French contractions (au, aux)."""
-    if phrase.startswith("le "):
-        return "au " + phrase[3:]
-    return "aux " + phrase[4:] if phrase.startswith("les ") else "à " + phrase
-
-
-def _de(phrase: str) -> str:
-    """"de" + phrase, with French contractions (du, des)."""
-    if phrase.startswith("le "):
-        return "du " + phrase[3:]
-    return "des " + phrase[4:] if phrase.startswith("les ") else "de " + phrase
-
-
-def topic(theme: ThemeSummary) -> str:
+def topic(theme: ThemeSummary, nlp) -> str:
     """The subject of a theme as a noun phrase with its article, never a list of terms."""
     words = _words(theme.label, *theme.terms)
     for cues, phrase in TOPICS:
@@ -110,7 +77,7 @@ def topic(theme: ThemeSummary) -> str:
     label = label.strip()
     if len(label) < 3 or not re.search(r"[^\W\d_]{3}", label):
         label = next((t for t in theme.terms if len(t) >= 3), "") or "ce thème"
-    return "ce thème" if label == "ce thème" else _with_article(label)
+    return "ce thème" if label == "ce thème" else with_article(label, nlp)
 
 
 def _join(items: Sequence[str]) -> str:
@@ -124,14 +91,14 @@ def _table_actors(theme: ThemeSummary) -> list[ref.Actor]:
     return out
 
 
-def question(theme: ThemeSummary) -> str:
+def question(theme: ThemeSummary, nlp) -> str:
     """The open question for a theme, by the first template whose cues fit."""
-    subject = topic(theme)
+    subject = topic(theme, nlp)
     said = " ".join(q.text for q in theme.quotes.get(DIFF, []))
     words = _words(theme.label, *theme.terms, said)
     n_diff, n_lev = theme.orientation_counts[DIFF], theme.orientation_counts[LEV]
     if n_lev > n_diff and theme.difficulty_share < 0.35:
-        return f"Comment s'appuyer sur les coopérations déjà bricolées autour {_de(subject)} ?"
+        return f"Comment s'appuyer sur les coopérations déjà bricolées autour {de_(subject)} ?"
     if _has(words, KNOWLEDGE):
         return f"Comment mieux faire connaître {subject} aux conseillers et à leurs partenaires ?"
     table = _table_actors(theme)
@@ -141,8 +108,8 @@ def question(theme: ThemeSummary) -> str:
     if _has(words, ATTRACTIVE):
         return f"Comment changer le regard des publics sur {subject} ?"
     if _has(words, OBSTACLE):
-        return f"Comment lever les freins liés {_a(subject)} ?"
-    return f"Comment mieux travailler ensemble autour {_de(subject)} ?"
+        return f"Comment lever les freins liés {a_(subject)} ?"
+    return f"Comment mieux travailler ensemble autour {de_(subject)} ?"
 
 
 def weight(theme: ThemeSummary) -> float:
@@ -219,8 +186,12 @@ def _lever_items(theme: ThemeSummary) -> list[dict]:
     return sorted(out, key=lambda x: (not x["elsewhere"], -x["similarity"], x["segment_id"]))
 
 
-def build_problematiques(synthesis: Synthesis, *, limit: int | None = None) -> list[dict]:
-    """The recurring themes as ranked problématiques, each with its evidence (JSON-ready)."""
+def build_problematiques(synthesis: Synthesis, *, nlp=None, limit: int | None = None) -> list[dict]:
+    """The recurring themes as ranked problématiques, each with its evidence (JSON-ready).
+
+    `nlp` (default: `french.load_nlp()`) gives the articles of the questions' subjects.
+    """
+    nlp = nlp if nlp is not None else load_nlp()
     missing = synthesis.demarche.actors.missing
     previous = {}
     if synthesis.loop is not None:
@@ -239,7 +210,8 @@ def build_problematiques(synthesis: Synthesis, *, limit: int | None = None) -> l
             why += (f" Difficulté la plus représentative : « {q.text} » "
                     f"({q.territory}, {q.atelier}).")
         items.append({
-            "question": question(theme), "theme_id": theme.theme_id, "theme_label": theme.label,
+            "question": question(theme, nlp), "theme_id": theme.theme_id,
+            "theme_label": theme.label,
             "terms": theme.terms, "status": theme.status or "nouveau",
             "seed_theme_id": theme.seed_theme_id,
             "previous_question": previous.get(theme.theme_id),
@@ -258,60 +230,3 @@ def build_problematiques(synthesis: Synthesis, *, limit: int | None = None) -> l
     for rank, item in enumerate(items, 1):
         item["rank"] = rank
     return items[:limit] if limit else items
-
-
-def write_problematiques(items: list[dict], json_path: Path, md_path: Path) -> None:
-    """`problematiques.json` (UTF-8, accents kept) and the working document `problematiques.md`."""
-    from corpus.report.tables import write_atomic
-
-    text = json.dumps(items, ensure_ascii=False, indent=2) + "\n"
-    write_atomic(Path(json_path), text.encode("utf-8"))
-    write_atomic(Path(md_path), problematiques_markdown(items).encode("utf-8"))
-
-
-def problematiques_markdown(items: list[dict]) -> str:
-    """A working document for the next groupe de coopération: questions to edit, with evidence."""
-    from corpus.report.markdown import md, number, plural
-
-    lines = [
-        "# Problématiques pour la prochaine démarche", "",
-        "Document de travail pour le groupe de coopération : chaque question est une proposition "
-        "tirée des notes de scribe, à reformuler, fusionner ou écarter. Les questions sont "
-        f"classées par poids = {WEIGHT_FORMULA}.", "",
-    ]
-    for item in items:
-        d = item["weight_detail"]
-        status = item["status"]
-        if item.get("previous_question"):
-            status += f" (déjà posée : « {md(item['previous_question'])} »)"
-        lines += [
-            f"## {item['rank']}. {md(item['question'])}", "",
-            f"- **Thème** : {md(item['theme_label'])} ({item['theme_id']}) · {status}",
-            f"- **Poids** : {number(item['weight'])} ({plural(d['ateliers'], 'atelier')}, "
-            f"{plural(d['territoires'], 'territoire')}, part des difficultés "
-            f"{number(d['part_difficultes'] * 100)} %)",
-            f"- **Pourquoi cette question** : {md(item['why'])}",
-            "- **Ce qui a été dit** :",
-        ]
-        lines += [f"  - « {md(q['text'])} » — {md(q['territory'])}, atelier {md(q['atelier'])}"
-                  for q in item["quotes"]] or ["  - (aucune citation)"]
-        lines.append("- **Leviers déjà trouvés** :")
-        lines += [f"  - « {md(x['text'])} » — {md(x['territory'])}, atelier {md(x['atelier'])}"
-                  + (" (ailleurs)" if x["elsewhere"] else "")
-                  for x in item["levers"]] or ["  - aucun pour l'instant"]
-        invite = ", ".join(
-            o + (" (pas encore mobilisé)" if o in item["organisations_not_yet_mobilised"] else "")
-            for o in item["organisations_to_invite"])
-        lines += [
-            f"- **Qui inviter** : {md(invite) or 'à préciser'}",
-            f"- **Méthode suggérée** : {md(item['method'])} — {md(item['method_reason'])}",
-            f"- **Méthodes déjà utilisées sur ce thème** : {md(', '.join(item['methods_used']))}"
-            if item["methods_used"] else "- **Méthodes déjà utilisées sur ce thème** : aucune",
-            f"- **Preuves** : {len(item['segment_ids'])} segments "
-            f"({md(', '.join(item['segment_ids'][:5]))}"
-            + (", …" if len(item["segment_ids"]) > 5 else "") + ")",
-            "- **Reformulation par le groupe** : _à compléter_",
-            "- **Trinôme pressenti (exposant, gardien de la méthode, scribe)** : _à compléter_",
-            "",
-        ]
-    return "\n".join(lines).rstrip() + "\n"

@@ -9,17 +9,13 @@ orientation stage.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from corpus.records import Note, Orientation, Segment
+from corpus.text.french import fold, is_content, lemma, load_nlp, normalise
+from corpus.text.protect import looks_like_person
 
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'",
-                              "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
-                              "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\t": " "})
-_SPACES = re.compile(r"[ ]{2,}")
 _BULLET = re.compile(r"^\s*(?:[-*+•▪◦●–—]|\d{1,2}[.)])\s+")
 _HEADING = re.compile(r"^\s*#{1,6}\s+")
 _MARKUP = re.compile(r"[*_`]+")
@@ -36,19 +32,6 @@ HINT_WORDS: dict[str, Orientation] = {
     "contact": "autre", "contexte": "autre", "presentation": "autre", "participant": "autre",
     "introduction": "autre", "divers": "autre", "deroulement": "autre",
 }
-CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ"}
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, for matching words (never for display)."""
-    nfd = unicodedata.normalize("NFD", text.casefold())
-    return "".join(c for c in nfd if not unicodedata.combining(c))
-
-
-def normalise(text: str) -> str:
-    """NFC, straight apostrophes and quotes, no non-breaking spaces, single spaces."""
-    text = unicodedata.normalize("NFC", text).translate(_APOSTROPHES)
-    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.splitlines())
 
 
 def section_hint(heading: str) -> Orientation | None:
@@ -129,54 +112,6 @@ class Fragment:
         self.persons += [(s + shift, e + shift) for s, e in other.persons]
 
 
-@lru_cache(maxsize=2)
-def load_nlp(name: str = "fr_core_news_sm"):
-    """The French spaCy pipeline (loaded once per process)."""
-    import spacy
-
-    nlp = spacy.load(name)
-    # The statistical sentence recogniser is several times cheaper than the parser, and
-    # sentences are all we take from the parser.
-    if "senter" in nlp.component_names and "parser" in nlp.pipe_names:
-        nlp.disable_pipe("parser")
-        nlp.enable_pipe("senter")
-    nlp.max_length = 2_000_000
-    return nlp
-
-
-def _looks_like_person(ent) -> bool:
-    """A PER entity worth pseudonymising: "Julie Marchetti", or "Karim" inside a sentence.
-
-    The small French model also tags capitalised words at the start of a bullet ("Fiche
-    navette", "Aller vers"); those are dropped.
-    """
-    if ent.label_ != "PER":
-        return False
-    capitalised = [t for t in ent if t.text[:1].isupper() and t.is_alpha]
-    if len(capitalised) >= 2 and len(capitalised) == len([t for t in ent if t.is_alpha]):
-        return True
-    if len(ent) == 1 and capitalised and ent.start != ent.sent.start:
-        return ent[0].pos_ == "PROPN" and not _in_place_list(ent)
-    return False
-
-
-def _lemma(token) -> str:
-    """The lemma, lower-cased; an acronym stays itself ("ML" is the Mission locale, not a
-    millilitre)."""
-    if len(token.text) > 1 and token.text.isupper():
-        return token.text.lower()
-    return token.lemma_.lower()
-
-
-def _in_place_list(ent) -> bool:
-    """One word in an enumeration of places ("Digne, Manosque, Barcelonnette"): a commune."""
-    doc = ent.doc
-    for comma, other in ((ent.start - 1, ent.start - 2), (ent.end, ent.end + 1)):
-        if 0 <= other < len(doc) and doc[comma].text == "," and doc[other].ent_type_ == "LOC":
-            return True
-    return False
-
-
 def _sentence_spans(doc, min_chars: int) -> list[tuple[int, int]]:
     """spaCy sentences as character spans, short ones joined to a neighbour as written."""
     spans: list[list[int]] = []
@@ -194,16 +129,16 @@ def _sentence_spans(doc, min_chars: int) -> list[tuple[int, int]]:
 
 
 def _fragments(doc, block: Block, min_chars: int, max_chars: int) -> list[Fragment]:
-    persons = [(e.start_char, e.end_char) for e in doc.ents if _looks_like_person(e)]
+    persons = [(e.start_char, e.end_char) for e in doc.ents if looks_like_person(e)]
 
     def frag(start: int, end: int) -> Fragment:
         raw = doc.text[start:end]
         lead = len(raw) - len(raw.lstrip())
-        spans = [(s - start - lead, e - start - lead) for s, e in persons if s >= start and e <= end]
+        spans = [(s - start - lead, e - start - lead) for s, e in persons
+                 if s >= start and e <= end]
         lemmas = [
-            _lemma(t) for t in doc.char_span(start, end, alignment_mode="expand")
-            if t.pos_ in CONTENT_POS and not t.is_stop and t.is_alpha and len(t) > 1
-            and t.ent_type_ != "PER"
+            lemma(t) for t in doc.char_span(start, end, alignment_mode="expand")
+            if is_content(t) and t.ent_type_ != "PER"
         ]
         return Fragment(raw.strip(), block.section, block.hint, lemmas, spans)
 

@@ -32,6 +32,8 @@ from typing import Any
 
 import numpy as np
 
+from corpus.files import sha256_file
+
 log = logging.getLogger(__name__)
 
 E5_NAME = "e5-small"
@@ -88,14 +90,6 @@ def _package_dir(mod: Any) -> Path:
 
 
 # -- manifests ---------------------------------------------------------------------------------
-
-
-def sha256_file(path: Path, *, chunk: int = 1 << 20) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(chunk):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _file_entries(root: Path, paths: Sequence[Path]) -> dict[str, dict[str, Any]]:

@@ -1,0 +1,204 @@
+"""`corpus run`, `ingest`, `evaluate`, `orient train` and `models build`: the commands that
+compute."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from corpus.cli.common import (
+    DEFAULT_SEED,
+    DEFAULT_STORE,
+    AtelierOpt,
+    EventOpt,
+    IdOpt,
+    JsonOpt,
+    OrientOpt,
+    SeedOpt,
+    StoreOpt,
+    TerrOpt,
+    TextOpt,
+    app,
+    console,
+    fail,
+    models_app,
+    orient_app,
+    print_json,
+    setup,
+)
+
+
+def _table_options(text, id, territory, event, atelier, orientation):
+    from corpus.ingest import TableOptions
+
+    return TableOptions(
+        text=text, id=id, territory=territory, event=event, atelier=atelier,
+        orientation=orientation,
+    )
+
+
+@app.command()
+def run(
+    input: Annotated[Path, typer.Argument(help="Dossier de démarche ou table.")] = Path(
+        "data/sample"
+    ),
+    out: Annotated[Path | None, typer.Option("--out", help="Dossier de sortie.")] = None,
+    store: StoreOpt = DEFAULT_STORE,
+    seed_from: Annotated[
+        Path | None, typer.Option("--seed-from", help="problematiques.json d'un run précédent.")
+    ] = None,
+    seed: SeedOpt = DEFAULT_SEED,
+    orient_model: Annotated[
+        Path | None,
+        typer.Option("--orient-model",
+                     help="Modèle d'orientation de l'équipe (corpus orient train)."),
+    ] = None,
+    text: TextOpt = None,
+    id: IdOpt = None,
+    territory: TerrOpt = None,
+    event: EventOpt = None,
+    atelier: AtelierOpt = None,
+    orientation: OrientOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Toute la chaîne sur une démarche : ingestion, analyse, synthèse, problématiques."""
+    setup()
+    from corpus.ingest import IngestError
+    from corpus.store import StoreError
+    from flows.pipeline import RunParams, pipeline
+
+    params = RunParams(
+        input=str(input), out=str(out) if out else None, store=str(store), seed=seed,
+        seed_from=str(seed_from) if seed_from else None,
+        orient_model=str(orient_model) if orient_model else None,
+        table=_table_options(text, id, territory, event, atelier, orientation),
+    )
+    try:
+        summary = pipeline(params)
+    except (IngestError, StoreError, FileNotFoundError) as exc:
+        fail(exc)
+    if as_json:
+        print_json(summary)
+        return
+    counts = summary["counts"]
+    console.print(
+        f"[green]Terminé[/] : {counts['documents']} documents, {counts['segments']} segments."
+    )
+    console.print(f"Résultats dans [bold]{summary['out']}[/] :")
+    for name, path in summary["files"].items():
+        console.print(f"  {name:<16} {path}")
+
+
+@app.command()
+def ingest(
+    input: Annotated[Path, typer.Argument(help="Dossier de démarche ou table.")],
+    store: StoreOpt = DEFAULT_STORE,
+    text: TextOpt = None,
+    id: IdOpt = None,
+    territory: TerrOpt = None,
+    event: EventOpt = None,
+    atelier: AtelierOpt = None,
+    orientation: OrientOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Ingestion seule (idempotente) : lit, segmente, pseudonymise et range en base."""
+    setup()
+    from corpus.ingest import IngestError
+    from corpus.store import StoreError
+    from flows.ingest import IngestParams, ingest_flow
+
+    params = IngestParams(
+        input=str(input), store=str(store),
+        table=_table_options(text, id, territory, event, atelier, orientation),
+    )
+    try:
+        result = ingest_flow(params)
+    except (IngestError, StoreError, FileNotFoundError) as exc:
+        fail(exc)
+    payload = {
+        "documents": len(result.doc_ids), "unchanged": result.unchanged, "added": result.added
+    }
+    if as_json:
+        print_json(payload)
+    else:
+        console.print(
+            f"{payload['documents']} documents lus, {result.unchanged} déjà en base ; ajoutés : "
+            f"{result.added['documents']} documents, {result.added['segments']} segments, "
+            f"{result.added['feedback']} retours."
+        )
+
+
+@models_app.command("build")
+def models_build(
+    force: Annotated[bool, typer.Option("--force", help="Reconstruire même si présent.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Prépare models/ hors ligne à partir des paquets installés."""
+    from corpus.config import Settings
+    from corpus.embed.provision import ModelError, build_models
+
+    try:
+        manifest = build_models(Settings().models_dir, force=force)
+    except ModelError as exc:
+        fail(exc)
+    if as_json:
+        print_json(manifest)
+    else:
+        console.print(f"[green]Modèles prêts[/] dans {Settings().models_dir}")
+
+
+@orient_app.command("train")
+def orient_train(
+    table: Annotated[Path, typer.Option("--table", help="Table étiquetée (CSV, XLSX, Parquet).")],
+    text: Annotated[str, typer.Option("--text", help="Colonne du texte.")],
+    label: Annotated[str, typer.Option("--label", help="Colonne de l'étiquette.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Fichier du modèle (défaut : models/).")
+    ] = None,
+    seed: SeedOpt = DEFAULT_SEED,
+    as_json: JsonOpt = False,
+) -> None:
+    """Entraîne le modèle d'orientation sur le codage de votre équipe."""
+    from corpus.config import Settings
+    from corpus.ingest import IngestError
+    from corpus.pipeline import train_orientation
+
+    settings = Settings(seed=seed)
+    target = out or settings.models_dir / "orient_model-equipe.npz"
+    try:
+        metrics = train_orientation(table, text=text, label=label, out=target, settings=settings)
+    except (IngestError, ValueError, FileNotFoundError) as exc:
+        fail(exc)
+    if as_json:
+        print_json(metrics)
+    else:
+        console.print_json(json.dumps(metrics, ensure_ascii=False, default=str))
+
+
+@app.command()
+def evaluate(
+    file: Annotated[Path, typer.Argument(help="Table étiquetée.")],
+    text: Annotated[str, typer.Option("--text", help="Colonne du texte.")],
+    label: Annotated[str, typer.Option("--label", help="Colonne des thèmes de référence.")],
+    id: IdOpt = None,
+    orientation: OrientOpt = None,
+    seed: SeedOpt = DEFAULT_SEED,
+    as_json: JsonOpt = False,
+) -> None:
+    """Compare les thèmes (et l'orientation) de la machine à votre codage, au niveau document."""
+    from corpus.evaluate import evaluate_table
+    from corpus.ingest import IngestError
+
+    try:
+        figures = evaluate_table(file, text=text, label=label, id=id, orientation=orientation,
+                                 seed=seed)
+    except (IngestError, ValueError, FileNotFoundError) as exc:
+        fail(exc)
+    if as_json:
+        print_json(figures)
+    else:
+        for key, value in figures.items():
+            console.print(f"{key:<24} {value}")

@@ -1,0 +1,98 @@
+"""Orientation of segments and documents: given labels and headings first, the model otherwise.
+
+For each segment, the first that applies wins: a given orientation (a table's `--orientation`
+column, score 1.0); a section hint (the scribe's heading, score 1.0); the model's decision (score:
+the probability of the class it chose). A document takes the majority of its segments.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from corpus.orient.model import LABEL_ORDER, OrientationModel
+
+
+def _label_or_none(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return None
+    value = str(value)
+    return value if value in LABEL_ORDER else None
+
+
+def orient_segments(
+    frame: pd.DataFrame, embeddings: np.ndarray | None, model: OrientationModel
+) -> pd.DataFrame:
+    """`orientation`, `orientation_score` and `stance` for each row of `frame` (same index).
+
+    `frame` needs `text`; `given_orientation` and `section_hint` are used when present.
+    `embeddings`, when given, has one row per row of `frame`; only rows the model decides use it.
+    `stance` is the likelier of difficulte and levier, also for a segment the model finds to be
+    context (None where a heading said "autre"): `document_orientation` falls back on it.
+    """
+    n = len(frame)
+    given = frame["given_orientation"] if "given_orientation" in frame else [None] * n
+    hints = frame["section_hint"] if "section_hint" in frame else [None] * n
+    labels: list[str | None] = [
+        _label_or_none(g) or _label_or_none(h) for g, h in zip(given, hints, strict=True)
+    ]
+    stances = [lab if lab in ("difficulte", "levier") else None for lab in labels]
+    scores = np.ones(n, dtype=np.float64)
+    todo = np.array([lab is None for lab in labels], dtype=bool)
+    if todo.any():
+        texts = frame["text"].astype(str).to_numpy()[todo].tolist()
+        emb = None if embeddings is None else np.asarray(embeddings)[todo]
+        proba = model.predict_proba(texts, emb)
+        chosen, chosen_scores = model.decide(proba)
+        d, lv = model.classes_.index("difficulte"), model.classes_.index("levier")
+        for j, i in enumerate(np.flatnonzero(todo)):
+            labels[i] = chosen[j]
+            scores[i] = float(chosen_scores[j])
+            stances[i] = "levier" if proba[j, lv] > proba[j, d] else "difficulte"
+    return pd.DataFrame(
+        {
+            "orientation": np.array(labels, dtype=object),
+            "orientation_score": scores,
+            "stance": np.array(stances, dtype=object),
+        },
+        index=frame.index,
+    )
+
+
+def _ranked(group: pd.DataFrame, column: str) -> str:
+    """The most frequent value of `column`; ties by summed score, then difficulte first."""
+    counts = group.groupby(column)["score"].agg(["size", "sum"])
+    return min(
+        counts.index,
+        key=lambda o: (-counts.loc[o, "size"], -counts.loc[o, "sum"], LABEL_ORDER.index(o)),
+    )
+
+
+def document_orientation(segments: pd.DataFrame) -> pd.Series:
+    """doc_id -> orientation: the majority of its segments' orientations.
+
+    Only `difficulte` and `levier` vote: context does not outvote content. A tie goes to the
+    larger sum of `orientation_score`, then to difficulte before levier. A document whose
+    segments are all context takes the majority of their `stance` (the side they lean to)
+    when the frame has that column, and is `autre` otherwise or when a heading made them so.
+    """
+    frame = pd.DataFrame({
+        "doc_id": segments["doc_id"].to_numpy(),
+        "orientation": segments["orientation"].to_numpy(),
+        "score": (segments["orientation_score"].astype(float).fillna(0.0).to_numpy()
+                  if "orientation_score" in segments else 1.0),
+        "stance": segments["stance"].to_numpy() if "stance" in segments else None,
+    })
+    out: dict[str, str] = {}
+    for doc_id, group in frame.groupby("doc_id", sort=True):
+        voting = group[group["orientation"].isin(["difficulte", "levier"])]
+        leaning = group[group["stance"].isin(["difficulte", "levier"])]
+        if not voting.empty:
+            out[doc_id] = _ranked(voting, "orientation")
+        elif not leaning.empty:
+            out[doc_id] = _ranked(leaning, "stance")
+        else:
+            out[doc_id] = "autre"
+    return pd.Series(out, name="orientation", dtype="object").rename_axis("doc_id")

@@ -1,0 +1,2 @@
+"""French text: shared helpers (`french`), segmentation (`segment`), pseudonymisation
+(`protect`)."""

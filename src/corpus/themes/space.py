@@ -1,0 +1,107 @@
+"""The space themes are found in: embeddings without their dominant directions, a lemma LSA
+block, the document's context for short documents, seed guidance, and the reduction.
+
+Follows scikit-learn where something is fitted (`AllButTheTop`); everything is seeded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from corpus.text.french import stop_words
+from corpus.themes.labels import min_df_for
+from corpus.vectors import unit
+
+
+class AllButTheTop:
+    """Centre, remove the dominant directions, renormalise ("all-but-the-top").
+
+    e5 and USE vectors share a common direction that lines up with text length, not with the
+    subject. The directions are the covariance's top eigenvectors (exact, no randomness).
+    Follows scikit-learn: `fit` learns `mean_` and `directions_`, `transform` applies them.
+    """
+
+    def __init__(self, n_directions: int = 2):
+        self.n_directions = n_directions
+
+    def fit(self, x: np.ndarray) -> AllButTheTop:
+        x = np.asarray(x, dtype=np.float64)
+        self.mean_ = x.mean(axis=0)
+        d = min(self.n_directions, max(0, min(x.shape) - 2))
+        centred = x - self.mean_
+        # Eigenvectors of the covariance (dim x dim): exact, and fast for 100,000 rows.
+        values, vectors = np.linalg.eigh(centred.T @ centred)
+        top = vectors[:, np.argsort(-values, kind="stable")[:d]].T
+        signs = np.sign(top[np.arange(d), np.abs(top).argmax(axis=1)]) if d else 1.0
+        self.directions_ = top * np.reshape(signs, (-1, 1)) if d else np.zeros((0, x.shape[1]))
+        return self
+
+    def transform(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=np.float64) - self.mean_
+        return unit(x - (x @ self.directions_.T) @ self.directions_)
+
+
+def lsa(lemmas: Sequence[str], n_components: int, seed: int) -> np.ndarray:
+    """Rows of a TF-IDF of lemmas reduced by truncated SVD (seeded), unit length."""
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False,
+                                 stop_words=list(stop_words()), sublinear_tf=True,
+                                 min_df=min_df_for(len(lemmas)))
+    try:
+        tfidf = vectorizer.fit_transform(lemmas)
+    except ValueError:  # no term survives the stop words
+        return np.zeros((len(lemmas), 0))
+    c = min(n_components, tfidf.shape[1] - 1, len(lemmas) - 1)
+    if c < 2:
+        return np.zeros((len(lemmas), 0))
+    z = TruncatedSVD(n_components=c, random_state=seed).fit_transform(tfidf)
+    return unit(z)
+
+
+def theme_space(e: np.ndarray, frame: pd.DataFrame, plan: dict[str, Any], seed: int) -> np.ndarray:
+    """The space themes are found in: embedding, lemma LSA block, document context."""
+    parts = [e]
+    if plan["lexical_weight"] > 0:
+        block = lsa(frame["lemmas"].fillna("").tolist(), plan["lsa_components"], seed)
+        parts.append(plan["lexical_weight"] * block)
+    h = unit(np.hstack(parts))
+    doc = pd.factorize(frame["doc_id"].astype(str))[0]
+    lengths = np.bincount(doc)
+    # Short documents (survey answers, meeting summaries) speak of one subject: a segment is
+    # read in their light. Long notes (an atelier's) cover several subjects: left alone.
+    if plan["context_weight"] > 0 and np.median(lengths) <= plan["context_max_median"]:
+        sums = np.zeros((len(lengths), h.shape[1]))
+        np.add.at(sums, doc, h)
+        a = np.where(lengths[doc] > 1, plan["context_weight"], 0.0)[:, None]
+        h = unit((1 - a) * h + a * unit(sums)[doc])
+    return h
+
+
+def reducer(plan: dict[str, Any], n: int, dim: int, seed: int):
+    if plan["reducer"] == "umap":
+        from umap import UMAP
+
+        return UMAP(n_neighbors=min(15, n - 1), n_components=plan["n_components"],
+                    min_dist=0.0, metric="cosine", random_state=seed, n_jobs=1)
+    from sklearn.decomposition import PCA
+
+    return PCA(n_components=min(plan["n_components"], n - 1, dim),
+               svd_solver="covariance_eigh" if n > dim else "full", random_state=seed)
+
+
+def guide(e: np.ndarray, guides: np.ndarray) -> np.ndarray:
+    """Pull the segments closest to a seed towards it, as BERTopic's guided mode does."""
+    if not len(guides):
+        return e
+    sims = e @ guides.T
+    nearest, best = sims.argmax(axis=1), sims.max(axis=1)
+    pulled = best >= max(0.2, float(np.quantile(best, 0.5)))
+    out = e.copy()
+    out[pulled] = 0.75 * e[pulled] + 0.25 * guides[nearest[pulled]]
+    return unit(out)
