@@ -33,8 +33,9 @@ def segment_territory(notes: list[Note], settings: Settings) -> list[Segment]:
 
 
 @task(cache_policy=NO_CACHE)
-def protect_demarche(store_path: str, demarche: Demarche, segments) -> pipeline.Protected:
-    return pipeline.protect_demarche(Store(store_path), demarche, segments)
+def protect_demarche(store_path: str, demarche: Demarche, segments,
+                     settings: Settings) -> pipeline.Protected:
+    return pipeline.protect_demarche(Store(store_path), demarche, segments, settings)
 
 
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
@@ -57,7 +58,7 @@ def ingest_flow(params: IngestParams, settings: Settings | None = None) -> pipel
     segments = [s for f in futures for s in f.result()]
     added = dict(pipeline.NOTHING_ADDED)
     if pipeline.needs_storing(store, demarche, new):
-        protected = protect_demarche(params.store, demarche, segments)
+        protected = protect_demarche(params.store, demarche, segments, settings)
         added = store_demarche(params.store, demarche, protected, unchanged)
     result = pipeline.finish_ingest(store, params.input, demarche, added, unchanged)
     logger.info(

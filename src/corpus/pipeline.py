@@ -28,7 +28,7 @@ from corpus.files import digest, file_digest, tree_digest, write_atomic, write_j
 from corpus.ingest import IngestError, TableOptions, read_demarche, read_table
 from corpus.records import Demarche, Note, Segment
 from corpus.store import Store, segments_frame
-from corpus.text import french, protect, segment
+from corpus.text import french, places, protect, segment
 
 log = logging.getLogger(__name__)
 
@@ -97,10 +97,11 @@ def needs_storing(store: Store, demarche: Demarche, new: Sequence[Note]) -> bool
 
 
 def protect_demarche(store: Store, demarche: Demarche, segments: Sequence[Segment],
-                     nlp=None) -> Protected:
+                     settings: Settings, nlp=None) -> Protected:
     """Segments and feedback with people's names, e-mails and phones protected."""
     numbers = store.pseudonyms.numbers(protect.scope_of(demarche))
-    pseudo = protect.pseudonymiser_for(demarche, numbers)
+    pseudo = protect.pseudonymiser_for(demarche, numbers,
+                                       places.french_communes(settings.models_dir))
     nlp = nlp if nlp is not None else french.load_nlp()
     return Protected(protect.protect_segments(segments, pseudo),
                      protect.protect_feedback(demarche.feedback, pseudo, nlp=nlp), pseudo)
@@ -140,7 +141,7 @@ def ingest(input: str | Path, store: Store, settings: Settings,
     segments = [s for group in mapped for s in group]
     added = dict(NOTHING_ADDED)
     if needs_storing(store, demarche, new):
-        protected = protect_demarche(store, demarche, segments, nlp)
+        protected = protect_demarche(store, demarche, segments, settings, nlp)
         added = store_demarche(store, demarche, protected, unchanged)
     return finish_ingest(store, input, demarche, added, unchanged)
 
@@ -357,7 +358,7 @@ def labelled_segments(path: str | Path, *, text: str, label: str, settings: Sett
         log.info("%s : %d ligne(s) sans étiquette ignorée(s)", path,
                  len(demarche.notes) - len(notes))
     nlp = nlp if nlp is not None else french.load_nlp(settings.spacy_model)
-    pseudo = protect.pseudonymiser_for(demarche, {})
+    pseudo = protect.pseudonymiser_for(demarche, {}, places.french_communes(settings.models_dir))
     segs = protect.protect_segments(segment_notes(notes, settings, nlp), pseudo)
     frame = segments_frame(segs)
     frame["label"] = frame.pop("given_orientation")

