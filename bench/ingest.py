@@ -59,7 +59,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "bench.duckdb")
         demarche = demarche.model_copy(update={"notes": tuple(notes)})
-        store.texts.write_demarche(demarche, protected, [])
+        store.texts.texts.write_demarche(demarche, protected, [])
     t_store = time.perf_counter() - t0
 
     n_chars = sum(len(n.text) for n in notes)

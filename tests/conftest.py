@@ -1,6 +1,7 @@
 """Test configuration: no network, Prefect in a temporary home, shared heavy fixtures.
 
-The environment is set at import time, before any test module imports Prefect or a model.
+The environment is set before any test module imports Prefect or a model. Prefect's home lives
+under pytest's base temporary folder (with every test's tmp_path), never in the user's home.
 """
 
 import os
@@ -11,7 +12,6 @@ import pytest
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
-os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="corpus-prefect-home-")
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "180"
 os.environ["PREFECT_LOGGING_EXTRA_LOGGERS"] = "corpus"
@@ -20,6 +20,13 @@ os.environ.pop("PREFECT_API_URL", None)
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
 SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+def pytest_configure(config):
+    """PREFECT_HOME in pytest's base temporary folder (kept with the last runs' tmp_paths)."""
+    factory = getattr(config, "_tmp_path_factory", None)
+    base = factory.getbasetemp() if factory is not None else Path(tempfile.mkdtemp())
+    os.environ["PREFECT_HOME"] = str(base / "prefect-home")
 
 
 @pytest.fixture(scope="session")
@@ -33,10 +40,20 @@ def prefect_harness():
 
 @pytest.fixture(scope="session")
 def nlp():
-    """The real French spaCy pipeline, loaded once."""
+    """The real French spaCy pipeline, loaded once (integration tests only)."""
     from corpus.text.french import load_nlp
 
     return load_nlp()
+
+
+@pytest.fixture(scope="session")
+def blank_nlp():
+    """spaCy's French tokenizer and a rule-based sentencizer: no model, for unit tests."""
+    import spacy
+
+    nlp = spacy.blank("fr")
+    nlp.add_pipe("sentencizer")
+    return nlp
 
 
 @pytest.fixture(scope="session")

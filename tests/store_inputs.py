@@ -129,8 +129,8 @@ def make_store(path: Path) -> Store:
     """A DuckDB store at `path` holding ROWS, analysed (orientations, themes)."""
     store = Store(path)
     demarche, segments = _demarche_and_segments()
-    store.write_demarche(demarche, segments, [])
-    store.update_segments(pd.DataFrame({
+    store.texts.write_demarche(demarche, segments, [])
+    store.texts.update_segments(pd.DataFrame({
         "segment_id": [s.segment_id for s in segments],
         "orientation": [r[3] for r in ROWS],
         "orientation_score": [round(0.6 + 0.01 * i, 2) for i in range(len(ROWS))],

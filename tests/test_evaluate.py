@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 
 import pytest
-from test_themes import FINANCEMENT, MOBILITE, NUMERIQUE
 
 from corpus.config import Settings
 from corpus.evaluate import evaluate_table, table_labels
+from theme_inputs import FINANCEMENT, MOBILITE, NUMERIQUE
 
 
 @pytest.fixture()
@@ -34,6 +34,8 @@ def test_labels_are_read_apart_with_the_pipeline_ids(labelled):
 @pytest.fixture()
 def fake_models(monkeypatch):
     """The fake embedder for every stage, and an orientation stub that reads cue words."""
+    import types
+
     import pandas as pd
 
     import corpus.embed as embed
@@ -41,7 +43,8 @@ def fake_models(monkeypatch):
 
     fake = embed.FakeEmbedder(dim=64)
     monkeypatch.setattr(embed, "load_embedder", lambda name=None, **_: fake)
-    monkeypatch.setattr(orient, "load_default_model", lambda name=None: None)
+    monkeypatch.setattr(orient, "load_default_model",
+                        lambda name=None: types.SimpleNamespace(embedder=None))
 
     def stub(frame, vectors, model):
         lever = frame["text"].str.match(r"(Un|Une|Des) ") | frame["text"].str.contains("aiderait")
@@ -51,6 +54,7 @@ def fake_models(monkeypatch):
     monkeypatch.setattr(orient, "orient_segments", stub)
 
 
+@pytest.mark.slow
 def test_evaluate_scores_documents_without_seeing_labels(labelled, nlp, fake_models):
     scores = evaluate_table(labelled, text="réponse", label="sujet", id="identifiant",
                             settings=Settings(), nlp=nlp)
@@ -61,6 +65,7 @@ def test_evaluate_scores_documents_without_seeing_labels(labelled, nlp, fake_mod
     assert "orientation_macro_f1" not in scores
 
 
+@pytest.mark.slow
 def test_evaluate_scores_orientation_when_asked(labelled, nlp, fake_models):
     scores = evaluate_table(labelled, text="réponse", label="sujet", id="identifiant",
                             orientation="type", settings=Settings(), nlp=nlp)

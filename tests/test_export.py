@@ -21,7 +21,7 @@ NS = {"q": "urn:QDA-XML:project:1.0"}
 @pytest.fixture
 def store(tmp_path):
     store = make_store(tmp_path / "corpus.duckdb")
-    with store.transaction() as con:  # what the theme registry holds after a run
+    with store.db.transaction() as con:  # what the theme registry holds after a run
         con.execute(
             "INSERT INTO themes (theme_id, label, terms) VALUES "
             "('T001', 'Financement de la formation', ['CPF', 'AIF', 'financement'])"
@@ -132,7 +132,7 @@ def test_qdpx_codings_point_at_the_segment_text(store, tmp_path):
     assert all(name.startswith("Sources/") and name.endswith(".txt") for name in files)
     codes = {c.get("guid"): c.get("name") for c in root.iterfind(".//q:Code", NS)}
     assert "T002 Handicap et RQTH" in codes.values() and "Levier" in codes.values()
-    texts = dict(zip(store.segments()["segment_id"], store.segments()["text"], strict=True))
+    texts = dict(zip(store.texts.segments()["segment_id"], store.texts.segments()["text"], strict=True))
     sources = root.findall("q:Sources/q:TextSource", NS)
     assert len(sources) == 6
     n_selections = 0
@@ -172,8 +172,8 @@ def test_qdpx_is_the_same_bytes_on_every_export(store, tmp_path):
 
 
 def test_scope_exports_one_input_only(store, tmp_path):
-    marseille = [d for d in store.documents()["doc_id"] if d.startswith("marseille/")]
-    store.set_scope("/data/marseille", marseille)
+    marseille = [d for d in store.texts.documents()["doc_id"] if d.startswith("marseille/")]
+    store.scopes.set("/data/marseille", marseille)
     (path,) = export(store, "parquet", tmp_path / "m.parquet", scope="/data/marseille")
     assert set(pd.read_parquet(path)["territory"]) == {"marseille"}
     with pytest.raises(ExportError, match="Aucun document enregistré"):

@@ -1,201 +1,150 @@
-"""`corpus run` end to end on the shipped sample, through the real Prefect engine."""
+"""The one wiring of the stages, step by step, on a small démarche in a store under tmp_path.
+
+The fake embedder and spaCy's blank French pipeline stand in for the models here; the real
+ones run in the slow tests and in tests/flows/test_pipeline.py (`corpus run` end to end).
+"""
+
+from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from corpus.text.protect import leaks
+from corpus import pipeline
+from corpus.config import Settings
+from corpus.ingest import IngestError, TableOptions
+from corpus.store import Store
 
-pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "data" / "sample"
-
-
-@pytest.fixture(scope="module")
-def sample_run(tmp_path_factory, prefect_harness):
-    from flows.pipeline import RunParams, pipeline
-
-    tmp = tmp_path_factory.mktemp("run")
-    params = RunParams(input=str(SAMPLE), out=str(tmp / "out"), store=str(tmp / "c.duckdb"))
-    summary = pipeline(params)
-    return tmp, params, summary
+DEMARCHE = Path(__file__).resolve().parent / "fixtures" / "ingest" / "demarche"
 
 
-def test_sample_run_writes_the_output_contract(sample_run):
-    tmp, _, summary = sample_run
-    out = tmp / "out"
-    segs = pd.read_parquet(out / "segments.parquet")
-    docs = pd.read_parquet(out / "documents.parquet")
-    assert list(segs.columns[:10]) == [
-        "segment_id", "doc_id", "territory", "event", "atelier", "text",
-        "orientation", "orientation_score", "theme_id", "theme_label",
-    ]
-    assert list(docs.columns[:6]) == [
-        "doc_id", "territory", "event", "atelier", "orientation", "theme_id"]
-    assert len(segs) >= 200
-    assert segs["territory"].nunique() == 2
-    assert segs.groupby(["event", "atelier"]).ngroups >= 16
-    assert len(docs) == 20 and set(segs["doc_id"]) == set(docs["doc_id"])
-    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
-    assert run["counts"]["segments"] == len(segs) and run["seed"] == 42
-    assert segs["orientation"].isin(["difficulte", "levier", "autre"]).all()
-    assert segs["theme_id"].notna().mean() >= 0.9
-    themes = json.loads((out / "themes.json").read_text(encoding="utf-8"))
-    assert {t["theme_id"] for t in themes} == set(segs["theme_id"].dropna())
-    for t in themes:
-        assert t["size"] == int((segs["theme_id"] == t["theme_id"]).sum())
-    recurring = [t for t in themes if t["recurring"]]
-    assert recurring and all(t["n_ateliers"] >= 2 for t in recurring)
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory) -> Path:
+    """A models folder of its own (the gazetteer is written there on first use)."""
+    return tmp_path_factory.mktemp("models")
 
 
-def test_sample_run_writes_synthesis_and_problematiques(sample_run):
-    import docx
-
-    tmp, _, _ = sample_run
-    out = tmp / "out"
-    md = (out / "synthese.md").read_text(encoding="utf-8")
-    assert "Difficultés du métier récurrentes" in md
-    assert leaks(md) == []
-    document = docx.Document(str(out / "synthese.docx"))
-    headings = {p.text for p in document.paragraphs if p.style.name.startswith("Heading")}
-    assert "Difficultés du métier récurrentes" in headings
-    html = (out / "synthese.html").read_text(encoding="utf-8")
-    assert "<svg" in html and 'src="http' not in html and "<link" not in html
-    problems = json.loads((out / "problematiques.json").read_text(encoding="utf-8"))
-    assert problems and problems[0]["question"].startswith("Comment")
-    weights = [p["weight"] for p in problems]
-    assert weights == sorted(weights, reverse=True)
+@pytest.fixture
+def settings(models_dir) -> Settings:
+    # The shipped lexical orientation model needs no embedder; themes use the fake embedder.
+    return Settings(models_dir=models_dir, embedder_orient="lexical", embedder_themes="fake")
 
 
-def test_no_email_phone_or_listed_name_survives(sample_run):
-    tmp, _, _ = sample_run
-    segs = pd.read_parquet(tmp / "out" / "segments.parquet")
-    text = "\n".join(segs["text"])
-    assert leaks(text) == []
-    # Names written in the sample's notes and manifests (contacts, trinômes).
-    for name in ("Marchetti", "Mansouri", "Haddad", "Lefèvre", "Garcin", "Oliveri", "Pellegrin"):
-        assert name not in text, name
-    assert "Personne " in text
-    # Organisations stay: they are the point of the analysis.
-    assert "Mission locale" in text or "ML" in text
-    assert "Cap emploi" in text
+@pytest.fixture
+def demarche(tmp_path) -> Path:
+    root = tmp_path / "demarche"
+    shutil.copytree(DEMARCHE, root)
+    return root
 
 
-def test_second_ingest_adds_nothing(sample_run):
-    from flows.ingest import IngestParams, ingest_flow
-
-    tmp, params, _ = sample_run
-    again = ingest_flow(IngestParams(input=params.input, store=params.store))
-    assert again.added["documents"] == 0 and again.added["segments"] == 0
-    assert again.unchanged == 20
-
-
-def _cli(*args, cwd):
-    return subprocess.run(
-        [sys.executable, "-m", "corpus.cli", *args], cwd=cwd, capture_output=True, text=True,
-        timeout=600,
-    )
+def test_ingest_stores_once_and_records_the_scope(tmp_path, demarche, settings, blank_nlp):
+    store = Store(tmp_path / "c.duckdb")
+    first = pipeline.ingest(demarche, store, settings, nlp=blank_nlp)
+    assert first.added["documents"] == 3 and first.added["segments"] > 0
+    assert first.scope == str(demarche.resolve())
+    assert store.scopes.doc_ids(first.scope) == first.doc_ids
+    again = pipeline.ingest(demarche, store, settings, nlp=blank_nlp)
+    assert again.added == pipeline.NOTHING_ADDED and again.unchanged == 3
+    assert store.counts()["segments"] == first.added["segments"]
 
 
-def test_bad_input_is_refused_and_store_untouched(tmp_path):
-    bad = tmp_path / "demarche"
-    shutil.copytree(SAMPLE / "marseille", bad / "marseille")
-    ateliers = bad / "marseille" / "2026-03-journee-cep" / "ateliers.csv"
-    lines = ateliers.read_text(encoding="utf-8").splitlines()
-    lines[3] = lines[3].replace(";", ",", 2)  # a broken row: two fields glued together
-    ateliers.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    store = tmp_path / "c.duckdb"
-    done = _cli("ingest", str(bad), "--store", str(store), cwd=ROOT)
-    assert done.returncode == 2
-    assert "ateliers.csv" in done.stderr and "ligne 4" in done.stderr
-    assert "Correction" in done.stderr
-    status = _cli("status", "--store", str(store), "--json", cwd=ROOT)
-    counts = json.loads(status.stdout)
-    assert counts["documents"] == 0 and counts["segments"] == 0
+def test_only_the_changed_note_is_segmented_again(tmp_path, demarche, settings, blank_nlp):
+    store = Store(tmp_path / "c.duckdb")
+    pipeline.ingest(demarche, store, settings, nlp=blank_nlp)
+    note = demarche / "lyon-est" / "forum-cep-2024" / "notes" / "A1.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\n- Une ligne ajoutée après coup.\n",
+                    encoding="utf-8")
+    read = pipeline.read_input(demarche)
+    new, unchanged = pipeline.changed_notes(store, read)
+    assert [n.atelier_id for n in new] == ["A1"] and len(unchanged) == 2
+    added = pipeline.ingest(demarche, store, settings, nlp=blank_nlp).added
+    assert added["documents"] == 1
 
 
-def test_next_territory_seeded_from_the_previous_problematiques(tmp_path, prefect_harness):
-    """Marseille's problématiques seed Haute-Provence: found-again and new themes reported."""
-    from flows.pipeline import RunParams, pipeline
-
-    store = str(tmp_path / "c.duckdb")
-    urban = tmp_path / "marseille"
-    pipeline(RunParams(input=str(SAMPLE / "marseille"), out=str(urban), store=store))
-    seeds = json.loads((urban / "problematiques.json").read_text(encoding="utf-8"))
-    assert seeds and all(
-        {"question", "theme_id", "weight", "segment_ids", "quotes", "levers",
-         "organisations_to_invite", "method", "method_reason"} <= set(p) for p in seeds
-    )
-    assert all(p["question"].startswith("Comment") and p["question"].endswith(" ?") for p in seeds)
-    rural = tmp_path / "haute-provence"
-    pipeline(RunParams(input=str(SAMPLE / "haute-provence"), out=str(rural), store=store,
-                       seed_from=str(urban / "problematiques.json")))
-    found = json.loads((rural / "themes.json").read_text(encoding="utf-8"))
-    statuses = {t["status"] for t in found}
-    assert "retrouvé" in statuses and "nouveau" in statuses
-    seed_ids = {p["theme_id"] for p in seeds}
-    assert any(t["theme_id"] in seed_ids for t in found if t["status"] == "retrouvé")
-    synthese = (rural / "synthese.md").read_text(encoding="utf-8")
-    assert "Retrouvée" in synthese or "retrouvée" in synthese
-    for name in ("synthese.html", "synthese.docx", "problematiques.md"):
-        assert (rural / name).stat().st_size > 0
+def test_names_are_protected_before_they_are_stored(tmp_path, demarche, settings, blank_nlp):
+    store = Store(tmp_path / "c.duckdb")
+    pipeline.ingest(demarche, store, settings, nlp=blank_nlp)
+    people = [p for w in pipeline.read_input(demarche).workshops for p in w.people]
+    text = " ".join(store.texts.segments()["text"])
+    assert people and not any(name in text for name in people)
 
 
-def _latest_task_states(names: list[str]) -> dict[str, str]:
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterName
-    from prefect.client.schemas.sorting import TaskRunSort
-
-    with get_client(sync_client=True) as client:
-        states = {}
-        for name in names:
-            runs = client.read_task_runs(
-                task_run_filter=TaskRunFilter(name=TaskRunFilterName(like_=name)),
-                sort=TaskRunSort.EXPECTED_START_TIME_DESC, limit=1,
-            )
-            states[name] = runs[0].state.name
-    return states
+def test_a_table_without_its_text_column_is_refused(tmp_path, settings):
+    table = tmp_path / "avis.csv"
+    table.write_text("id;texte\n1;Le CPF ne suffit pas\n", encoding="utf-8")
+    with pytest.raises(IngestError, match="--text"):
+        pipeline.ingest(table, Store(tmp_path / "c.duckdb"), settings, TableOptions())
 
 
-def test_unchanged_rerun_comes_from_the_cache_and_rewrites_missing_outputs(sample_run):
-    """Nothing new: orientation, themes and synthesis are not recomputed, and an output file
-    deleted since the last run is written again, byte for byte."""
-    from flows.pipeline import pipeline
-
-    tmp, params, _ = sample_run
-    out = Path(params.out)
-    before = {n: (out / n).read_bytes() for n in ("themes.json", "synthese.md", "synthese.docx")}
-    for name in before:
-        (out / name).unlink()
-    again = pipeline(params)
-    assert again["counts"]["added"]["documents"] == 0
-    assert _latest_task_states(["orient_scope", "themes_scope", "synthesize_scope"]) == {
-        "orient_scope": "Cached", "themes_scope": "Cached", "synthesize_scope": "Cached"
-    }
-    assert {n: (out / n).read_bytes() for n in before} == before
+def test_orientation_and_themes_are_written_back(tmp_path, demarche, settings, blank_nlp):
+    store = Store(tmp_path / "c.duckdb")
+    scope = pipeline.ingest(demarche, store, settings, nlp=blank_nlp).scope
+    counts = pipeline.orient_scope(store, scope, settings)
+    segs = store.texts.segments()
+    assert sum(counts.values()) == len(segs) and segs["orientation"].notna().all()
+    found = pipeline.themes_scope(store, scope, settings, run_id="r1")
+    themes = json.loads(found["themes_json"])
+    assert found["themes"] == len(themes) >= 1
+    segs = store.texts.segments()
+    assert set(segs["theme_id"].dropna()) == {t["theme_id"] for t in themes}
+    assert store.texts.documents()["orientation"].notna().all()
+    assert set(store.themes.registry()["theme_id"]) == {t["theme_id"] for t in themes}
 
 
-def test_cache_keys_follow_the_code(tmp_path, monkeypatch):
-    """After an upgrade of corpus, an unchanged démarche is analysed again, not served from
-    results the older code cached."""
-    from corpus.config import Settings
-    from flows import analysis
+def test_output_tables_follow_the_contract(tmp_path, demarche, settings, blank_nlp):
+    store = Store(tmp_path / "c.duckdb")
+    ingested = pipeline.ingest(demarche, store, settings, nlp=blank_nlp)
+    files = pipeline.write_tables(store, ingested.doc_ids, tmp_path / "out")
+    segs = pd.read_parquet(files["segments"])
+    assert list(segs.columns[:6]) == ["segment_id", "doc_id", "territory", "event", "atelier",
+                                      "text"]
+    assert sorted(pd.read_parquet(files["documents"])["doc_id"]) == ingested.doc_ids
 
-    code = tmp_path / "code"
-    code.mkdir()
-    (code / "stage.py").write_text("SEUIL = 1\n")
-    before = analysis.code_digest((code,))
-    (code / "stage.py").write_text("SEUIL = 2\n")
-    assert analysis.code_digest((code,)) != before
 
-    params = analysis.AnalysisParams(scope=str(tmp_path), store=str(tmp_path / "c.duckdb"),
-                                     out=str(tmp_path / "out"))
-    key = analysis._key("themes", params, Settings())
-    assert analysis._key("themes", params, Settings()) == key
-    monkeypatch.setattr(analysis, "_installed_code_digest", lambda: "une autre version")
-    assert analysis._key("themes", params, Settings()) != key
+def test_stage_keys_change_with_what_the_stage_depends_on(tmp_path, demarche, settings,
+                                                          blank_nlp):
+    store = Store(tmp_path / "c.duckdb")
+    scope = pipeline.ingest(demarche, store, settings, nlp=blank_nlp).scope
+    key = pipeline.stage_key("themes", store, scope, settings, None, "code")
+    assert key == pipeline.stage_key("themes", store, scope, settings, None, "code")
+    assert key != pipeline.stage_key("themes", store, scope, settings.with_(seed=7), None, "code")
+    assert key != pipeline.stage_key("themes", store, scope, settings, None, "other code")
+
+
+@pytest.mark.slow
+def test_train_orientation_reports_metrics_and_saves_a_loadable_model(tmp_path, nlp):
+    from corpus.orient import OrientationModel
+
+    rows = [("délais de financement trop longs", "Difficulté"),
+            ("pas de transport en commun en zone rurale", "frein"),
+            ("manque de coordination entre les structures", "constat"),
+            ("les jeunes ne viennent pas aux rendez-vous", "Difficulté"),
+            ("créer un annuaire partagé des partenaires", "proposition"),
+            ("mettre en place un référent unique", "piste"),
+            ("développer les immersions en entreprise", "proposition"),
+            ("renforcer le lien avec les OPCO", "levier")]
+    path = tmp_path / "retours.csv"
+    pd.DataFrame(rows, columns=["Verbatim", "Type"]).to_csv(path, sep=";", index=False,
+                                                            encoding="utf-8-sig")
+    result = pipeline.train_orientation(path, text="Verbatim", label="Type", embedder="lexical",
+                                        out=tmp_path / "m", nlp=nlp, folds=4, n_bits=12,
+                                        settings=Settings(models_dir=tmp_path))
+    assert result["labels"] == {"difficulte": 4, "levier": 4}
+    assert result["rows"] == 8 and result["folds"] == 4
+    assert 0.0 <= result["macro_f1_documents"] <= 1.0
+    model = OrientationModel.load(result["model"])
+    assert model.classes_ == ["difficulte", "levier"]
+    assert model.info_["table"] == "retours.csv"
+
+
+@pytest.mark.slow
+def test_train_orientation_refuses_a_single_label(tmp_path, nlp):
+    path = tmp_path / "t.csv"
+    pd.DataFrame({"texte": ["délais trop longs", "pas de bus"], "orientation": "frein"}).to_csv(
+        path, index=False)
+    with pytest.raises(ValueError, match="au moins deux"):
+        pipeline.train_orientation(path, text="texte", label="orientation", embedder="lexical",
+                                   nlp=nlp, settings=Settings(models_dir=tmp_path))

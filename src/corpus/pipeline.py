@@ -192,8 +192,6 @@ def themes_scope(store: Store, scope: str, settings: Settings, *,
     scalar parameters.
     """
     from corpus import themes  # BERTopic and scikit-learn: loaded only when themes are fitted
-    from corpus.store.database import now
-    from corpus.themes.registry import registry_rows
 
     segs = scope_segments(store, scope)
     embedder = embed.load_embedder(settings.embedder_themes)
@@ -211,10 +209,7 @@ def themes_scope(store: Store, scope: str, settings: Settings, *,
     docs = store.texts.documents(doc_ids=segs["doc_id"].unique())
     docs["theme_id"] = docs["doc_id"].map(themes.document_themes(result.assignments, segs))
     store.texts.update_documents(docs)
-    rows, history, _ = registry_rows(result.themes, result.centroids, store.themes.registry(),
-                                     run_id=run_id, fingerprint=embedder.fingerprint,
-                                     recorded_at=now())
-    store.themes.save(rows, history, run_id=run_id)
+    register_themes(store, result, run_id=run_id, fingerprint=embedder.fingerprint)
     return {
         "themes": len(result.themes),
         "outlier_fraction": round(float(1 - segs["theme_id"].notna().mean()) if len(segs) else 0.0,
@@ -222,6 +217,19 @@ def themes_scope(store: Store, scope: str, settings: Settings, *,
         "themes_json": themes.themes_json(result.themes),
         **{k: v for k, v in result.info.items() if isinstance(v, (int, float, str))},
     }
+
+
+def register_themes(store: Store, result, *, run_id: str, fingerprint: str) -> dict[str, int]:
+    """Record a run's themes (a `ThemeResult`) in the registry and its history: known ids get
+    their centroid moved to the running mean of their runs. Returns {"new", "updated"}."""
+    from corpus.store.database import now
+    from corpus.themes.registry import registry_rows
+
+    rows, history, counts = registry_rows(result.themes, result.centroids,
+                                          store.themes.registry(), run_id=run_id,
+                                          fingerprint=fingerprint, recorded_at=now())
+    store.themes.save(rows, history, run_id=run_id)
+    return counts
 
 
 # -- outputs -----------------------------------------------------------------------------------

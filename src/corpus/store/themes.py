@@ -64,6 +64,10 @@ class ThemeTables:
             if len(history):
                 con.execute("INSERT INTO theme_history BY NAME SELECT * FROM new_history")
 
+    def history(self) -> pd.DataFrame:
+        """Each theme's size, ateliers and territories at each run, by theme and run."""
+        return self.db.frame("SELECT * FROM theme_history ORDER BY theme_id, run_id")
+
     # -- themes as researchers read them ---------------------------------------------------------
 
     def summaries(

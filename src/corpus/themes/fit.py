@@ -151,7 +151,10 @@ def fit_themes(
     labels = np.zeros(n, dtype=int)
     if n >= 4:
         model = _bertopic(plan, n, x.shape[1], seed)
-        docs = [d if d.strip() else "_" for d in frame["lemmas"].fillna("").tolist()]
+        docs = frame["lemmas"].fillna("").tolist()
+        if not any(d.strip() for d in docs):  # no content word anywhere: count the words
+            docs = frame["text"].str.lower().tolist()
+        docs = [d if d.strip() else "_" for d in docs]
         topics, _ = model.fit_transform(docs, embeddings=x)
         labels = np.asarray(topics, dtype=int)
     labels = clusters.renumber(labels, min_size=2 if n >= 10 else 1)

@@ -79,6 +79,7 @@ def _note(text, doc_id="marseille/2026-03/a01"):
     )
 
 
+@pytest.mark.slow
 def test_real_model_segments_a_note(nlp):
     segs = segment_notes([_note(NOTE)], nlp=nlp)
     texts = [s.text for s in segs]
@@ -94,6 +95,7 @@ def test_real_model_segments_a_note(nlp):
     assert "annuaire" in annuaire.lemmas.split() and "référent" in annuaire.lemmas.split()
 
 
+@pytest.mark.slow
 def test_acronyms_are_their_own_lemmas(nlp):
     note = _note("- Les jeunes suivis par la ML ne connaissent pas le CEP ni la PMSMP.\n")
     lemmas = " ".join(s.lemmas for s in segment_notes([note], nlp=nlp)).split()
@@ -114,3 +116,15 @@ def test_short_fragments_merge_within_their_section():
         "Constat très partagé autour de la table ; idem",
         "ok ; Un référent unique par structure pour les partenaires",
     ]
+
+
+def test_segments_keep_their_note_section_and_hint_without_a_model(blank_nlp):
+    note = _note("## Freins\n- délais\n- Les délais de financement CPF sont trop longs.\n"
+                 "## Pistes\n- Un annuaire partagé des référents de chaque structure.\n")
+    segs = segment_notes([note], nlp=blank_nlp, min_chars=30)
+    assert [s.section for s in segs] == ["Freins", "Pistes"]
+    assert [s.section_hint for s in segs] == ["difficulte", "levier"]
+    assert segs[0].text == "délais ; Les délais de financement CPF sont trop longs."
+    assert [s.segment_id for s in segs] == ["marseille/2026-03/a01#000",
+                                            "marseille/2026-03/a01#001"]
+    assert all(s.atelier_id == "a01" and s.territory_id == "marseille" for s in segs)

@@ -11,84 +11,10 @@ import pytest
 
 from corpus.config import Settings
 from corpus.embed import FakeEmbedder
+from corpus.pipeline import register_themes
 from corpus.store import Store
-from corpus.themes.clustering import MicroAgglomerative, consensus
-from corpus.themes import (
-    document_themes,
-    fit_themes,
-    seed_vectors,
-    themes_json,
-    write_themes_json,
-)
-
-FINANCEMENT = [
-    "Le financement du CPF ne couvre pas le coût de la formation qualifiante.",
-    "Les dossiers de financement CPF attendent six semaines avant l'accord.",
-    "Personne ne connaît le reste à charge du CPF pour une formation longue.",
-    "Abondement du CPF par l'OPCO : le financement arrive après le début de la formation.",
-    "Le plan de financement de la formation mélange CPF, Région et OPCO.",
-    "Un simulateur commun du financement CPF aiderait à monter le dossier de formation.",
-    "Le financement CPF des formations courtes est refusé par certains organismes.",
-    "Les conseillers découvrent les règles de financement CPF à chaque dossier.",
-    "Le financement des formations CPF dépend du calendrier des commissions.",
-    "Une fiche commune de financement CPF pour chaque formation serait utile.",
-    "Le CPF ne suffit pas au financement d'une reconversion par la formation.",
-    "Former les conseillers au financement CPF des formations certifiantes.",
-]
-MOBILITE = [
-    "Sans permis de conduire, la mobilité en zone rurale bloque l'accès à l'emploi.",
-    "Aucun bus ne dessert la zone rurale : la mobilité des jeunes est impossible.",
-    "La mobilité rurale empêche de rejoindre un centre de formation éloigné.",
-    "Le transport à la demande en zone rurale reste inconnu des demandeurs d'emploi.",
-    "Un garage solidaire prête des voitures pour la mobilité en zone rurale.",
-    "Le covoiturage rural aide la mobilité des salariés sans voiture.",
-    "La mobilité en zone rurale coûte cher : essence, voiture, assurance.",
-    "Des plateformes mobilité rurale financent le permis de conduire.",
-    "Les horaires des bus ruraux ne collent pas aux horaires de travail.",
-    "La mobilité rurale des personnes âgées limite le retour à l'emploi.",
-    "Une carte des solutions de mobilité en zone rurale pour les conseillers.",
-    "Location de scooters pour la mobilité des jeunes en zone rurale.",
-]
-NUMERIQUE = [
-    "La plateforme numérique en ligne décourage les personnes éloignées du numérique.",
-    "Le compte sur la plateforme numérique demande une adresse mail et un mot de passe.",
-    "La plateforme numérique bugue pendant l'inscription en ligne.",
-    "Les conseillers font à la place des personnes sur la plateforme numérique.",
-    "Un atelier numérique pour apprendre la plateforme en ligne avant le rendez-vous.",
-    "La plateforme numérique change ses écrans tous les trois mois.",
-    "Un tutoriel vidéo de la plateforme numérique en ligne pour les usagers.",
-    "Les personnes sans ordinateur n'accèdent pas à la plateforme numérique.",
-    "Un conseiller numérique accompagne l'inscription en ligne sur la plateforme.",
-    "La plateforme numérique en ligne remplace l'accueil physique.",
-    "Des bornes numériques en libre accès pour la plateforme en ligne.",
-    "La plateforme numérique exige des justificatifs scannés en ligne.",
-]
-ATELIERS = [("marseille", "marseille/j1", "a01"), ("marseille", "marseille/j1", "a02"),
-            ("gap", "gap/j1", "a01"), ("gap", "gap/j1", "a05")]
-
-
-def _lemmas(text: str) -> str:
-    """Crude lemmas for tests: lower-case words of four letters or more, plural -s dropped."""
-    words = [w.lower() for w in re.findall(r"\w+", text) if len(w) > 3]
-    return " ".join(w[:-1] if w.endswith("s") and len(w) > 4 else w for w in words)
-
-
-def make_segments(groups: list[list[str]] | None = None) -> pd.DataFrame:
-    """Segments of three subjects spread over four ateliers of two territories."""
-    groups = groups or [FINANCEMENT, MOBILITE, NUMERIQUE]
-    rows = []
-    for g, texts in enumerate(groups):
-        for i, text in enumerate(texts):
-            territory, event, atelier = ATELIERS[(i + g) % len(ATELIERS)]
-            doc = f"{event}/{atelier}"
-            rows.append({
-                "segment_id": f"{doc}#{g}{i:02d}", "doc_id": doc, "territory_id": territory,
-                "event_id": event, "atelier_id": atelier, "text": text,
-                "lemmas": _lemmas(text), "orientation": ("difficulte", "levier")[i % 2],
-                "subject": g,
-            })
-    return pd.DataFrame(rows)
-
+from corpus.themes import document_themes, fit_themes, seed_vectors, themes_json
+from theme_inputs import FINANCEMENT, MOBILITE, NUMERIQUE, make_segments
 
 @pytest.fixture(scope="module")
 def fake() -> FakeEmbedder:
@@ -177,8 +103,8 @@ def test_same_input_in_another_order_gives_identical_bytes(segments, fake, setti
     shuffled = segments.sample(frac=1.0, random_state=3).reset_index(drop=True)
     again = fit_themes(shuffled, fake.encode(shuffled["text"].tolist()), seed=7,
                        settings=settings, run_id="run-1")
-    a = write_themes_json(result.themes, tmp_path / "a.json").read_bytes()
-    b = write_themes_json(again.themes, tmp_path / "b.json").read_bytes()
+    a = themes_json(result.themes).encode("utf-8")
+    b = themes_json(again.themes).encode("utf-8")
     assert a == b
     pd.testing.assert_frame_equal(result.assignments, again.assignments)
     assert json.loads(a)[0]["theme_id"] == "T001"
@@ -186,7 +112,7 @@ def test_same_input_in_another_order_gives_identical_bytes(segments, fake, setti
 
 def test_registry_keeps_ids_and_numbers_new_themes(tmp_path, fake, settings, result, segments):
     store = Store(tmp_path / "corpus.duckdb")
-    store.save_themes(result, run_id="run-1", fingerprint=fake.fingerprint)
+    register_themes(store, result, run_id="run-1", fingerprint=fake.fingerprint)
     first = {t["theme_id"]: set(t["terms"][:3]) for t in result.themes}
     # Next territory: the same subjects written again, plus a new one.
     logement = [
@@ -203,7 +129,7 @@ def test_registry_keeps_ids_and_numbers_new_themes(tmp_path, fake, settings, res
     ]
     segs = make_segments([FINANCEMENT[::-1], MOBILITE[::-1], NUMERIQUE[::-1], logement])
     segs["segment_id"] = "t2-" + segs["segment_id"]
-    registry = store.theme_registry_full(fake.fingerprint)
+    registry = store.themes.registry(fake.fingerprint)
     # The fake's character trigrams are coarser than a sentence encoder: a lower threshold.
     second = fit_themes(segs, fake.encode(segs["text"].tolist()), seed=7,
                         settings=settings.with_(theme_match_threshold=0.7),
@@ -218,11 +144,11 @@ def test_registry_keeps_ids_and_numbers_new_themes(tmp_path, fake, settings, res
     merged = segs.merge(second.assignments, on="segment_id")
     housing = merged[merged["subject"] == 3]["theme_id"].mode().iloc[0]
     assert housing in {t["theme_id"] for t in new}
-    store.save_themes(second, run_id="run-2", fingerprint=fake.fingerprint)
-    reg = store.theme_registry_full().set_index("theme_id")
+    register_themes(store, second, run_id="run-2", fingerprint=fake.fingerprint)
+    reg = store.themes.registry().set_index("theme_id")
     assert reg.loc[found[0]["theme_id"], "n_runs"] == 2
     assert reg.loc[new[0]["theme_id"], "first_run"] == "run-2"
-    history = store.frame("SELECT theme_id, run_id FROM theme_history ORDER BY 1, 2")
+    history = store.themes.history()[["theme_id", "run_id"]]
     assert len(history) == len(result.themes) + len(second.themes)
 
 
@@ -268,31 +194,6 @@ def test_bad_input_names_the_fix(segments, fake, settings):
     with pytest.raises(ValueError, match="colonnes"):
         fit_themes(segments.drop(columns=["doc_id"]), fake.encode(segments["text"].tolist()),
                    seed=1, settings=settings)
-
-
-def test_consensus_keeps_what_most_runs_agree_on():
-    truth = np.repeat([0, 1, 2], 10)
-    relabelled = np.array([2, 0, 1])[truth]  # the same partition under other numbers
-    noisy = truth.copy()
-    noisy[[0, 11, 25]] = [1, 2, 0]  # three segments moved
-    merged = np.where(truth == 2, 1, truth)  # one run saw two themes only
-    runs = np.stack([noisy, relabelled, merged, truth, truth], axis=1)
-    found = consensus(runs, 3, seed=0)
-    # numbered by first appearance, whatever the runs' own numbers
-    assert found.tolist() == truth.tolist()
-    assert consensus(runs[::-1], 3, seed=0).tolist() == (2 - truth[::-1]).tolist()
-
-
-def test_several_runs_find_the_groups_and_repeat_exactly():
-    rng = np.random.default_rng(0)
-    centres = rng.normal(size=(4, 8)) * 6
-    x = np.vstack([c + rng.normal(size=(40, 8)) for c in centres])
-    fits = [MicroAgglomerative(n_micro=24, seed=s, k_min=2, n_runs=5).fit(x) for s in (1, 1, 2)]
-    assert fits[0].n_themes_ == 4
-    assert fits[0].labels_.tolist() == fits[1].labels_.tolist()
-    # another seed finds the same groups (numbered by first appearance)
-    assert fits[2].labels_.tolist() == fits[0].labels_.tolist()
-    assert sorted(np.bincount(fits[0].labels_).tolist()) == [40, 40, 40, 40]
 
 
 @pytest.mark.slow

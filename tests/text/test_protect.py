@@ -56,6 +56,7 @@ def test_ner_spans_of_organisations_are_kept():
     assert out.startswith("Pôle emploi et Personne ")
 
 
+@pytest.mark.slow
 def test_real_model_finds_names_in_a_note():
     from corpus.text.protect import protect_segments
     from corpus.records import Note
@@ -85,6 +86,7 @@ def test_manifest_places_and_organisations_are_not_people():
     assert "Karim" not in out
 
 
+@pytest.mark.slow
 def test_real_model_keeps_a_commune_in_a_list_of_places():
     from corpus.text.protect import protect_segments
     from corpus.records import Note
@@ -97,3 +99,17 @@ def test_real_model_keeps_a_commune_in_a_list_of_places():
     joined = " ".join(s.text for s in protect_segments(segment_notes([note]), Pseudonymiser("s")))
     assert "Sisteron, Barcelonnette, Castellane" in joined
     assert "Bertrand" not in joined and "Personne " in joined
+
+
+@pytest.mark.parametrize(("text", "span", "kept"), [
+    ("les France services de Sisteron et de Manosque", (26, 34), True),
+    ("réunions à tour de rôle à Digne, Manosque et Sisteron", (46, 54), True),
+    ("un OF à Sisteron, accueil le matin", (8, 16), True),
+    ("voir avec Albert pour le planning", (10, 16), False),  # a commune, but read as a person
+    ("voir avec Karim pour le planning", (10, 15), False),  # not a commune
+])
+def test_a_commune_is_a_place_where_the_text_reads_it_as_one(text, span, kept):
+    p = Pseudonymiser("s", communes=frozenset({"sisteron", "manosque", "digne", "albert"}))
+    out = p.protect(text, [span])
+    assert (text[span[0]:span[1]] in out) is kept
+    assert ("Personne " in out) is not kept

@@ -15,7 +15,7 @@ from corpus import inbox
 from corpus.cli import server_ready
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample"
 BIN = Path(sys.executable).parent
 

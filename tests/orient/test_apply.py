@@ -1,0 +1,76 @@
+"""Orientation of segments and documents: headings and given labels first, then the model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from corpus.orient import document_orientation, orient_segments
+
+
+def _frame(rows: list[tuple[str, str | None, str | None]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["text", "section_hint", "given_orientation"],
+                        index=[f"n1#{i:03d}" for i in range(len(rows))])
+
+
+def test_section_hint_wins_over_the_model(small_model, fake):
+    frame = _frame([
+        ("créer un annuaire partagé des partenaires", "difficulte", None),  # under "Freins"
+        ("créer un annuaire partagé des partenaires", None, None),
+    ])
+    out = orient_segments(frame, fake.encode(frame["text"].tolist()), small_model)
+    assert list(out.index) == list(frame.index)
+    assert out.loc["n1#000", "orientation"] == "difficulte"
+    assert out.loc["n1#000", "orientation_score"] == 1.0
+    assert out.loc["n1#001", "orientation"] == "levier"
+    assert 0.5 < out.loc["n1#001", "orientation_score"] < 1.0
+    assert out["stance"].tolist() == ["difficulte", "levier"]
+
+
+def test_given_orientation_is_kept_with_score_one(small_model, fake):
+    frame = _frame([
+        ("pas de transport en commun en zone rurale", "difficulte", "levier"),
+        ("manque de coordination entre les structures", None, "levier"),
+        ("manque de coordination entre les structures", np.nan, np.nan),
+    ])
+    out = orient_segments(frame, None, small_model)  # the model embeds with "fake" itself
+    assert out["orientation"].tolist() == ["levier", "levier", "difficulte"]
+    assert out["orientation_score"].tolist()[:2] == [1.0, 1.0]
+
+
+def test_empty_frame_gives_empty_result(small_model):
+    out = orient_segments(_frame([]), None, small_model)
+    assert out.empty and list(out.columns) == ["orientation", "orientation_score", "stance"]
+
+
+def test_document_takes_the_majority_of_its_segments():
+    segments = pd.DataFrame({
+        "doc_id": ["a", "a", "a", "b", "b", "c", "c"],
+        "orientation": ["levier", "difficulte", "levier", "autre", "difficulte", "autre", "autre"],
+        "orientation_score": [0.6, 0.9, 0.7, 0.99, 0.55, 0.8, 0.7],
+    })
+    docs = document_orientation(segments)
+    # context does not outvote content; a document of context only is "autre"
+    assert docs.to_dict() == {"a": "levier", "b": "difficulte", "c": "autre"}
+    assert docs.index.name == "doc_id"
+
+
+def test_document_of_context_only_takes_the_side_its_segments_lean_to():
+    segments = pd.DataFrame({
+        "doc_id": ["a", "a", "b", "c"],
+        "orientation": ["autre", "autre", "autre", "autre"],
+        "orientation_score": [0.7, 0.6, 0.9, 1.0],
+        "stance": ["levier", "levier", "difficulte", None],  # c: under a "Contacts" heading
+    })
+    assert document_orientation(segments).to_dict() == {
+        "a": "levier", "b": "difficulte", "c": "autre"
+    }
+
+
+def test_document_tie_breaks_by_scores_then_difficulte_first():
+    segments = pd.DataFrame({
+        "doc_id": ["a", "a", "b", "b"],
+        "orientation": ["difficulte", "levier", "levier", "difficulte"],
+        "orientation_score": [0.6, 0.9, 0.7, 0.7],
+    })
+    assert document_orientation(segments).to_dict() == {"a": "levier", "b": "difficulte"}

@@ -1,0 +1,31 @@
+"""Whole files: a reader never sees half a file; digests follow the content."""
+
+import pytest
+
+from corpus.files import digest, file_digest, write_atomic, write_json
+
+
+def test_write_replaces_a_file_whole_and_leaves_no_temporary(tmp_path):
+    target = tmp_path / "sortie" / "synthese.md"
+    write_atomic(target, "première version".encode())
+    write_atomic(target, "seconde version".encode())
+    assert target.read_text(encoding="utf-8") == "seconde version"
+    assert [p.name for p in target.parent.iterdir()] == ["synthese.md"]
+
+
+def test_a_failed_write_keeps_the_previous_file(tmp_path):
+    target = tmp_path / "run.json"
+    write_json({"statut": "précédent"}, target)
+    with pytest.raises(TypeError):
+        write_atomic(target, "pas des octets")  # type: ignore[arg-type]
+    assert "précédent" in target.read_text(encoding="utf-8")
+    assert [p.name for p in tmp_path.iterdir()] == ["run.json"]
+
+
+def test_digests_follow_content_not_order_of_keys(tmp_path):
+    assert digest({"a": 1, "b": [1, 2]}) == digest({"b": [1, 2], "a": 1})
+    assert digest("x", 1) != digest("x", 2)
+    path = tmp_path / "f.txt"
+    path.write_text("contenu", encoding="utf-8")
+    assert file_digest(path) == file_digest(str(path)) != ""
+    assert file_digest(tmp_path / "absent") == "" and file_digest(None) == ""

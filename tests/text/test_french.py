@@ -1,0 +1,50 @@
+"""French helpers: folding, stop words, and articles from spaCy's morphology."""
+
+import pytest
+
+from corpus.text.french import a_, de_, fold, folded_stop_words, stop_words, with_article
+
+
+@pytest.mark.parametrize(("text", "folded"), [
+    ("Équipe", "equipe"), ("Mobilité rurale", "mobilite rurale"), ("CŒUR", "cœur"),
+    ("e\u0301quipe", "equipe"),
+])
+def test_fold_drops_case_and_accents(text, folded):
+    assert fold(text) == folded
+
+
+def test_one_stop_word_list_serves_themes_search_and_feedback():
+    assert {"le", "de", "faire"} <= set(stop_words(domain=False))
+    assert "difficulté" in stop_words() and "difficulté" not in stop_words(domain=False)
+    assert {"difficulte", "deja", "l"} <= folded_stop_words()
+    assert "financement" not in folded_stop_words() and "cpf" not in folded_stop_words()
+
+
+@pytest.mark.parametrize(("phrase", "expected"), [
+    ("le financement", "au financement"), ("les parcours", "aux parcours"),
+    ("la mobilité", "à la mobilité"), ("l'alternance", "à l'alternance"),
+])
+def test_a_contracts_with_the_article(phrase, expected):
+    assert a_(phrase) == expected
+
+
+@pytest.mark.parametrize(("phrase", "expected"), [
+    ("le financement", "du financement"), ("les parcours", "des parcours"),
+    ("la mobilité", "de la mobilité"), ("l'alternance", "de l'alternance"),
+])
+def test_de_contracts_with_the_article(phrase, expected):
+    assert de_(phrase) == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("phrase", "expected"), [
+    ("Zone rurale", "la zone rurale"),  # the word ending guessed "le zone"
+    ("Financement des parcours", "le financement des parcours"),
+    ("Mobilité des publics", "la mobilité des publics"),
+    ("Conseillers ML", "les conseillers ML"),
+    ("Alternance", "l'alternance"),
+    ("Référente handicap", "la référente handicap"),
+    ("Permis de conduire", "le permis de conduire"),
+])
+def test_articles_come_from_the_head_noun_morphology(nlp, phrase, expected):
+    assert with_article(phrase, nlp) == expected
