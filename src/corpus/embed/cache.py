@@ -1,0 +1,78 @@
+"""The content-addressed embedding cache: a text is embedded once per embedder fingerprint.
+
+Vectors are keyed by (`Embedder.fingerprint`, `text_hash`) in the store's `vectors` table, so a
+second run, or a grown corpus, embeds only the texts it has never seen.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from corpus.embed.base import Embedder, canonical_text, text_hash
+
+if TYPE_CHECKING:
+    from corpus.store import Store
+
+log = logging.getLogger(__name__)
+
+CACHE_CHUNK = 2048  # texts embedded, then stored, per round: a crash loses at most one chunk
+
+
+def embed_cached(
+    embedder: Embedder,
+    texts: Sequence[str],
+    store: Store | None = None,
+    *,
+    stats: dict[str, int] | None = None,
+    chunk_size: int = CACHE_CHUNK,
+) -> np.ndarray:
+    """Rows for `texts` in input order, embedding only unique texts the store does not hold.
+
+    Texts are keyed by (`embedder.fingerprint`, `text_hash`); new vectors are stored chunk by
+    chunk. `stats`, when given, receives {"texts", "unique", "cached", "computed"} (unique texts
+    found in the store vs embedded now).
+    """
+    keys = [text_hash(t) for t in texts]
+    unique: dict[str, str] = {}
+    for key, text in zip(keys, texts, strict=True):
+        unique.setdefault(key, text)
+    vectors: dict[str, np.ndarray] = (
+        store.vectors.get(embedder.fingerprint, list(unique))
+        if store is not None and unique
+        else {}
+    )
+    n_cached = len(vectors)
+    missing = [k for k in unique if k not in vectors]
+    for start in range(0, len(missing), chunk_size):
+        chunk = missing[start : start + chunk_size]
+        rows = embedder.encode([canonical_text(unique[k]) for k in chunk])
+        new = dict(zip(chunk, rows, strict=True))
+        if store is not None:
+            store.vectors.put(embedder.fingerprint, new)
+        vectors.update(new)
+    out = (
+        np.stack([vectors[k] for k in keys]).astype(np.float32, copy=False)
+        if keys
+        else np.zeros((0, embedder.dim), dtype=np.float32)
+    )
+    counts = {
+        "texts": len(texts),
+        "unique": len(unique),
+        "cached": n_cached,
+        "computed": len(missing),
+    }
+    log.info(
+        "embeddings %s : %d textes (%d uniques), %d en cache, %d calculés",
+        embedder.name,
+        counts["texts"],
+        counts["unique"],
+        counts["cached"],
+        counts["computed"],
+    )
+    if stats is not None:
+        stats.update(counts)
+    return out
