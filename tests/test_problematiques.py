@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -10,12 +9,9 @@ import pytest
 from corpus.synthesis.problematiques import (
     build_problematiques,
     method,
-    problematiques_markdown,
     question,
     weight,
-    write_problematiques,
 )
-from corpus.synthesis.build import build_synthesis
 from corpus.synthesis.model import Quote, ThemeSummary
 
 METHODS = {"world-café", "speed-dating", "débat mouvant", "double-tour",
@@ -187,28 +183,3 @@ def test_the_loop_marks_problematiques_already_asked(items):
     assert t003["status"] == "retrouvé"
     assert t003["previous_question"] == "Comment accompagner les parcours sans bus ni permis ?"
     assert next(i for i in items if i["theme_id"] == "T002")["previous_question"] is None
-
-
-def test_json_keeps_accents_and_seeds_the_next_run(tmp_path, synthesis_inputs, items):
-    write_problematiques(items, tmp_path / "problematiques.json", tmp_path / "problematiques.md")
-    raw = (tmp_path / "problematiques.json").read_text(encoding="utf-8")
-    assert "\\u00e9" not in raw and "é" in raw
-    seed = json.loads(raw)
-    assert seed == json.loads(json.dumps(items, ensure_ascii=False))
-    i = synthesis_inputs
-    later = build_synthesis(i.segments, i.themes, embeddings=i.embeddings, previous=seed)
-    assert {f["theme_id"] for f in later.loop.found_again} == {s["theme_id"] for s in seed}
-    assert later.loop.faded == []
-
-
-def test_markdown_is_a_numbered_working_document(items):
-    text = problematiques_markdown(items)
-    headings = re.findall(r"^## (\d+)\. (.+)$", text, flags=re.M)
-    assert [int(n) for n, _ in headings] == list(range(1, len(items) + 1))
-    assert [q for _, q in headings] == [i["question"].replace("'", "'") for i in items]
-    sections = text.split("\n## ")[1:]
-    for section in sections:
-        for field in ("Pourquoi cette question", "Ce qui a été dit", "Leviers déjà trouvés",
-                      "Qui inviter", "Méthode suggérée", "à compléter"):
-            assert field in section
-    assert "@" not in text

@@ -1,49 +1,50 @@
 """`synthese.html`: one self-contained file (inline CSS, inline SVG charts, no script).
 
 It must open offline from an e-mail attachment: nothing is fetched, no font, no image file, no
-stylesheet, no link outside the page.
+stylesheet, no link outside the page. The page is `templates/synthese.html.j2`, which inlines
+`templates/synthese.css`; this module prepares what the template cannot compute (anchors, the
+table of contents, the charts).
 """
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
-from html import escape
 from pathlib import Path
+
+from jinja2 import Environment, PackageLoader
+from markupsafe import Markup
 
 from corpus.files import write_atomic
 from corpus.report import charts
-from corpus.report.markdown import Chart, Heading, Items, Para, Quotes, Table, document
+from corpus.report.markdown import Block, Chart, Heading, Items, Para, Quotes, Table, document
 from corpus.synthesis.model import Synthesis
 
-CSS = """
-:root { --diff: #c8553d; --lev: #2a9d8f; --ink: #1f2933; --muted: #616e7c; --line: #d9e2ec; }
-* { box-sizing: border-box; }
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", Arial,
-       sans-serif; color: var(--ink); max-width: 62rem; margin: 0 auto; padding: 1.5rem;
-       line-height: 1.5; background: #fff; }
-h1 { font-size: 1.8rem; border-bottom: 3px solid var(--lev); padding-bottom: .3rem; }
-h2 { font-size: 1.45rem; margin-top: 2.5rem; border-bottom: 1px solid var(--line); }
-h3 { font-size: 1.15rem; margin-top: 1.8rem; color: #243b53; }
-h4 { font-size: 1rem; margin: 1.2rem 0 .3rem; }
-nav { background: #f0f4f8; padding: .6rem 1rem; border-radius: 6px; }
-nav ol { margin: .2rem 0; }
-a { color: #1d5f8a; }
-.muted { color: var(--muted); font-style: italic; }
-ul.items { padding-left: 1.2rem; margin: .3rem 0; }
-blockquote { margin: .4rem 0 .6rem; padding: .35rem .8rem; border-left: 4px solid var(--line);
-             background: #fafbfc; }
-blockquote p { margin: 0; }
-blockquote footer { color: var(--muted); font-size: .8rem; overflow-wrap: anywhere; }
-table { border-collapse: collapse; width: 100%; margin: .6rem 0; font-size: .88rem; }
-th, td { border: 1px solid var(--line); padding: .3rem .45rem; text-align: left;
-         vertical-align: top; }
-th { background: #f0f4f8; }
-figure { margin: 1rem 0; }
-figure svg { max-width: 100%; height: auto; display: block; }
-figcaption { color: var(--muted); font-size: .85rem; }
-@media print { nav { display: none; } h2 { page-break-before: always; } }
-"""
+
+def _escape(value: object) -> object:
+    """Every `{{ }}` value escaped as `html.escape` does (`&#x27;`, `&quot;`, as in the charts'
+    `aria-label`) rather than as markupsafe does (`&#39;`, `&#34;`): the page kept its bytes when it
+    moved to a template. Markup (the charts' SVG) passes as is."""
+    return value if hasattr(value, "__html__") else Markup(html.escape(str(value)))
+
+
+_ENV = Environment(
+    loader=PackageLoader("corpus.report", "templates"),
+    autoescape=True,
+    finalize=_escape,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+_ENV.tests.update(
+    heading=lambda b: isinstance(b, Heading),
+    para=lambda b: isinstance(b, Para),
+    items=lambda b: isinstance(b, Items),
+    quotes=lambda b: isinstance(b, Quotes),
+    table=lambda b: isinstance(b, Table),
+    chart=lambda b: isinstance(b, Chart),
+)
 
 
 def _slug(text: str, seen: dict[str, int]) -> str:
@@ -53,47 +54,35 @@ def _slug(text: str, seen: dict[str, int]) -> str:
     return base if seen[base] == 1 else f"{base}-{seen[base]}"
 
 
+def _chart_svg(b: Chart, syn: Synthesis) -> Markup | None:
+    """The chart as inline SVG, or None when there is not enough data to draw it."""
+    fig = charts.figure(b.name, syn)
+    return None if fig is None else Markup(charts.svg(fig, b.name, b.caption))
+
+
+def _nav_at(blocks: list[Block], svgs: dict[int, Markup | None]) -> int:
+    """Index of the block the table of contents goes before: after the title and the paragraphs
+    that follow it."""
+    for i, b in enumerate(blocks[1:], 1):
+        if not (isinstance(b, Para) or (isinstance(b, Chart) and svgs[i] is None)):
+            return i
+    return len(blocks)
+
+
 def render_html(syn: Synthesis) -> str:
-    blocks = document(syn)
+    # Blocks that would render nothing are dropped, so that the table of contents goes before
+    # the first block that is shown after the introduction.
+    blocks = [b for b in document(syn)
+              if not (isinstance(b, Quotes) and not b.items)
+              and not (isinstance(b, Table) and not b.rows)]
     seen: dict[str, int] = {}
-    body: list[str] = []
-    toc: list[str] = []
-    for b in blocks:
-        if isinstance(b, Heading):
-            anchor = _slug(b.text, seen)
-            body.append(f'<h{b.level} id="{anchor}">{escape(b.text)}</h{b.level}>')
-            if b.level == 2:
-                toc.append(f'<li><a href="#{anchor}">{escape(b.text)}</a></li>')
-        elif isinstance(b, Para):
-            cls = ' class="muted"' if b.muted else ""
-            body.append(f"<p{cls}>{escape(b.text)}</p>")
-        elif isinstance(b, Items):
-            lis = "".join(f"<li><strong>{escape(k)}</strong> : {escape(v)}</li>" if k
-                          else f"<li>{escape(v)}</li>" for k, v in b.items)
-            body.append(f'<ul class="items">{lis}</ul>')
-        elif isinstance(b, Quotes):
-            body += [f"<blockquote><p>« {escape(q)} »</p><footer>— {escape(s)}</footer>"
-                     "</blockquote>" for q, s in b.items]
-        elif isinstance(b, Table) and b.rows:
-            head = "".join(f"<th>{escape(h)}</th>" for h in b.header)
-            rows = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>"
-                           for row in b.rows)
-            body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
-        elif isinstance(b, Chart):
-            fig = charts.figure(b.name, syn)
-            if fig is None:
-                body.append(f'<p class="muted">{escape(b.caption)} : pas assez de données.</p>')
-                continue
-            body.append(f"<figure>{charts.svg(fig, b.name, b.caption)}"
-                        f"<figcaption>{escape(b.caption)}</figcaption></figure>")
-    if toc:
-        nav = f'<nav><strong>Sommaire</strong><ol>{"".join(toc)}</ol></nav>'
-        body.insert(1 + next(i for i, x in enumerate(body[1:]) if not x.startswith("<p")), nav)
-    return (
-        '<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(syn.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-        + "\n".join(body) + "\n</body>\n</html>\n"
+    anchors = {i: _slug(b.text, seen) for i, b in enumerate(blocks) if isinstance(b, Heading)}
+    svgs = {i: _chart_svg(b, syn) for i, b in enumerate(blocks) if isinstance(b, Chart)}
+    toc = [(anchors[i], b.text) for i, b in enumerate(blocks)
+           if isinstance(b, Heading) and b.level == 2]
+    return _ENV.get_template("synthese.html.j2").render(
+        title=syn.title, blocks=blocks, anchors=anchors, svgs=svgs, toc=toc,
+        nav_at=_nav_at(blocks, svgs) if toc else None,
     )
 
 
