@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 
 import pytest
+from theme_inputs import FINANCEMENT, MOBILITE, NUMERIQUE
 
 from corpus.config import Settings
 from corpus.evaluate import evaluate_table, table_labels
-from theme_inputs import FINANCEMENT, MOBILITE, NUMERIQUE
 
 
 @pytest.fixture()

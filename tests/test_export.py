@@ -132,7 +132,8 @@ def test_qdpx_codings_point_at_the_segment_text(store, tmp_path):
     assert all(name.startswith("Sources/") and name.endswith(".txt") for name in files)
     codes = {c.get("guid"): c.get("name") for c in root.iterfind(".//q:Code", NS)}
     assert "T002 Handicap et RQTH" in codes.values() and "Levier" in codes.values()
-    texts = dict(zip(store.texts.segments()["segment_id"], store.texts.segments()["text"], strict=True))
+    stored = store.texts.segments()
+    texts = dict(zip(stored["segment_id"], stored["text"], strict=True))
     sources = root.findall("q:Sources/q:TextSource", NS)
     assert len(sources) == 6
     n_selections = 0

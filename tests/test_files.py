@@ -8,7 +8,7 @@ from corpus.files import digest, file_digest, write_atomic, write_json
 def test_write_replaces_a_file_whole_and_leaves_no_temporary(tmp_path):
     target = tmp_path / "sortie" / "synthese.md"
     write_atomic(target, "première version".encode())
-    write_atomic(target, "seconde version".encode())
+    write_atomic(target, b"seconde version")
     assert target.read_text(encoding="utf-8") == "seconde version"
     assert [p.name for p in target.parent.iterdir()] == ["synthese.md"]
 

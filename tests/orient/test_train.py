@@ -36,7 +36,8 @@ def test_cross_validation_reports_document_and_segment_scores(bullets):
 
 def test_too_few_rows_of_a_class_give_no_cross_validation(bullets):
     frame = _labelled(bullets)
-    frame = pd.concat([frame[frame["label"] == "difficulte"], frame[frame["label"] == "levier"][:1]])
+    frame = pd.concat([frame[frame["label"] == "difficulte"],
+                       frame[frame["label"] == "levier"][:1]])
     assert cross_validate(frame, None, embedder=None, folds=5, n_bits=12) == {}
 
 

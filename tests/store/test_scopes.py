@@ -15,7 +15,8 @@ def test_scope_fingerprint_follows_what_analysis_would_see(tmp_path, make_demarc
     d2 = make_demarche("- La plateforme numérique exclut les publics fragiles.")
     store.texts.write_demarche(d2, segments_of(d2), d2.feedback)
     edited = store.scopes.fingerprint("sample")
-    store.texts.write_demarche(d, segments_of(d), d.feedback)  # the old text is back, not yet analysed
+    # The old text is back, not yet analysed.
+    store.texts.write_demarche(d, segments_of(d), d.feedback)
     assert len({first, edited, store.scopes.fingerprint("sample")}) == 3
     rebuilt = Store(tmp_path / "other.duckdb")
     rebuilt.texts.write_demarche(d, segments_of(d), d.feedback)

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from corpus.synthesis.actors import actors_in_scope, match
-from corpus.text.protect import leaks
 from corpus.synthesis.build import build_synthesis
 from corpus.synthesis.model import DIFF, LEV
+from corpus.text.protect import leaks
 
 EMAIL_SEGMENT = "marseille/2026-03-journee-cep/a01-ingenierie-financiere#006"
 

@@ -58,13 +58,14 @@ def test_ner_spans_of_organisations_are_kept():
 
 @pytest.mark.slow
 def test_real_model_finds_names_in_a_note():
-    from corpus.text.protect import protect_segments
     from corpus.records import Note
+    from corpus.text.protect import protect_segments
     from corpus.text.segment import segment_notes
 
     text = (
         "- Contact pris avec Sophie Bertrand, conseillère à la Mission locale de Manosque.\n"
-        "- Le PLIE peut cofinancer : appeler le 04 92 12 34 56 ou écrire à s.bertrand@plie-exemple.fr\n"
+        "- Le PLIE peut cofinancer : appeler le 04 92 12 34 56 ou écrire à "
+        "s.bertrand@plie-exemple.fr\n"
     )
     note = Note(doc_id="d", territory_id="t", event_id="t/e", atelier_id="a", source="x",
                 format="md", content_hash="h", text=text)
@@ -88,8 +89,8 @@ def test_manifest_places_and_organisations_are_not_people():
 
 @pytest.mark.slow
 def test_real_model_keeps_a_commune_in_a_list_of_places():
-    from corpus.text.protect import protect_segments
     from corpus.records import Note
+    from corpus.text.protect import protect_segments
     from corpus.text.segment import segment_notes
 
     text = ("- Un annuaire partagé des contacts par bassin : Digne, Manosque, Sisteron, "

@@ -14,7 +14,8 @@ FREINS ET LIMITES :
 - La plateforme numérique exclut les publics éloignés du numérique, surtout en zone rurale.
 **Pistes :**
 * Un annuaire partagé des référents de chaque structure, mis à jour deux fois par an.
-Il faudrait des réunions d'information collectives communes entre PE et Cap emploi. Une première session commune pourrait être testée en juin à Aubagne.
+Il faudrait des réunions d'information collectives communes entre PE et Cap emploi. \
+Une première session commune pourrait être testée en juin à Aubagne.
 """
 
 
@@ -88,7 +89,8 @@ def test_real_model_segments_a_note(nlp):
     assert any("délais" in t and "offre de service" in t for t in texts)
     # The paragraph is split into sentences by spaCy.
     assert any(t.startswith("Il faudrait des réunions") and "juin" not in t for t in texts)
-    assert [s.segment_id for s in segs] == [f"marseille/2026-03/a01#{i:03d}" for i in range(len(segs))]
+    ids = [f"marseille/2026-03/a01#{i:03d}" for i in range(len(segs))]
+    assert [s.segment_id for s in segs] == ids
     assert {s.section_hint for s in segs if "plateforme" in s.text} == {"difficulte"}
     annuaire = next(s for s in segs if "annuaire" in s.text)
     assert annuaire.section_hint == "levier"

@@ -8,13 +8,14 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from theme_inputs import FINANCEMENT, MOBILITE, NUMERIQUE, make_segments
 
 from corpus.config import Settings
 from corpus.embed import FakeEmbedder
 from corpus.pipeline import register_themes
 from corpus.store import Store
 from corpus.themes import document_themes, fit_themes, seed_vectors, themes_json
-from theme_inputs import FINANCEMENT, MOBILITE, NUMERIQUE, make_segments
+
 
 @pytest.fixture(scope="module")
 def fake() -> FakeEmbedder:

