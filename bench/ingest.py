@@ -30,37 +30,40 @@ def main() -> int:
         print(f"{UNITS} absent : ce banc lit les données partagées.", file=sys.stderr)
         return 1
 
-    from corpus.text import french, protect, segment
-    from corpus.ingest import read_table
+    from corpus import pipeline
+    from corpus.config import Settings
+    from corpus.ingest import TableOptions
     from corpus.store import Store
+    from corpus.text import french
 
+    settings = Settings()
     t0 = time.perf_counter()
-    nlp = french.load_nlp()
+    nlp = french.load_nlp(settings.spacy_model)
     t_load = time.perf_counter() - t0
 
+    # The pipeline's own steps, timed one by one (`pipeline.ingest` runs them in this order).
     t0 = time.perf_counter()
-    demarche = read_table(
-        UNITS, text="text", id="id", territory="region", event="departement",
-        atelier="report_id", orientation="kind",
-    )
+    demarche = pipeline.read_input(UNITS, TableOptions(
+        text="text", id="id", territory="region", event="departement", atelier="report_id",
+        orientation="kind"))
     notes = demarche.notes[: args.limit] if args.limit else demarche.notes
+    demarche = demarche.model_copy(update={"notes": tuple(notes)})
     t_read = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    segments = segment.segment_notes(notes, nlp=nlp)
+    segments = [s for group in pipeline.by_territory(notes)
+                for s in pipeline.segment_notes(group, settings, nlp)]
     t_seg = time.perf_counter() - t0
 
-    t0 = time.perf_counter()
-    pseudo = protect.pseudonymiser_for(demarche, {})
-    protected = protect.protect_segments(segments, pseudo)
-    t_prot = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "bench.duckdb")
-        demarche = demarche.model_copy(update={"notes": tuple(notes)})
-        store.texts.texts.write_demarche(demarche, protected, [])
-    t_store = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        protected = pipeline.protect_demarche(store, demarche, segments, settings, nlp)
+        t_prot = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        pipeline.store_demarche(store, demarche, protected, [])
+        t_store = time.perf_counter() - t0
+    protected = protected.segments
 
     n_chars = sum(len(n.text) for n in notes)
     total = t_read + t_seg + t_prot + t_store

@@ -39,17 +39,14 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.pipeline import make_union
 
+from corpus.config import Settings
 from corpus.embed import embed_cached, load_embedder
-from corpus.ingest import read_table
-from corpus.orient import (
-    OrientationModel,
-    document_orientation,
-    orient_segments,
-    segment_weights,
-)
+from corpus.ingest import TableOptions
+from corpus.orient import OrientationModel, document_orientation, orient_segments
+from corpus.orient.train import segment_weights
+from corpus.pipeline import table_segments
+from corpus.store import Store
 from corpus.text.french import fold
-from corpus.text.segment import segment_notes
-from corpus.store import Store, segments_frame
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "granddebat_reunions"
@@ -89,8 +86,8 @@ class Corpus:
         if cached.exists():
             return pd.read_parquet(cached)
         started = time.perf_counter()
-        demarche = read_table(path, text="text", id="id", territory="region")
-        frame = segments_frame(segment_notes(demarche.notes))
+        frame = table_segments(path, TableOptions(text="text", id="id", territory="region"),
+                               Settings())
         frame.to_parquet(cached)
         print(f"segmentation : {len(frame)} segments en {time.perf_counter() - started:.0f} s",
               file=sys.stderr)

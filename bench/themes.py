@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from corpus.config import Settings  # noqa: E402
 from corpus.embed import embed_cached, load_embedder  # noqa: E402
-from corpus.store import Store, segments_frame  # noqa: E402
+from corpus.store import Store  # noqa: E402
 from corpus.themes import document_themes, fit_themes  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "granddebat_reunions" / "units.csv"
@@ -55,8 +55,8 @@ CACHE = Path(tempfile.gettempdir()) / "corpus-bench-themes"
 
 def load_segments(limit: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Labelled units and their segments (segmentation cached as Parquet under /tmp)."""
-    from corpus.ingest import read_table
-    from corpus.text.segment import segment_notes
+    from corpus.ingest import TableOptions
+    from corpus.pipeline import table_segments
 
     units = pd.read_csv(DATA, dtype=str, keep_default_na=False)
     units = units[units["label"].str.strip() != ""].sort_values("id")
@@ -68,8 +68,8 @@ def load_segments(limit: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
         return units, pd.read_parquet(cached)
     table = CACHE / f"units-{len(units)}.csv"
     units[["id", "text"]].to_csv(table, index=False)
-    notes = read_table(table, text="text", id="id").notes  # the pipeline never sees labels
-    frame = segments_frame(segment_notes(notes))
+    # As `corpus run` cuts and protects them; the pipeline never sees the labels.
+    frame = table_segments(table, TableOptions(text="text", id="id"), Settings())
     frame.to_parquet(cached)
     return units, frame
 

@@ -1,7 +1,7 @@
 """A small analysed store for the read side (search, export): 2 territories, 6 ateliers.
 
-Twenty French segments written through `Store.write_demarche`, then given orientations and
-theme ids through `Store.update_segments`, as the analysis stages would.
+Twenty French segments written through `Store.texts.write_demarche`, then given orientations
+and theme ids through `Store.texts.update_segments`, as the analysis stages would.
 """
 
 from __future__ import annotations

@@ -115,6 +115,8 @@ def prefect_env(environ: dict[str, str]) -> dict[str, str]:
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
         "PREFECT_LOGGING_EXTRA_LOGGERS": "corpus",
+        # corpus also logs outside flows (queries, exports): those lines stay local.
+        "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
         "PREFECT_LOGGING_LEVEL": "INFO",
         "PREFECT_UI_ENABLED": "true",
     }

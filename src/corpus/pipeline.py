@@ -356,19 +356,25 @@ def synthesis_key(store: Store, scope: str, out: str | Path, settings: Settings,
 # -- runs on a labelled table: evaluation and training -----------------------------------------
 
 
-def labelled_segments(path: str | Path, *, text: str, label: str, settings: Settings,
-                      nlp=None):
-    """Segments of a labelled table, protected as `corpus run` protects them; each segment
-    carries its row's orientation label (`label`). Rows without a label are left out."""
-    demarche = read_table(path, text=text, orientation=label)
-    notes = [n for n in demarche.notes if n.given_orientation is not None]
+def table_segments(path: str | Path, table: TableOptions, settings: Settings, *, nlp=None,
+                   keep: Callable[[Note], bool] | None = None):
+    """Segments of a table's rows (those `keep` accepts), cut and protected as `corpus run`
+    does, as the columns of the store's `segments` table; nothing is stored."""
+    demarche = read_input(path, table)
+    notes = [n for n in demarche.notes if keep is None or keep(n)]
     if len(notes) < len(demarche.notes):
-        log.info("%s : %d ligne(s) sans étiquette ignorée(s)", path,
-                 len(demarche.notes) - len(notes))
+        log.info("%s : %d ligne(s) écartée(s)", path, len(demarche.notes) - len(notes))
     nlp = nlp if nlp is not None else french.load_nlp(settings.spacy_model)
     pseudo = protect.pseudonymiser_for(demarche, {}, places.french_communes(settings.models_dir))
-    segs = protect.protect_segments(segment_notes(notes, settings, nlp), pseudo)
-    frame = segments_frame(segs)
+    return segments_frame(protect.protect_segments(segment_notes(notes, settings, nlp), pseudo))
+
+
+def labelled_segments(path: str | Path, *, text: str, label: str, settings: Settings,
+                      nlp=None):
+    """Segments of a labelled table; each carries its row's orientation label (`label`).
+    Rows without a label are left out."""
+    frame = table_segments(path, TableOptions(text=text, orientation=label), settings, nlp=nlp,
+                           keep=lambda note: note.given_orientation is not None)
     frame["label"] = frame.pop("given_orientation")
     return frame
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, NoReturn
 import numpy as np
 import pandas as pd
 
+from corpus.config import Settings
 from corpus.embed import Embedder, canonical_text, embed_cached, load_embedder
 from corpus.records import ORIENTATIONS
 from corpus.text.french import fold, folded_stop_words
@@ -33,10 +34,6 @@ RESULT_COLUMNS = [
     "theme_label", "text",
 ]
 PAGE_SIZE = 8192
-# The bonus for a segment that holds every content word of the question. Cosines between
-# related French sentences differ by a few hundredths with e5, so this reorders near ties
-# without letting a bag of shared words beat a real paraphrase.
-LEXICAL_WEIGHT = 0.05
 STEM_CHARS = 6
 
 _WORD = re.compile(r"\w+")
@@ -136,12 +133,14 @@ def query(
     limit: int = 10,
     embedder: Embedder | None = None,
     page_size: int = PAGE_SIZE,
+    lexical_weight: float = Settings.search_lexical_weight,
 ) -> pd.DataFrame:
     """The `limit` stored segments closest to `text`, best first (ties by segment id).
 
     `event` is an event id ("marseille/2026-03-journee-cep") or its last part; `territory` and
     `theme` are ids (case ignored). The embedder defaults to `Settings().embedder_query`.
-    Returns RESULT_COLUMNS; `score` is the cosine plus the lexical bonus.
+    Returns RESULT_COLUMNS; `score` is the cosine plus `lexical_weight` times the share of the
+    question's terms the segment holds.
     """
     question = canonical_text(text)
     if not question:
@@ -172,7 +171,7 @@ def query(
             f"{t} {lem or ''}".replace("\x00", " ")
             for t, lem in zip(texts, page["lemmas"], strict=True)
         ])
-        scores = np.round(cosine.astype(np.float64) + LEXICAL_WEIGHT * bonus, 6)
+        scores = np.round(cosine.astype(np.float64) + lexical_weight * bonus, 6)
         # Pages come sorted by segment id, so a stable sort breaks ties by segment id.
         top = np.argsort(-scores, kind="stable")[:limit]
         rows = page.iloc[top].to_dict("records")

@@ -180,22 +180,27 @@ def test_unchanged_rerun_comes_from_the_cache_and_rewrites_missing_outputs(sampl
     assert {n: (out / n).read_bytes() for n in before} == before
 
 
-def test_cache_keys_follow_the_code(tmp_path, monkeypatch):
+def test_cache_keys_follow_the_code(tmp_path):
     """After an upgrade of corpus, an unchanged démarche is analysed again, not served from
     results the older code cached."""
+    from corpus import pipeline
     from corpus.config import Settings
+    from corpus.files import tree_digest
+    from corpus.store import Store
     from flows import analysis
 
     code = tmp_path / "code"
     code.mkdir()
     (code / "stage.py").write_text("SEUIL = 1\n")
-    before = analysis.code_digest((code,))
+    before = tree_digest((code,))
     (code / "stage.py").write_text("SEUIL = 2\n")
-    assert analysis.code_digest((code,)) != before
+    assert tree_digest((code,)) != before
+    assert analysis.code_digest() != pipeline.code_digest()  # the flows' code counts too
 
-    params = analysis.AnalysisParams(scope=str(tmp_path), store=str(tmp_path / "c.duckdb"),
-                                     out=str(tmp_path / "out"))
-    key = analysis._key("themes", params, Settings())
-    assert analysis._key("themes", params, Settings()) == key
-    monkeypatch.setattr(analysis, "_installed_code_digest", lambda: "une autre version")
-    assert analysis._key("themes", params, Settings()) != key
+    store = Store(tmp_path / "c.duckdb")
+    key = pipeline.stage_key("themes", store, str(tmp_path), Settings(), None,
+                             analysis.code_digest())
+    assert key == pipeline.stage_key("themes", store, str(tmp_path), Settings(), None,
+                                     analysis.code_digest())
+    assert key != pipeline.stage_key("themes", store, str(tmp_path), Settings(), None,
+                                     "une autre version")

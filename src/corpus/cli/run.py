@@ -136,18 +136,22 @@ def models_build(
     force: Annotated[bool, typer.Option("--force", help="Reconstruire même si présent.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Prépare models/ hors ligne à partir des paquets installés."""
+    """Prépare models/ hors ligne à partir des paquets installés (plongements, communes)."""
     from corpus.config import Settings
     from corpus.embed.provision import ModelError, build_models
+    from corpus.text.places import french_communes
 
+    models_dir = Settings().models_dir
     try:
-        manifest = build_models(Settings().models_dir, force=force)
+        manifest = build_models(models_dir, force=force)
     except ModelError as exc:
         fail(exc)
+    communes = french_communes(models_dir)
     if as_json:
         print_json(manifest)
     else:
-        console.print(f"[green]Modèles prêts[/] dans {Settings().models_dir}")
+        console.print(f"[green]Modèles prêts[/] dans {models_dir} "
+                      f"({len(communes)} noms de communes)")
 
 
 @orient_app.command("train")

@@ -1,10 +1,6 @@
-"""Orientation of each segment: `difficulte`, `levier` or `autre`, with a score in [0, 1].
+"""The orientation model: `difficulte`, `levier` or `autre` for a text, with a probability.
 
-For each segment, the first that applies wins:
-
-1. a given orientation (a table's `--orientation` column) is kept, score 1.0;
-2. a section hint (the scribe's heading: "Freins", "Pistes", "Contacts"...) is kept, score 1.0;
-3. otherwise the model decides; the score is the probability of the class it chose.
+(Where the model decides and where headings or given labels win: `corpus.orient.apply`.)
 
 The model is a multinomial logistic regression over four feature blocks, each L2-normalised and
 weighted: hashed TF-IDF word 1-2 grams (a start marker makes the first word a feature of its own,
@@ -16,9 +12,7 @@ is stored: a model is a few arrays of numbers (`.npz`) and its settings (`.json`
 `autre` is a class of its own, learnt from texts about the meeting rather than its content
 (who was there, the method, the atmosphere, the agenda): a segment is `autre` when the model
 finds it at least `autre_threshold` (0.5) likely to be context, else the likelier of
-`difficulte` and `levier`. A document takes the majority of its segments' orientations among
-`difficulte` and `levier`: context does not outvote content. A document made of context only
-takes the side its segments lean to (`stance`), and is `autre` when headings made it so.
+`difficulte` and `levier`.
 
 The shipped default model (`src/corpus/data/orient_model-<embedder>.npz`) was trained on the
 Grand Débat local-meeting reports (constats vs propositions, segmented like notes; their

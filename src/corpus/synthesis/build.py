@@ -23,6 +23,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from corpus.config import Settings
 from corpus.synthesis.actors import actors_in_scope
 from corpus.synthesis.feedback import summarise_feedback
 from corpus.synthesis.model import (
@@ -326,8 +327,8 @@ def build_synthesis(
     recurring_min_ateliers: int = 2,
     n_quotes: int = 3,
     n_levers: int = 3,
-    min_similarity: float = 0.3,
-    min_share: float = 0.25,
+    min_similarity: float = Settings.synthesis_lever_min_similarity,
+    min_share: float = Settings.synthesis_min_share,
 ) -> Synthesis:
     """The synthesis of one run: the démarche, each territory, each event, and the loop.
 

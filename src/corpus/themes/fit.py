@@ -16,7 +16,7 @@ reduction, clustering and vectorizer are explicit, seeded and sized to the corpu
   re-ranked by closeness to the theme and diversified (see `corpus.themes.labels`), a short
   French label;
 - themes are numbered by size, then by smallest segment id; matched to the registry and to
-  seed problématiques (`corpus.theme_registry`) so that a theme seen before keeps its id.
+  seed problématiques (`corpus.themes.registry`) so that a theme seen before keeps its id.
 
 The input order does not matter: segments are sorted by `segment_id` before anything is fitted.
 """
@@ -125,7 +125,7 @@ def fit_themes(
 ) -> ThemeResult:
     """Themes of `segments` (one embedding row each), ids matched to `registry` and seeds.
 
-    `registry` is `Store.theme_registry(fingerprint)` (earlier themes under the same embedder);
+    `registry` is `Store.themes.registry()` (themes of earlier runs, with their centroids);
     `seed_topics` the entries of an earlier `problematiques.json`; `seed_vectors`, optionally,
     theme_id -> embedding of a seed's text (`theme_registry.seed_text`), used to guide the
     clustering when the registry has no centroid for that seed. `run_id` is recorded in `info`.
