@@ -39,29 +39,28 @@ class Settings:
     max_outlier_fraction: float = 0.10
     # A theme recurs when seen in this many ateliers (the domain's definition: "several").
     recurring_min_ateliers: int = 2
-    # The fewest themes a corpus of at least N segments is cut into: ((N, k), ...), largest N
-    # first. Tuned on the Grand Débat meeting reports (4 declared themes, 948 reports, 6,497
-    # segments): NMI 0.457 over six seeds. Fitted to a benchmark with four labels: the issue on
-    # themes replaces it by a criterion measured on the data.
-    themes_k_min_by_size: tuple[tuple[int, int], ...] = ((200, 4), (30, 3), (0, 2))
-    themes_k_max: int = 60
-    # Partitions combined into the themes: five gave NMI 0.43-0.47 over six seeds on the
-    # meetings, one gave 0.38-0.45 (bench/themes.py --seeds 42,1,7,123,5,99).
-    themes_consensus_runs: int = 5
-    # Weight of the lemma LSA block next to the embedding (meetings: NMI 0.457 with 1.0).
-    themes_lexical_weight: float = 1.0
+    # Themes are HDBSCAN's dense regions in a UMAP reduction (BERTopic's default pair, with
+    # its defaults of 15 neighbours and 5 dimensions). The smallest theme grows with the corpus:
+    # max(3, scale * n ** exponent) segments, and no theme holds more than `max_cluster_share`
+    # of them. Tuned on the Grand Débat answers, ten questions (labels sorted, every other one),
+    # 16 subsamples of 5 or 10 questions with 10, 40, 300 or 10-150 answers each: number of
+    # themes within half and twice the number of questions in all 16, NMI 0.527 (0.558 with
+    # 40 and uneven answers); without the share cap, HDBSCAN kept 2 themes for 5 questions in
+    # one subsample out of 16 (`bench/themes.py --questions`).
+    themes_umap_neighbors: int = 15
+    themes_umap_components: int = 5
+    themes_min_cluster_scale: float = 0.25
+    themes_min_cluster_exponent: float = 0.65
+    themes_max_cluster_share: float = 1 / 3
+    # Weight of the lemma LSA block next to the embedding (tuned with the above: 0.5 gave
+    # NMI 0.527, 1.0 gave 0.493, on the same 16 subsamples).
+    themes_lexical_weight: float = 0.5
     # Share of a segment's vector taken from its document's mean, for documents of at most
     # `themes_context_max_median` segments (median): survey answers and meeting summaries speak
-    # of one subject (meetings: tuned together with the lexical weight).
+    # of one subject (Grand Débat meetings: tuned with the lexical weight when the block came in).
     themes_context_weight: float = 0.5
     themes_context_max_median: int = 8
     themes_outlier_floor: float = 0.05
-    # Atelier notes (long documents, many subjects each) get embedding-only themes and at least
-    # one theme per `themes_notes_segments_per_theme` segments, up to `themes_notes_k_min_cap`.
-    # Measured on the sample démarche (417 segments): largest theme 234 segments with the
-    # meetings' plan, 71 with this one. Fitted to the sample: the issue on themes replaces it.
-    themes_notes_segments_per_theme: int = 40
-    themes_notes_k_min_cap: int = 15
     # Stable ids: a new theme continues a known one from this cosine of centred centroids on, or
     # from `theme_match_floor` when each is the other's nearest. The threshold from e5 centroids
     # (same theme in two territories: 0.83-0.95, different themes: at most 0.81); the floor from

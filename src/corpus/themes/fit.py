@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 
 REQUIRED = ("segment_id", "doc_id", "territory_id", "event_id", "atelier_id", "text")
 N_REPRESENTATIVES = 5
+MIN_SEGMENTS = 10  # fewer segments than this make one theme: too few to tell subjects apart
 SCORE_DIGITS = 4
 
 
@@ -88,7 +89,7 @@ def _prepare(segments: pd.DataFrame, embeddings: np.ndarray) -> tuple[pd.DataFra
     return frame, x[order]
 
 
-def _bertopic(plan: dict[str, Any], n: int, dim: int, seed: int):
+def _bertopic(plan: dict[str, Any], n: int, seed: int):
     """A BERTopic model that loads nothing: explicit reducer, clusterer and vectorizer."""
     from bertopic import BERTopic
     from bertopic.vectorizers import ClassTfidfTransformer
@@ -97,10 +98,10 @@ def _bertopic(plan: dict[str, Any], n: int, dim: int, seed: int):
     return BERTopic(
         embedding_model=None,
         language="multilingual",  # never "english": its preprocessing strips accented letters
-        umap_model=space.reducer(plan, n, dim, seed),
-        hdbscan_model=clusters.MicroAgglomerative(n_micro=plan["n_micro"], seed=seed,
-                                         k_min=plan["k_min"], k_max=plan["k_max"],
-                                         n_runs=plan["consensus_runs"]),
+        umap_model=space.reducer(plan, n, seed),
+        hdbscan_model=clusters.DensityThemes(min_cluster_size=plan["min_cluster_size"],
+                                             max_cluster_share=plan["max_cluster_share"],
+                                             selection=plan["selection"]),
         # BERTopic counts terms on one joined text per topic; the key terms are recomputed
         # per segment in `_theme_terms` (document-level min_df), so keep this one cheap.
         vectorizer_model=CountVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False,
@@ -135,7 +136,6 @@ def fit_themes(
     known = theme_registry.known_themes(registry, seed_topics, seed_vectors=seed_vectors)
     plan = clusters.cluster_plan(n, settings)
     plan["run_id"] = run_id
-    clusters.notes_plan(plan, frame, settings)
     if n == 0:
         return _result(frame, raw, np.zeros(0, int), raw, known, settings, plan)
     if plan["n_directions"] == "auto":
@@ -147,17 +147,17 @@ def fit_themes(
               and k.guide.shape == raw.shape[1:]]
     if guides:
         e = space.guide(e, allbut.transform(np.asarray(guides)))
-    x = space.theme_space(e, frame, plan, seed) if n >= 4 else e
-    labels = np.zeros(n, dtype=int)
-    if n >= 4:
-        model = _bertopic(plan, n, x.shape[1], seed)
+    x = space.theme_space(e, frame, plan, seed) if n >= MIN_SEGMENTS else e
+    labels = np.zeros(n, dtype=int)  # a handful of segments is one theme
+    if n >= MIN_SEGMENTS:
+        model = _bertopic(plan, n, seed)
         docs = frame["lemmas"].fillna("").tolist()
         if not any(d.strip() for d in docs):  # no content word anywhere: count the words
             docs = frame["text"].str.lower().tolist()
         docs = [d if d.strip() else "_" for d in docs]
         topics, _ = model.fit_transform(docs, embeddings=x)
         labels = np.asarray(topics, dtype=int)
-    labels = clusters.renumber(labels, min_size=2 if n >= 10 else 1)
+    labels = clusters.renumber(labels, min_size=2 if n >= MIN_SEGMENTS else 1)
     labels = clusters.reduce_outliers(x, labels, max_fraction=0.0, floor=-1.0)
     labels = clusters.mark_outliers(x, labels, frame, floor=plan["outlier_floor"],
                             max_fraction=settings.max_outlier_fraction)

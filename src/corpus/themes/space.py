@@ -83,16 +83,13 @@ def theme_space(e: np.ndarray, frame: pd.DataFrame, plan: dict[str, Any], seed: 
     return h
 
 
-def reducer(plan: dict[str, Any], n: int, dim: int, seed: int):
-    if plan["reducer"] == "umap":
-        from umap import UMAP
+def reducer(plan: dict[str, Any], n: int, seed: int):
+    """UMAP to a few dimensions (BERTopic's default reduction), seeded and single-threaded so
+    that the same seed gives the same themes."""
+    from umap import UMAP
 
-        return UMAP(n_neighbors=min(15, n - 1), n_components=plan["n_components"],
-                    min_dist=0.0, metric="cosine", random_state=seed, n_jobs=1)
-    from sklearn.decomposition import PCA
-
-    return PCA(n_components=min(plan["n_components"], n - 1, dim),
-               svd_solver="covariance_eigh" if n > dim else "full", random_state=seed)
+    return UMAP(n_neighbors=plan["n_neighbors"], n_components=min(plan["n_components"], n - 2),
+                min_dist=0.0, metric="cosine", random_state=seed, n_jobs=1)
 
 
 def guide(e: np.ndarray, guides: np.ndarray) -> np.ndarray:
