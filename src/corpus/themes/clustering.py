@@ -39,7 +39,10 @@ def cluster_plan(n: int, settings: Settings | None = None) -> dict[str, Any]:
         "lsa_components": int(min(100, max(2, n // 4))),
         "context_weight": settings.themes_context_weight,
         "context_max_median": settings.themes_context_max_median,
-        "n_neighbors": int(min(settings.themes_umap_neighbors, max(2, n - 1))),
+        # UMAP's neighbourhood is no wider than the smallest theme (at least 5): with 15
+        # neighbours, small subjects of a small corpus were joined (Grand Débat answers, tune
+        # half: fewest themes 0.5 of the questions, 0.7 with this).
+        "n_neighbors": int(min(settings.themes_umap_neighbors, max(5, size), max(2, n - 1))),
         "n_components": settings.themes_umap_components,
         "min_cluster_size": size,
         "max_cluster_share": settings.themes_max_cluster_share,
