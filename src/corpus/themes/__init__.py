@@ -1,16 +1,11 @@
 """Themes: groups of segments about the same subject across ateliers and territories.
 
-`space` (the space segments are grouped in), `clustering` (micro-clusters, consensus,
-outliers), `labels` (key terms and labels), `registry` (stable ids across runs), `fit` (the
-stage: `fit_themes`, themes.json).
+`space` (the space segments are grouped in), `clustering` (density themes, outliers), `terms`
+(key terms), `labels` (noun-phrase labels), `groups` (grands thèmes), `registry` (stable ids
+across runs), `describe` (themes.json entries), `fit` (the stage: `fit_themes`).
 """
 
-from corpus.themes.fit import (
-    ThemeResult,
-    document_themes,
-    fit_themes,
-    seed_vectors,
-    themes_json,
-)
+from corpus.themes.describe import ThemeResult, themes_json
+from corpus.themes.fit import document_themes, fit_themes, seed_vectors
 
 __all__ = ["ThemeResult", "document_themes", "fit_themes", "seed_vectors", "themes_json"]

@@ -1,12 +1,13 @@
-"""French key terms and labels for themes: a lemma vectorizer, term ranking, short labels.
+"""Theme labels a practitioner would write: one French noun phrase of the theme's own segments.
 
-Terms come from the `lemmas` column of the segmentation stage (content-word lemmas, accents
-kept), counted as 1-2 grams with French and domain stop words removed. BERTopic's c-TF-IDF
-ranks candidates per theme; they are then re-ranked the way KeyBERTInspired does (closeness of
-a term to the theme centroid) and diversified with maximal marginal relevance. A term's vector
-is the mean embedding of the segments that contain it, so no second model call is needed.
-The label is the best short phrase actually written in the theme's segments that contains its
-top terms ("financement des formations"), else its two or three best terms.
+Candidates are the noun phrases of the theme's most central segments, read from spaCy's
+part-of-speech tags (no parser needed): an optional adjective, a noun, its adjectives or
+participles, then up to two complements introduced by "de", "à", "pour"... ("financement des
+parcours de formation", "mobilité des publics", "offre de service"). A candidate counts when it
+is written, word for word (case and accents aside), in at least two of the theme's segments.
+The best one covers the theme's key terms, is frequent, and short; every theme gets a different
+one. Places (communes, the démarche's own territories and places, spaCy's LOC entities) and
+people never appear in a label. Without any such phrase, the best key term stands alone.
 """
 
 from __future__ import annotations
@@ -14,154 +15,145 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
-import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer
+from corpus.text.french import fold
 
-from corpus.text.french import fold, stop_words
-from corpus.vectors import unit
-
-_FUNCTION_WORDS = frozenset(
-    "de des du d la le les l à au aux en pour et sur par avec sans un une".split()
-)
-_TOKEN = re.compile(r"\w+(?:[-']\w+)*|[^\w\s]", re.UNICODE)
-
-
-def min_df_for(n_docs: int) -> int:
-    """Minimum document frequency: 1 for a handful of segments, up to 20 for 100,000."""
-    if n_docs < 100:
-        return 1
-    return int(min(20, max(2, n_docs // 2500)))
+MAX_WORDS = 6
+MIN_SEGMENTS = 2
+LINKS = frozenset("de d' des du à au aux en pour sur entre avec dans".split())
+ARTICLES = frozenset("la le l' les".split())
+_HEAD_POS = ("NOUN", "PROPN")
+_NOT_IN_LABEL = frozenset({"LOC", "GPE", "PER"})
+_KEY = re.compile(r"\w+", re.UNICODE)
 
 
-def make_vectorizer(n_docs: int) -> CountVectorizer:
-    """Unigrams and bigrams of space-separated lemmas, French and domain stop words removed."""
-    return CountVectorizer(
-        tokenizer=str.split,
-        token_pattern=None,
-        lowercase=False,
-        ngram_range=(1, 2),
-        stop_words=list(stop_words()),
-        min_df=min_df_for(n_docs),
-    )
+@dataclass
+class Candidate:
+    """A noun phrase: its folded key, the segments it is written in, its spellings."""
+
+    key: str
+    lemmas: tuple[str, ...]
+    segments: set[int] = field(default_factory=set)
+    spellings: Counter = field(default_factory=Counter)
 
 
-def term_vectors(counts: sparse.csr_matrix, embeddings: np.ndarray) -> np.ndarray:
-    """One unit vector per vocabulary term: the mean embedding of the documents using it."""
-    binary = counts.copy().tocsc()
-    binary.data[:] = 1.0
-    return unit(np.asarray(binary.T @ embeddings, dtype=np.float64)).astype(np.float32)
+def _word(token) -> str:
+    return token.text.lower() if token.text != "l'" else "l'"
 
 
-def rank_terms(
-    ctfidf_row: np.ndarray,
-    words: Sequence[str],
-    centroid: np.ndarray,
-    vectors: np.ndarray,
-    *,
-    n_candidates: int = 30,
-    top_n: int = 8,
-    diversity: float = 0.3,
-) -> list[tuple[str, float]]:
-    """Best terms of one theme: c-TF-IDF candidates, re-ranked by centroid closeness, MMR.
-
-    Ties are broken by the term itself, so the ranking never depends on memory order.
-    """
-    order = sorted(range(len(words)), key=lambda i: (-ctfidf_row[i], words[i]))
-    candidates = [i for i in order[:n_candidates] if ctfidf_row[i] > 0]
-    if not candidates:
-        return []
-    cand_vecs = vectors[candidates]
-    closeness = cand_vecs @ centroid
-    peak = float(ctfidf_row[candidates[0]]) or 1.0
-    # KeyBERTInspired-like: closeness to the theme, tempered by how specific the term is.
-    relevance = 0.5 * closeness + 0.5 * (ctfidf_row[candidates] / peak)
-    chosen: list[int] = []
-    remaining = list(range(len(candidates)))
-    while remaining and len(chosen) < top_n:
-        if chosen:
-            redundancy = (cand_vecs[remaining] @ cand_vecs[chosen].T).max(axis=1)
-        else:
-            redundancy = np.zeros(len(remaining))
-        scores = (1 - diversity) * relevance[remaining] - diversity * redundancy
-        best = max(range(len(remaining)),
-                   key=lambda j: (round(float(scores[j]), 6), -candidates[remaining[j]]))
-        chosen.append(remaining.pop(best))
-    return [(words[candidates[j]], round(float(relevance[j]), 4)) for j in chosen]
+def _allowed(token, places: frozenset[str]) -> bool:
+    """A token that may stand in a label: not a place, not a person, not a pseudonym."""
+    if token.ent_type_ in _NOT_IN_LABEL or fold(token.text) in places:
+        return False
+    if fold(token.text) == "personne":  # "Personne 3": a pseudonym, never a subject
+        return False
+    return not (token.pos_ == "PROPN" and token.text.istitle() and token.ent_type_ == "")
 
 
-def _lemma_key(word: str) -> str:
-    """A crude stem shared by a surface word and its lemma ("formations" ~ "formation")."""
-    folded = fold(word)
-    return folded[:6] if len(folded) > 6 else folded.rstrip("sx") or folded
+def _content(token, places: frozenset[str]) -> bool:
+    return (token.pos_ in _HEAD_POS or token.pos_ == "ADJ"
+            or (token.pos_ == "VERB" and "Part" in token.morph.get("VerbForm"))) and _allowed(
+        token, places) and token.is_alpha
 
 
-def _phrases(text: str, max_words: int = 6) -> list[tuple[str, ...]]:
-    """Surface word runs of 1-6 words that start and end with a content word."""
-    tokens = _TOKEN.findall(text)
-    out: list[tuple[str, ...]] = []
-    run: list[str] = []
-    for token in tokens + ["."]:
-        if re.match(r"\w", token):
-            run.append(token)
+def noun_phrases(doc, places: frozenset[str] = frozenset()) -> Iterable[list]:
+    """Noun phrases of a tagged spaCy doc, as token lists: every span that starts with an
+    adjective or a noun, holds a noun, and ends on a content word, within the grammar above."""
+    tokens = list(doc)
+    for i, first in enumerate(tokens):
+        if not (first.pos_ in _HEAD_POS or first.pos_ == "ADJ") or not _content(first, places):
             continue
-        for i in range(len(run)):
-            if fold(run[i]) in _FUNCTION_WORDS:
+        span, has_noun, links, j = [first], first.pos_ in _HEAD_POS, 0, i + 1
+        if has_noun:
+            yield list(span)
+        while j < len(tokens) and len(span) < MAX_WORDS:
+            tok = tokens[j]
+            if _content(tok, places):
+                if tok.pos_ in _HEAD_POS:
+                    has_noun = True
+                elif not has_noun and tok.pos_ != "ADJ":
+                    break
+                span.append(tok)
+                j += 1
+                if has_noun and span[-1].pos_ != "ADP":
+                    yield list(span)
                 continue
-            for j in range(i, min(len(run), i + max_words)):
-                if fold(run[j]) not in _FUNCTION_WORDS:
-                    out.append(tuple(run[i : j + 1]))
-        run = []
-    return out
+            word = fold(tok.text).replace("’", "'")
+            if word in LINKS and has_noun and links < 2 and j + 1 < len(tokens):
+                nxt = tokens[j + 1]
+                step = [tok]
+                if fold(nxt.text) in ARTICLES and j + 2 < len(tokens):
+                    step.append(nxt)
+                    nxt = tokens[j + 2]
+                if nxt.pos_ in _HEAD_POS and _content(nxt, places):
+                    span += step
+                    links += 1
+                    j += len(step)
+                    continue
+            break
 
 
-def _display(words: tuple[str, ...]) -> str:
-    """Lower case except acronyms and proper nouns written so; first letter capitalised."""
-    shown = [w if (w.isupper() and len(w) > 1) or w[1:] != w[1:].lower() else w.lower()
-             for w in words]
-    text = " ".join(shown).replace("' ", "'").replace(" - ", "-")
-    text = re.sub(r"\b([dlDL]) (?=[aeiouyhéèêàâîôûAEIOUYH])", r"\1'", text)
+def _display(words: Sequence[str]) -> str:
+    """One spelling, first letter capitalised, apostrophes joined ("l'offre")."""
+    text = " ".join(words).replace("' ", "'")
     return text[:1].upper() + text[1:]
 
 
-def make_label(terms: Sequence[str], texts: Sequence[str], *, max_words: int = 6) -> str:
-    """A short French label: the most used phrase of `texts` built on the top terms.
+def candidates(docs: Sequence, places: frozenset[str] = frozenset()) -> dict[str, Candidate]:
+    """Noun phrases of the theme's segments (one tagged doc each), by folded key."""
+    found: dict[str, Candidate] = {}
+    for s, doc in enumerate(docs):
+        for span in noun_phrases(doc, places):
+            words = [t.text if (t.text.isupper() and len(t.text) > 1) or t.pos_ == "PROPN"
+                     else t.text.lower() for t in span]
+            key = " ".join(_KEY.findall(fold(" ".join(words))))
+            lemmas = tuple(t.lemma_.lower() for t in span if t.pos_ in (*_HEAD_POS, "ADJ", "VERB"))
+            cand = found.setdefault(key, Candidate(key, lemmas))
+            cand.segments.add(s)
+            cand.spellings[_display(words)] += 1
+    return found
 
-    A phrase qualifies when its content words cover the best term and at least one other top
-    term ("Financement des parcours de formation"); the score favours phrases that cover more
-    top terms and appear in more segments. Without one, the 2-3 best terms are joined.
-    """
-    unigrams: list[str] = []
-    for term in terms:
+
+def score(cand: Candidate, weights: dict[str, float]) -> float:
+    """Covers the key terms (weighted by rank), is written often, is short."""
+    covered = sum(weights.get(lemma, 0.0) for lemma in set(cand.lemmas))
+    n_words = len(cand.key.split())
+    return covered * math.log1p(len(cand.segments)) / (1 + 0.15 * n_words)
+
+
+def term_weights(terms: Sequence[str], n: int = 8) -> dict[str, float]:
+    """Lemma -> weight 1/(1+rank) for the words of the best `n` key terms."""
+    out: dict[str, float] = {}
+    for rank, term in enumerate(terms[:n]):
         for word in term.split():
-            if word not in unigrams:
-                unigrams.append(word)
-    if not unigrams:
-        return "Thème sans terme distinctif"
-    weight = {_lemma_key(w): 1.0 / (1 + rank) for rank, w in enumerate(unigrams[:6])}
-    top_key = _lemma_key(unigrams[0])
-    seen: Counter[tuple[str, ...]] = Counter()
-    spelled: dict[tuple[str, ...], Counter[tuple[str, ...]]] = {}
-    for text in texts:
-        for phrase in set(_phrases(text, max_words)):
-            key = tuple(fold(w) for w in phrase)
-            seen[key] += 1
-            spelled.setdefault(key, Counter())[phrase] += 1
-    best: tuple[float, tuple[str, ...]] | None = None
-    for key, count in seen.items():
-        content = [_lemma_key(w) for w in key if w not in _FUNCTION_WORDS]
-        if top_key not in content or len(content) > 4:
+            out.setdefault(word, 1.0 / (1 + rank))
+    return out
+
+
+def choose_labels(found: Sequence[dict[str, Candidate]], terms: Sequence[Sequence[str]],
+                  order: Sequence[int]) -> list[tuple[str, bool]]:
+    """One label per theme, all different: (label, True when a phrase of >= 2 segments).
+
+    Themes pick in `order` (largest first): each takes its best candidate not taken yet.
+    """
+    taken: set[str] = set()
+    out: list[tuple[str, bool] | None] = [None] * len(found)
+    for t in order:
+        weights = term_weights(terms[t])
+        ranked = sorted(
+            (c for c in found[t].values() if len(c.segments) >= MIN_SEGMENTS),
+            key=lambda c: (-score(c, weights), -len(c.segments), c.key),
+        )
+        chosen = next((c for c in ranked if score(c, weights) > 0 and c.key not in taken), None)
+        if chosen is not None:
+            taken.add(chosen.key)
+            spelling = min(chosen.spellings, key=lambda s: (-chosen.spellings[s], s))
+            out[t] = (spelling, True)
             continue
-        covered = {c for c in content if c in weight}
-        if len(covered) < min(2, len(weight)) or len(covered) < len(content) - 1:
-            continue
-        score = sum(weight[c] for c in covered) * math.log1p(count) / (1 + 0.15 * len(key))
-        if count >= 2 and (best is None or (score, key) > best):
-            best = (score, key)
-    if best is not None:
-        variants = spelled[best[1]]
-        phrase = min(variants, key=lambda p: (-variants[p], p))
-        return _display(phrase)
-    return _display(tuple(", ".join(terms[:3]).split(" ")))
+        fallback = next((w for w in terms[t] if fold(w) not in taken), None)
+        label = _display(fallback.split()) if fallback else "Thème sans terme distinctif"
+        taken.add(fold(label))
+        out[t] = (label, False)
+    return [o for o in out if o is not None]

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from corpus.text.french import stop_words
-from corpus.themes.labels import min_df_for
+from corpus.themes.terms import min_df_for
 from corpus.vectors import unit
 
 

@@ -1,0 +1,209 @@
+"""What a theme says and where it was said: key terms, a label, its grand thème, its counts.
+
+`describe` turns a partition of the segments into `themes.json` entries and per-segment
+assignments: c-TF-IDF key terms (`themes.terms`), a noun-phrase label (`themes.labels`), stable
+ids matched to the registry and seeds (`themes.registry`), the grands thèmes
+(`themes.groups`), and the ateliers, territories and orientations behind each theme.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from corpus.config import Settings
+from corpus.records import ORIENTATIONS
+from corpus.themes import clustering as clusters
+from corpus.themes import groups as theme_groups
+from corpus.themes import labels as theme_labels
+from corpus.themes import registry as theme_registry
+from corpus.themes import terms as theme_terms
+
+log = logging.getLogger(__name__)
+
+N_REPRESENTATIVES = 5
+N_LABEL_TEXTS = 40  # central segments whose noun phrases are label candidates
+SCORE_DIGITS = 4
+
+
+@dataclass
+class ThemeResult:
+    """What `fit_themes` found: per-segment assignments, themes.json entries, centroids."""
+
+    # segment_id, theme_id (None: outlier), theme_label, theme_score, group_id
+    assignments: pd.DataFrame
+    themes: list[dict[str, Any]]  # sorted by theme_id, ready for themes.json
+    centroids: dict[str, np.ndarray]  # theme_id -> unit vector in the embedder's own space
+    info: dict[str, Any] = field(default_factory=dict)  # parameters chosen for this corpus
+    groups: list[dict[str, Any]] = field(default_factory=list)  # the grands thèmes
+
+
+def ranked_terms(frame: pd.DataFrame, x: np.ndarray, labels: np.ndarray,
+                 cx: np.ndarray) -> list[list[tuple[str, float]]]:
+    """Ranked key terms per theme (c-TF-IDF candidates, closeness re-ranking, MMR)."""
+    from bertopic.vectorizers import ClassTfidfTransformer
+    from scipy import sparse
+
+    k = len(cx)
+    vectorizer = theme_terms.make_vectorizer(len(frame))
+    try:
+        counts = vectorizer.fit_transform(frame["lemmas"].fillna("").tolist()).tocsr()
+    except ValueError:  # no term survives the stop words
+        return [[] for _ in range(k)]
+    words = vectorizer.get_feature_names_out().tolist()
+    assigned = np.flatnonzero(labels >= 0)
+    member = sparse.csr_matrix(
+        (np.ones(len(assigned)), (labels[assigned], assigned)), shape=(k, len(frame))
+    )
+    per_theme = (member @ counts).tocsr()
+    used = np.flatnonzero(np.asarray(per_theme.sum(axis=0)).ravel() > 0)
+    per_theme, counts = per_theme[:, used], counts[:, used]
+    words = [words[i] for i in used]
+    ctfidf = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(per_theme)
+    ctfidf = np.asarray(ctfidf.todense())
+    vectors = theme_terms.term_vectors(counts, x)
+    return [theme_terms.rank_terms(ctfidf[t], words, cx[t], vectors) for t in range(k)]
+
+
+def _central(idx: np.ndarray, closeness: np.ndarray) -> list[int]:
+    """Positions of a theme's segments, most central first (ties by position)."""
+    order = sorted(range(len(idx)), key=lambda j: (-round(float(closeness[j]), 6), idx[j]))
+    return [int(idx[j]) for j in order]
+
+
+def names(frame: pd.DataFrame, central: Sequence[Sequence[int]], terms: Sequence[Sequence[str]],
+          sizes: Sequence[int], nlp, places: frozenset[str]) -> list[tuple[str, bool]]:
+    """A different label for each group of segments (themes or grands thèmes), largest first."""
+    if nlp is None or not len(central):
+        return theme_labels.choose_labels([{} for _ in central], terms, range(len(central)))
+    chosen = [list(rows[:N_LABEL_TEXTS]) for rows in central]
+    texts = [frame.at[i, "text"] for rows in chosen for i in rows]
+    docs = iter(nlp.pipe(texts, batch_size=64))
+    found = [theme_labels.candidates([next(docs) for _ in rows], places) for rows in chosen]
+    order = sorted(range(len(central)), key=lambda t: (-sizes[t], t))
+    return theme_labels.choose_labels(found, terms, order)
+
+
+def _counts(values: pd.Series) -> list[str]:
+    return sorted({str(v) for v in values if v is not None and str(v) != ""})
+
+
+def describe(frame: pd.DataFrame, raw: np.ndarray, labels: np.ndarray, x: np.ndarray,
+             known: Sequence[theme_registry.Known], settings: Settings,
+             plan: dict[str, Any], *, nlp=None, places: frozenset[str] = frozenset(),
+             seed: int = 0) -> ThemeResult:
+    """The themes of a partition (`labels`, -1: outside any theme) of the sorted `frame`."""
+    k = int(labels.max()) + 1 if len(labels) and (labels >= 0).any() else 0
+    cx = clusters.centroids(x, labels, k) if k else np.zeros((0, x.shape[1]))
+    craw = clusters.centroids(raw, labels, k) if k else np.zeros((0, raw.shape[1]))
+    ranked = ranked_terms(frame, x, labels, cx) if k else []
+    terms = [[t for t, _ in r] for r in ranked]
+    matched = theme_registry.match(craw, terms, known, threshold=settings.theme_match_threshold,
+                                   floor=settings.theme_match_floor,
+                                   reference=raw.astype(np.float64).mean(axis=0)
+                                   if len(raw) else None)
+    ids = theme_registry.assign_ids(k, matched, known)
+    score = np.full(len(frame), np.nan)
+    members = []
+    for t in range(k):
+        idx = np.flatnonzero(labels == t)
+        closeness = x[idx] @ cx[t]
+        score[idx] = closeness
+        members.append((idx, closeness))
+    central = [_central(idx, closeness) for idx, closeness in members]
+    sizes = [len(idx) for idx, _ in members]
+    named = names(frame, central, terms, sizes, nlp, places)
+    of_theme = theme_groups.group_themes(x, labels, cx, seed=seed) if k else np.zeros(0, int)
+    groups = _groups(frame, x, labels, of_theme, nlp, places, named)
+    keys = frame["event_id"].astype(str) + "/" + frame["atelier_id"].astype(str)
+    themes = []
+    for t in range(k):
+        idx, _ = members[t]
+        rows = frame.iloc[idx]
+        ateliers = _counts(keys.iloc[idx])
+        orient = rows["orientation"].value_counts().to_dict()
+        seed_id = matched[t].theme_id if t in matched and matched[t].seed else None
+        group = groups[int(of_theme[t])]
+        themes.append({
+            "theme_id": ids[t],
+            "label": named[t][0],
+            "label_is_phrase": named[t][1],
+            "terms": terms[t],
+            "term_scores": [s for _, s in ranked[t]],
+            "size": int(len(idx)),
+            "ateliers": ateliers,
+            "n_ateliers": len(ateliers),
+            "events": _counts(rows["event_id"]),
+            "territories": _counts(rows["territory_id"]),
+            "n_territories": len(_counts(rows["territory_id"])),
+            "orientation_counts": {o: int(orient.get(o, 0)) for o in ORIENTATIONS},
+            "recurring": len(ateliers) >= settings.recurring_min_ateliers,
+            "representative_segment_ids": [str(frame.at[i, "segment_id"])
+                                           for i in central[t][:N_REPRESENTATIVES]],
+            "status": "retrouvé" if t in matched else "nouveau",
+            "seed_theme_id": seed_id,
+            "group_id": group["group_id"],
+            "group_label": group["label"],
+        })
+    for group in groups:
+        group["theme_ids"] = sorted(ids[t] for t in range(k) if of_theme[t] == group["index"])
+        del group["index"]
+    assignments = pd.DataFrame({
+        "segment_id": frame["segment_id"].astype(str).to_numpy(),
+        "theme_id": np.array([ids[t] if t >= 0 else None for t in labels], dtype=object),
+        "theme_label": np.array([named[t][0] if t >= 0 else None for t in labels], dtype=object),
+        "theme_score": np.round(score, SCORE_DIGITS),
+        "group_id": np.array([groups[int(of_theme[t])]["group_id"] if t >= 0 else None
+                              for t in labels], dtype=object),
+    })
+    info = dict(plan, n_segments=len(frame), n_themes=k, n_groups=len(groups),
+                outlier_fraction=round(float((labels < 0).mean()) if len(labels) else 0.0, 4))
+    return ThemeResult(
+        assignments=assignments,
+        themes=sorted(themes, key=lambda th: th["theme_id"]),
+        centroids={ids[t]: craw[t].astype(np.float32) for t in range(k)},
+        info=info,
+        groups=[{k2: v for k2, v in g.items()} for g in groups],
+    )
+
+
+def _groups(frame: pd.DataFrame, x: np.ndarray, labels: np.ndarray, of_theme: np.ndarray,
+            nlp, places: frozenset[str], theme_names: Sequence[tuple[str, bool]]) -> list[dict]:
+    """The grands thèmes: id, label (a noun phrase of their segments), key terms, size."""
+    if not len(of_theme):
+        return []
+    n_groups = int(of_theme.max()) + 1
+    glabels = np.where(labels >= 0, of_theme[np.maximum(labels, 0)], -1)
+    gc = clusters.centroids(x, glabels, n_groups)
+    ranked = ranked_terms(frame, x, glabels, gc)
+    terms = [[t for t, _ in r] for r in ranked]
+    members = [np.flatnonzero(glabels == g) for g in range(n_groups)]
+    central = [_central(idx, x[idx] @ gc[g]) for g, idx in enumerate(members)]
+    named = names(frame, central, terms, [len(m) for m in members], nlp, places)
+    ids = theme_groups.group_ids(n_groups)
+    return [{"index": g, "group_id": ids[g], "label": named[g][0], "terms": terms[g][:8],
+             "size": int(len(members[g]))} for g in range(n_groups)]
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, float | np.floating):
+        return None if np.isnan(value) else round(float(value), SCORE_DIGITS)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, dict):
+        return {str(k): _rounded(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | np.ndarray):
+        return [_rounded(v) for v in value]
+    return value
+
+
+def themes_json(themes: Sequence[dict]) -> str:
+    """themes.json text: a list sorted by theme_id, sorted keys, floats to 4 decimals."""
+    items = sorted((_rounded(dict(t)) for t in themes), key=lambda th: th["theme_id"])
+    return json.dumps(items, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
