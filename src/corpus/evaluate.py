@@ -9,6 +9,7 @@ orientation the majority of its segments'. Labels are read separately, after the
 
 from __future__ import annotations
 
+import json
 import logging
 import tempfile
 import time
@@ -76,7 +77,8 @@ def evaluate_table(
     store: Store | None = None,
     nlp: Any = None,
 ) -> dict[str, Any]:
-    """{"n_docs", "n_themes", "outlier_fraction", "ari", "nmi", ["orientation_macro_f1"]}.
+    """{"n_docs", "n_themes", "n_groups", "outlier_fraction", "ari", "nmi", "group_nmi",
+    ["orientation_macro_f1"]}.
 
     `store` keeps the run (and its embedding cache) between evaluations; without one, a
     temporary store is used and removed. Documents without a label are themed with the others
@@ -107,20 +109,26 @@ def evaluate_table(
     timings["themes"] = time.perf_counter() - t
     segs = store.texts.segments(doc_ids=ingested.doc_ids)
     doc_theme = store.texts.documents(doc_ids=ingested.doc_ids).set_index("doc_id")["theme_id"]
+    group_of = {t["theme_id"]: t["group_id"] for t in json.loads(found["themes_json"])}
     labels = table_labels(path, label=label, id=id, text=text)
     labelled = labels[labels.astype(str).str.strip() != ""]
     segmented = set(segs["doc_id"])
     docs = [d for d in labelled.index if d in segmented]
     truth = labelled.loc[docs].astype(str).to_numpy()
     themed = doc_theme.reindex(docs)
+    grouped = themed.map(group_of)
     themed = themed.astype(object).where(themed.notna(), OUTLIER).astype(str).to_numpy()
+    grouped = grouped.astype(object).where(grouped.notna(), OUTLIER).astype(str).to_numpy()
     scores = {
         "n_docs": len(docs),
         "n_themes": int(found["themes"]),
+        "n_groups": len(set(group_of.values())),
         "outlier_fraction": float(found["outlier_fraction"]),
         "document_outlier_fraction": round(float(np.mean(themed == OUTLIER)), 4) if docs else 0.0,
         "ari": round(float(adjusted_rand_score(truth, themed)), 4) if docs else None,
         "nmi": round(float(normalized_mutual_info_score(truth, themed)), 4) if docs else None,
+        "group_nmi": (round(float(normalized_mutual_info_score(truth, grouped)), 4)
+                      if docs else None),
         "n_segments": len(segs),
         "seconds": {k: round(v, 2) for k, v in timings.items()},
     }

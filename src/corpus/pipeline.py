@@ -184,6 +184,24 @@ def read_seeds(seed_from: str | Path | None) -> list[dict] | None:
     return json.loads(Path(seed_from).read_text(encoding="utf-8"))
 
 
+def topic_texts(store: Store, segs, settings: Settings) -> tuple[list[str], frozenset[str]]:
+    """What the themes embedder reads: each segment's text without its place names (communes,
+    the démarche's territories and places), so that a town does not make a theme; and the
+    folded place words themselves."""
+    frames = store.texts.manifests(segs["doc_id"].unique().tolist())
+    names = [*frames["territories"]["name"].astype(str), *frames["territories"]["territory_id"],
+             *frames["events"]["place"].fillna("").astype(str)]
+    texts = segs["text"].astype(str).tolist()
+    words = places.place_words(texts, places.french_communes(settings.models_dir), names)
+    return [places.mask(protect.without_marks(t), words) or t for t in texts], words
+
+
+def without_places(lemmas, words: frozenset[str]):
+    """Lemma strings without the place words."""
+    return lemmas.fillna("").map(
+        lambda text: " ".join(w for w in text.split() if french.fold(w) not in words))
+
+
 def themes_scope(store: Store, scope: str, settings: Settings, *,
                  seed_from: str | Path | None = None, run_id: str = "") -> dict[str, Any]:
     """Themes of the scope, ids matched to the registry and seeds, written back to the store.
@@ -195,16 +213,19 @@ def themes_scope(store: Store, scope: str, settings: Settings, *,
 
     segs = scope_segments(store, scope)
     embedder = embed.load_embedder(settings.embedder_themes)
-    vectors = embed.embed_cached(embedder, segs["text"].tolist(), store)
+    texts, words = topic_texts(store, segs, settings)
+    vectors = embed.embed_cached(embedder, texts, store)
     seeds = read_seeds(seed_from)
     result = themes.fit_themes(
-        segs, vectors, seed=settings.seed, settings=settings, registry=store.themes.registry(),
-        seed_topics=seeds, run_id=run_id,
+        segs.assign(lemmas=without_places(segs["lemmas"], words)), vectors, seed=settings.seed,
+        settings=settings, registry=store.themes.registry(), seed_topics=seeds, run_id=run_id,
         seed_vectors=themes.seed_vectors(embedder, seeds) if seeds else None,
+        nlp=french.load_nlp(settings.spacy_model), places=words,
     )
     theme_of = result.assignments.set_index("segment_id")
     segs["theme_id"] = segs["segment_id"].map(theme_of["theme_id"])
     segs["theme_label"] = segs["segment_id"].map(theme_of["theme_label"])
+    segs["group_id"] = segs["segment_id"].map(theme_of["group_id"])
     store.texts.update_segments(segs)
     docs = store.texts.documents(doc_ids=segs["doc_id"].unique())
     docs["theme_id"] = docs["doc_id"].map(themes.document_themes(result.assignments, segs))
@@ -260,8 +281,8 @@ def synthesize_scope(store: Store, scope: str, out: str | Path, settings: Settin
 
     segs = tables.segments_table(scope_segments(store, scope))
     found = json.loads((Path(out) / "themes.json").read_text(encoding="utf-8"))
-    vectors = embed.embed_cached(embed.load_embedder(settings.embedder_themes),
-                                 segs["text"].tolist(), store)
+    texts, _ = topic_texts(store, segs, settings)
+    vectors = embed.embed_cached(embed.load_embedder(settings.embedder_themes), texts, store)
     syn = build_synthesis(
         segs, found, embeddings=vectors, previous=read_seeds(seed_from),
         recurring_min_ateliers=settings.recurring_min_ateliers,

@@ -10,7 +10,7 @@ from corpus.files import atomic_path
 
 SEGMENT_COLUMNS = [
     "segment_id", "doc_id", "territory", "event", "atelier", "text",
-    "orientation", "orientation_score", "theme_id", "theme_label",
+    "orientation", "orientation_score", "theme_id", "theme_label", "group_id",
 ]
 DOCUMENT_COLUMNS = ["doc_id", "territory", "event", "atelier", "orientation", "theme_id"]
 _RENAME = {"territory_id": "territory", "event_id": "event", "atelier_id": "atelier"}

@@ -37,7 +37,7 @@ CREATE TABLE IF NOT EXISTS segments (
     segment_id VARCHAR, doc_id VARCHAR, territory_id VARCHAR, event_id VARCHAR,
     atelier_id VARCHAR, position INTEGER, text VARCHAR, lemmas VARCHAR, section VARCHAR,
     section_hint VARCHAR, given_orientation VARCHAR, orientation VARCHAR,
-    orientation_score DOUBLE, theme_id VARCHAR, theme_label VARCHAR);
+    orientation_score DOUBLE, theme_id VARCHAR, theme_label VARCHAR, group_id VARCHAR);
 CREATE TABLE IF NOT EXISTS feedback (
     feedback_id VARCHAR, event_id VARCHAR, territory_id VARCHAR, organisation VARCHAR,
     atelier_id VARCHAR, ratings JSON, answers JSON, source VARCHAR);
@@ -58,6 +58,8 @@ CREATE TABLE IF NOT EXISTS scopes (
     scope VARCHAR, doc_id VARCHAR);
 CREATE TABLE IF NOT EXISTS pseudonyms (
     scope VARCHAR, name_key VARCHAR, number INTEGER);
+-- Columns added after the first release: stores made before gain them, empty.
+ALTER TABLE segments ADD COLUMN IF NOT EXISTS group_id VARCHAR;
 """
 TABLES = ("territories", "events", "ateliers", "documents", "segments", "feedback", "themes",
           "runs", "embeddings")

@@ -29,7 +29,7 @@ def segments_frame(segments: Sequence[Segment]) -> pd.DataFrame:
     """Segments as the columns of the `segments` table (analysis columns empty)."""
     frame = pd.DataFrame([{c: getattr(s, c) for c in SEGMENT_COLUMNS} for s in segments],
                          columns=SEGMENT_COLUMNS)
-    for col in ("orientation", "theme_id", "theme_label"):
+    for col in ("orientation", "theme_id", "theme_label", "group_id"):
         frame[col] = pd.Series([None] * len(frame), dtype="object")
     frame["orientation_score"] = pd.Series([None] * len(frame), dtype="float64")
     frame["position"] = frame["position"].astype("int64")
@@ -197,13 +197,16 @@ class Texts:
 
     def update_segments(self, frame: pd.DataFrame) -> None:
         """Write orientation and theme columns back for the segments in `frame`."""
-        cols = ["segment_id", "orientation", "orientation_score", "theme_id", "theme_label"]
+        cols = ["segment_id", "orientation", "orientation_score", "theme_id", "theme_label",
+                "group_id"]
+        frame = frame.assign(**{c: None for c in cols if c not in frame.columns})
         with self.db.transaction() as con:
             con.register("upd", frame[cols])
             con.execute(
                 "UPDATE segments SET orientation = upd.orientation, "
                 "orientation_score = upd.orientation_score, theme_id = upd.theme_id, "
-                "theme_label = upd.theme_label FROM upd WHERE segments.segment_id = upd.segment_id"
+                "theme_label = upd.theme_label, group_id = upd.group_id "
+                "FROM upd WHERE segments.segment_id = upd.segment_id"
             )
 
     def update_documents(self, frame: pd.DataFrame) -> None:

@@ -55,3 +55,28 @@ def french_communes(models_dir: Path) -> frozenset[str]:
             return frozenset()
         write_atomic(path, ("\n".join(sorted(names)) + "\n").encode("utf-8"))
     return frozenset(path.read_text(encoding="utf-8").split("\n")) - {""}
+
+
+_CAPITALISED = re.compile(r"\b[A-ZÀ-Ý][\w'’-]*", re.UNICODE)
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-zà-ÿ][\w-]*", re.UNICODE)
+
+
+def place_words(texts: list[str], communes: frozenset[str], names: list[str]) -> frozenset[str]:
+    """Folded words that name places in this corpus: communes and the words of `names` (the
+    démarche's territories and places), less those the corpus also writes in lower case (a
+    commune called "Plan" does not make "plan de formation" a place)."""
+    from_names = {fold(w) for name in names for w in re.split(r"[\s,()/'’]+", name or "")
+                  if len(w) > 2}
+    lower = {fold(w) for text in texts for w in _LOWER_WORD.findall(text)}
+    return frozenset((communes | from_names) - lower)
+
+
+def mask(text: str, words: frozenset[str]) -> str:
+    """`text` without its capitalised place names (hyphenated ones whole: "Digne-les-Bains")."""
+    def drop(match: re.Match) -> str:
+        word = match.group(0)
+        parts = re.split(r"[-'’]", fold(word))
+        return "" if fold(word) in words or parts[0] in words and len(parts) > 1 and (
+            fold(word) in words or all(p in words or len(p) <= 3 for p in parts)) else word
+
+    return re.sub(r"\s{2,}", " ", _CAPITALISED.sub(drop, text)).strip()

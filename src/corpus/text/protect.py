@@ -26,6 +26,13 @@ CIVILITY = re.compile(
 )
 EMAIL_MARK = "[e-mail retiré]"
 PHONE_MARK = "[téléphone retiré]"
+_MARKS = re.compile(r"\[(?:e-mail|téléphone) retiré\]|\bPersonne \d+\b")
+
+
+def without_marks(text: str) -> str:
+    """`text` without the marks left by pseudonymisation: a removed phone number or a
+    pseudonym says nothing of the subject (themes and labels read the rest)."""
+    return re.sub(r"\s{2,}", " ", _MARKS.sub("", text)).strip()
 
 # Words spaCy sometimes takes for a person in these notes: organisations, acronyms, headings.
 NOT_PEOPLE = {

@@ -19,6 +19,7 @@ import pandas as pd
 
 from corpus.config import Settings
 from corpus.records import ORIENTATIONS
+from corpus.text.protect import without_marks
 from corpus.themes import clustering as clusters
 from corpus.themes import groups as theme_groups
 from corpus.themes import labels as theme_labels
@@ -28,7 +29,7 @@ from corpus.themes import terms as theme_terms
 log = logging.getLogger(__name__)
 
 N_REPRESENTATIVES = 5
-N_LABEL_TEXTS = 40  # central segments whose noun phrases are label candidates
+N_LABEL_TEXTS = 200  # central segments whose noun phrases are label candidates
 SCORE_DIGITS = 4
 
 
@@ -83,7 +84,7 @@ def names(frame: pd.DataFrame, central: Sequence[Sequence[int]], terms: Sequence
     if nlp is None or not len(central):
         return theme_labels.choose_labels([{} for _ in central], terms, range(len(central)))
     chosen = [list(rows[:N_LABEL_TEXTS]) for rows in central]
-    texts = [frame.at[i, "text"] for rows in chosen for i in rows]
+    texts = [without_marks(str(frame.at[i, "text"])) for rows in chosen for i in rows]
     docs = iter(nlp.pipe(texts, batch_size=64))
     found = [theme_labels.candidates([next(docs) for _ in rows], places) for rows in chosen]
     order = sorted(range(len(central)), key=lambda t: (-sizes[t], t))

@@ -3,7 +3,9 @@
 Theme centroids are merged by Ward's method, and the tree is cut where the segments, labelled
 by their group, are best separated (silhouette, cosine, on at most `SAMPLE` segments). A
 synthesis is organised in a handful of parts: between 2 groups and the square root of the
-number of themes (rounded up).
+number of themes (rounded up). A part that holds most of the synthesis structures nothing: cuts
+whose largest group keeps more than `MAX_SHARE` of the themed segments are taken only when no
+other cut is possible (a rule of reading, not a figure tuned on data).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import math
 import numpy as np
 
 SAMPLE = 3000  # segments the silhouette is computed on (it is quadratic in their number)
+MAX_SHARE = 0.6
 
 
 def group_ids(n_groups: int) -> list[str]:
@@ -35,18 +38,20 @@ def group_themes(x: np.ndarray, labels: np.ndarray, centroids: np.ndarray,
     inside = np.flatnonzero(labels >= 0)
     rng = np.random.default_rng(seed)
     sample = np.sort(rng.choice(inside, size=min(SAMPLE, len(inside)), replace=False))
-    best: tuple[float, np.ndarray] | None = None
+    best: tuple[bool, float, np.ndarray] | None = None
+    themed = labels[inside]
     for g in range(2, min(k - 1, math.ceil(math.sqrt(k))) + 1):
         of_theme = AgglomerativeClustering(n_clusters=g, linkage="ward").fit(centroids).labels_
         found = of_theme[labels[sample]]
         if len(np.unique(found)) < 2:
             continue
+        balanced = np.bincount(of_theme[themed]).max() <= MAX_SHARE * len(themed)
         score = float(silhouette_score(x[sample], found, metric="cosine"))
-        if best is None or score > best[0] + 1e-9:
-            best = (score, of_theme)
+        if best is None or (balanced, score) > (best[0], best[1] + 1e-9):
+            best = (balanced, score, of_theme)
     if best is None:
         return np.zeros(k, dtype=int)
-    return _renumbered(best[1], labels)
+    return _renumbered(best[2], labels)
 
 
 def _renumbered(of_theme: np.ndarray, labels: np.ndarray) -> np.ndarray:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -25,18 +24,25 @@ MIN_SEGMENTS = 2
 LINKS = frozenset("de d' des du à au aux en pour sur entre avec dans".split())
 ARTICLES = frozenset("la le l' les".split())
 _HEAD_POS = ("NOUN", "PROPN")
-_NOT_IN_LABEL = frozenset({"LOC", "GPE", "PER"})
+# Places and people never; organisations neither: a theme is a subject, not a structure.
+_NOT_IN_LABEL = frozenset({"LOC", "GPE", "PER", "ORG", "MISC"})
 _KEY = re.compile(r"\w+", re.UNICODE)
 
 
 @dataclass
 class Candidate:
-    """A noun phrase: its folded key, the segments it is written in, its spellings."""
+    """A noun phrase: its key (folded lemmas: "structure" and "structures" are one), the
+    segments it is written in, and the segments each spelling is written in."""
 
     key: str
     lemmas: tuple[str, ...]
     segments: set[int] = field(default_factory=set)
-    spellings: Counter = field(default_factory=Counter)
+    spellings: dict[str, set[int]] = field(default_factory=dict)
+
+    def spelling(self) -> str | None:
+        """The spelling written in the most segments, if at least `MIN_SEGMENTS` of them."""
+        best = min(self.spellings, key=lambda s: (-len(self.spellings[s]), s))
+        return best if len(self.spellings[best]) >= MIN_SEGMENTS else None
 
 
 def _word(token) -> str:
@@ -102,25 +108,31 @@ def _display(words: Sequence[str]) -> str:
 
 
 def candidates(docs: Sequence, places: frozenset[str] = frozenset()) -> dict[str, Candidate]:
-    """Noun phrases of the theme's segments (one tagged doc each), by folded key."""
+    """Noun phrases of the theme's segments (one tagged doc each), by lemma key."""
     found: dict[str, Candidate] = {}
     for s, doc in enumerate(docs):
         for span in noun_phrases(doc, places):
             words = [t.text if (t.text.isupper() and len(t.text) > 1) or t.pos_ == "PROPN"
                      else t.text.lower() for t in span]
-            key = " ".join(_KEY.findall(fold(" ".join(words))))
             lemmas = tuple(t.lemma_.lower() for t in span if t.pos_ in (*_HEAD_POS, "ADJ", "VERB"))
+            key = " ".join(_KEY.findall(fold(" ".join(
+                t.lemma_ if t.pos_ in (*_HEAD_POS, "ADJ", "VERB") else t.text for t in span))))
             cand = found.setdefault(key, Candidate(key, lemmas))
             cand.segments.add(s)
-            cand.spellings[_display(words)] += 1
+            cand.spellings.setdefault(_display(words), set()).add(s)
     return found
 
 
+# How a label's length reads: a practitioner names a theme in two to four words.
+# A single word is a key term, not yet a label: it wins only when no phrase covers the terms.
+LENGTH_WEIGHT = {1: 0.3, 2: 1.0, 3: 1.0, 4: 0.9, 5: 0.75, 6: 0.6}
+
+
 def score(cand: Candidate, weights: dict[str, float]) -> float:
-    """Covers the key terms (weighted by rank), is written often, is short."""
+    """Covers the key terms (weighted by rank), is written often, reads as a label."""
     covered = sum(weights.get(lemma, 0.0) for lemma in set(cand.lemmas))
-    n_words = len(cand.key.split())
-    return covered * math.log1p(len(cand.segments)) / (1 + 0.15 * n_words)
+    n_words = len([w for w in cand.key.split() if w not in LINKS and w not in ARTICLES])
+    return covered * (1 + math.log(len(cand.segments))) * LENGTH_WEIGHT.get(n_words, 0.5)
 
 
 def term_weights(terms: Sequence[str], n: int = 8) -> dict[str, float]:
@@ -143,14 +155,13 @@ def choose_labels(found: Sequence[dict[str, Candidate]], terms: Sequence[Sequenc
     for t in order:
         weights = term_weights(terms[t])
         ranked = sorted(
-            (c for c in found[t].values() if len(c.segments) >= MIN_SEGMENTS),
+            (c for c in found[t].values() if c.spelling() is not None),
             key=lambda c: (-score(c, weights), -len(c.segments), c.key),
         )
         chosen = next((c for c in ranked if score(c, weights) > 0 and c.key not in taken), None)
         if chosen is not None:
             taken.add(chosen.key)
-            spelling = min(chosen.spellings, key=lambda s: (-chosen.spellings[s], s))
-            out[t] = (spelling, True)
+            out[t] = (chosen.spelling(), True)
             continue
         fallback = next((w for w in terms[t] if fold(w) not in taken), None)
         label = _display(fallback.split()) if fallback else "Thème sans terme distinctif"

@@ -65,17 +65,22 @@ def lsa(lemmas: Sequence[str], n_components: int, seed: int) -> np.ndarray:
 
 
 def theme_space(e: np.ndarray, frame: pd.DataFrame, plan: dict[str, Any], seed: int) -> np.ndarray:
-    """The space themes are found in: embedding, lemma LSA block, document context."""
+    """The space themes are found in: embedding, lemma LSA block, document context.
+
+    Short documents (survey answers, meeting summaries) speak of one subject: a segment is read
+    in their light, and through its lemmas too. Long notes (an atelier's) cover several
+    subjects: their segments are left alone, and a bullet has too few words for the lemma block
+    (on the sample démarche it joined generic bullets into one theme).
+    """
+    doc = pd.factorize(frame["doc_id"].astype(str))[0]
+    lengths = np.bincount(doc)
+    short = bool(len(lengths)) and np.median(lengths) <= plan["context_max_median"]
     parts = [e]
-    if plan["lexical_weight"] > 0:
+    if plan["lexical_weight"] > 0 and short:
         block = lsa(frame["lemmas"].fillna("").tolist(), plan["lsa_components"], seed)
         parts.append(plan["lexical_weight"] * block)
     h = unit(np.hstack(parts))
-    doc = pd.factorize(frame["doc_id"].astype(str))[0]
-    lengths = np.bincount(doc)
-    # Short documents (survey answers, meeting summaries) speak of one subject: a segment is
-    # read in their light. Long notes (an atelier's) cover several subjects: left alone.
-    if plan["context_weight"] > 0 and np.median(lengths) <= plan["context_max_median"]:
+    if plan["context_weight"] > 0 and short:
         sums = np.zeros((len(lengths), h.shape[1]))
         np.add.at(sums, doc, h)
         a = np.where(lengths[doc] > 1, plan["context_weight"], 0.0)[:, None]
