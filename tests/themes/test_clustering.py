@@ -15,7 +15,8 @@ from corpus.themes.clustering import (
 def blobs(sizes, dim=5, spread=0.3, seed=0):
     rng = np.random.default_rng(seed)
     centres = rng.normal(size=(len(sizes), dim)) * 4
-    x = np.vstack([c + spread * rng.normal(size=(s, dim)) for c, s in zip(centres, sizes, strict=True)])
+    x = np.vstack([c + spread * rng.normal(size=(s, dim))
+                   for c, s in zip(centres, sizes, strict=True)])
     return x, np.repeat(np.arange(len(sizes)), sizes)
 
 
