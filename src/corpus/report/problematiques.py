@@ -32,7 +32,8 @@ def problematiques_markdown(items: list[dict]) -> str:
             status += f" (déjà posée : « {md(item['previous_question'])} »)"
         lines += [
             f"## {item['rank']}. {md(item['question'])}", "",
-            f"- **Thème** : {md(item['theme_label'])} ({item['theme_id']}) · {status}",
+            f"- **Thème** : {md(item['theme_label'])} ({item['theme_id']}) · {status}"
+            + (f" · grand thème « {md(item['group_label'])} »" if item.get("group_label") else ""),
             f"- **Poids** : {number(item['weight'])} ({plural(d['ateliers'], 'atelier')}, "
             f"{plural(d['territoires'], 'territoire')}, part des difficultés "
             f"{number(d['part_difficultes'] * 100)} %)",
@@ -44,6 +45,7 @@ def problematiques_markdown(items: list[dict]) -> str:
         lines.append("- **Leviers déjà trouvés** :")
         lines += [f"  - « {md(x['text'])} » — {md(x['territory'])}, atelier {md(x['atelier'])}"
                   + (" (ailleurs)" if x["elsewhere"] else "")
+                  + (f" — {md(x['reason'])}" if x.get("source") == "voisin" else "")
                   for x in item["levers"]] or ["  - aucun pour l'instant"]
         invite = ", ".join(
             o + (" (pas encore mobilisé)" if o in item["organisations_not_yet_mobilised"] else "")

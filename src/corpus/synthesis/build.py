@@ -263,6 +263,9 @@ def _theme_summaries(ctx: _Context, at: pd.DataFrame) -> list[ThemeSummary]:
             sorted({methods[k] for k in by_atelier.index if methods.get(k)}),
         )
         summary.difficulty_ateliers = sorted(set(oriented[DIFF]["key"]))
+        summary.group_id = meta.get("group_id")
+        summary.group_label = str(meta.get("group_label") or "")
+        summary.label_is_phrase = bool(meta.get("label_is_phrase", True))
         summary.recurring = len(by_atelier) >= ctx.min_ateliers or group["territory"].nunique() > 1
         summary.levers = ctx.levers_for(oriented[DIFF] if len(oriented[DIFF]) else group)
         out.append(summary)

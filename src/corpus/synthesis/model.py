@@ -81,6 +81,9 @@ class ThemeSummary:
     levers: list[LeverMatch] = field(default_factory=list)
     recurring: bool = False
     difficulty_ateliers: list[str] = field(default_factory=list)
+    group_id: str | None = None  # its grand thème
+    group_label: str = ""
+    label_is_phrase: bool = True
 
     @property
     def size(self) -> int:

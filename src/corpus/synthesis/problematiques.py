@@ -1,8 +1,20 @@
 """The next territory's problématiques: recurring themes turned into open questions.
 
-Each recurring theme of the synthesis becomes a question ("Comment ... ?") built from a topic
-(a noun phrase chosen by cue words in the theme's label and terms) and a template chosen by cues
-in its label, terms and difficulties. Problématiques are ranked by their weight:
+A question is built from the theme itself, never from a list of known subjects:
+
+- its subject is the theme's label (a noun phrase of its own segments) with the article that
+  spaCy's morphology gives its head noun ("la mobilité des publics", "les employeurs"), and the
+  contractions French requires ("du", "des", "au", "aux");
+- its opening follows what the evidence says: a knowledge gap ("on ne connaît pas…"), a
+  coordination problem (several actors, circuits, referents), an obstacle (a lack, a delay, a
+  cost), attractiveness (image, discovery), or levers already found; cue words are the field's
+  ways of saying so, not subjects;
+- each kind has several openings, and a set of problématiques uses each opening once before
+  repeating one;
+- where a theme concentrates in one atelier that had its own problématique (`ateliers.csv`),
+  that human question is taken, and the item says so (`question_source`).
+
+Problématiques are ranked by their weight:
 
     poids = ateliers × (1 + 0,5 × (territoires − 1)) × (0,5 + part des difficultés)
 
@@ -14,7 +26,8 @@ rules, with the reason. The JSON list is the seed of a later run (`--seed-from`)
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 
 from corpus.synthesis import actors as ref
 from corpus.synthesis.model import DIFF, LEV, Synthesis, ThemeSummary
@@ -22,62 +35,115 @@ from corpus.text.french import a_, de_, load_nlp, with_article
 
 WEIGHT_FORMULA = "ateliers × (1 + 0,5 × (territoires − 1)) × (0,5 + part des difficultés)"
 
-# Cue words (accent-free, word starts) -> the topic as a practitioner names it, article included.
-TOPICS: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("achat", "achats groupes"), "les achats groupés de formation"),
-    (("financ", "cpf", "aif", "abondement", "prise en charge"),
-     "le financement des parcours de formation"),
-    (("hebergement", "logement"), "l'hébergement des personnes en formation"),
-    (("permis", "mobilite", "transport"), "la mobilité des publics"),
-    (("handicap", "rqth"), "les parcours des personnes en situation de handicap"),
-    (("apprentissage", "alternance", "apprenti"), "l'alternance"),
-    (("vae", "validation des acquis"), "la validation des acquis de l'expérience"),
-    (("mixite", "femme", "feminis"), "la place des femmes dans les métiers"),
-    (("saisonn",), "les parcours des saisonniers"),
-    (("aide a domicile", "domicile"), "les métiers de l'aide à domicile"),
-    (("donnee", "diagnostic", "observatoire"), "les données territoriales"),
-    (("numerique", "premier accueil", "plateforme", "dematerial"),
-     "le premier accueil face au numérique"),
-    (("interconnaissance", "offre de service", "offres de service", "annuaire", "qui fait quoi"),
-     "les offres de service des uns et des autres"),
-    (("reconversion", "transition professionnelle"), "la reconversion des salariés"),
-    (("tension", "recrut"), "les métiers qui recrutent"),
-    (("forum", "job dating", "evenement"), "les événements pour les publics"),
-    (("jeune",), "l'accompagnement des jeunes"),
-    (("senior",), "l'accompagnement des seniors"),
-    (("entreprise", "tpe", "employeur"), "les liens avec les entreprises"),
-)
+# How the field says what kind of problem it meets (accent-free word starts).
 KNOWLEDGE = ("connai", "connu", "information", "qui fait quoi", "offre de service",
-             "offres de service", "interconnaissance", "annuaire")
+             "offres de service", "interconnaissance", "annuaire", "savoir", "visibilit",
+             "ignor", "repere")
 COORDINATION = ("coordin", "chaque financeur", "chacun", "circuit", "financeur", "partenaire",
-                "interlocuteur", "referent", "vue d ensemble")
+                "interlocuteur", "referent", "vue d ensemble", "doublon", "cloisonn", "relais",
+                "articul")
 OBSTACLE = ("frein", "manque", "delai", "trop", "cout", "loin", "absence", "aucun", "pas de",
-            "bloqu", "difficile", "sans")
-ATTRACTIVE = ("attractiv", "image", "decouvr", "tension", "mixite", "femme")
+            "bloqu", "difficile", "sans", "impossible", "refus", "attente")
+ATTRACTIVE = ("attractiv", "image", "decouvr", "regard", "envie", "stereotyp", "valoris",
+              "meconn", "represent")
 DOSSIER = ("financ", "dossier", "dispositif", "critere", "regle", "prise en charge")
+# A theme concentrates in an atelier holding at least this share of its segments: that atelier's
+# own problématique is then the question (a rule of reading, not fitted on data).
+CONCENTRATION = 0.5
+
+Template = Callable[[str, ThemeSummary], str | None]
+
+
+def _between(theme: ThemeSummary) -> str | None:
+    table = _table_actors(theme)
+    return _join([a.phrase for a in table[:3]]) if len(table) >= 2 else None
+
+
+# Openings by kind of evidence, in order of preference. `s` is the subject with its article.
+OPENINGS: dict[str, tuple[tuple[str, Template], ...]] = {
+    "connaissance": (
+        ("faire-connaitre", lambda s, t: f"Comment mieux faire connaître {s} aux conseillers et "
+                                         "à leurs partenaires ?"),
+        ("savoir", lambda s, t: f"Que faut-il savoir {de_(s)} pour bien orienter les publics ?"),
+        ("partager-savoir", lambda s, t: "Comment partager entre professionnels ce que chacun "
+                                         f"sait {de_(s)} ?"),
+    ),
+    "coordination": (
+        ("coordonner-entre", lambda s, t: (f"Comment mieux coordonner {s} entre {_between(t)} ?"
+                                           if _between(t) else None)),
+        ("articuler", lambda s, t: "Comment articuler les interventions de chacun autour "
+                                   f"{de_(s)} ?"),
+        ("qui-fait-quoi", lambda s, t: f"Qui fait quoi autour {de_(s)}, et comment mieux s'y "
+                                       "retrouver ensemble ?"),
+    ),
+    "obstacle": (
+        ("lever-freins", lambda s, t: f"Comment lever les freins liés {a_(s)} ?"),
+        ("reponses-communes", lambda s, t: "Quelles réponses communes apporter aux difficultés "
+                                           f"liées {a_(s)} ?"),
+        ("echelle-territoire", lambda s, t: "Que peut-on faire ensemble, à l'échelle du "
+                                            f"territoire, face aux difficultés liées {a_(s)} ?"),
+    ),
+    "attractivite": (
+        ("regard", lambda s, t: f"Comment changer le regard des publics sur {s} ?"),
+        ("faire-decouvrir", lambda s, t: f"Comment mieux faire découvrir {s} aux publics "
+                                         "accompagnés ?"),
+    ),
+    "leviers": (
+        ("bricolees", lambda s, t: "Comment s'appuyer sur les coopérations déjà bricolées "
+                                   f"autour {de_(s)} ?"),
+        ("essaimer", lambda s, t: "Comment faire essaimer d'un territoire à l'autre ce qui "
+                                  f"marche déjà autour {de_(s)} ?"),
+    ),
+    "cooperation": (
+        ("travailler-ensemble", lambda s, t: "Comment mieux travailler ensemble autour "
+                                             f"{de_(s)} ?"),
+        ("agir-ensemble", lambda s, t: f"Comment agir ensemble, entre structures, sur {s} ?"),
+    ),
+}
+CUES = {"connaissance": KNOWLEDGE, "coordination": COORDINATION, "obstacle": OBSTACLE,
+        "attractivite": ATTRACTIVE}
 
 
 def _has(text: str, cues: Sequence[str]) -> bool:
     return any(f" {c}" in text for c in cues)
 
 
+def _hits(text: str, cues: Sequence[str]) -> int:
+    return sum(text.count(f" {c}") for c in cues)
+
+
 def _words(*parts: str) -> str:
     return ref._tokens(" ".join(parts))
 
 
-def topic(theme: ThemeSummary, nlp) -> str:
-    """The subject of a theme as a noun phrase with its article, never a list of terms."""
-    words = _words(theme.label, *theme.terms)
-    for cues, phrase in TOPICS:
-        if _has(words, cues):
-            return phrase
-    label = re.sub(r"^-?\d+_", "", theme.label)  # BERTopic's "0_financement_cpf"
+def _label(theme: ThemeSummary) -> str:
+    """The label as a phrase: BERTopic's "0_financement_cpf" and term lists cut to their head."""
+    label = re.sub(r"^-?\d+_", "", theme.label)
     for sep in (",", "·", "/", "|", " - ", ";", "_"):
         label = label.split(sep)[0]
     label = label.strip()
     if len(label) < 3 or not re.search(r"[^\W\d_]{3}", label):
-        label = next((t for t in theme.terms if len(t) >= 3), "") or "ce thème"
-    return "ce thème" if label == "ce thème" else with_article(label, nlp)
+        label = next((t for t in theme.terms if len(t) >= 3 and re.search(r"[^\W\d_]", t)), "")
+    return label
+
+
+def subject(theme: ThemeSummary, nlp) -> str:
+    """The theme's subject with its article ("la mobilité des publics"), or "ce thème"."""
+    label = _label(theme)
+    return with_article(label, nlp) if label else "ce thème"
+
+
+def evidence_kind(theme: ThemeSummary) -> str:
+    """What the evidence says: "leviers" when levers dominate, else the kind of problem whose
+    cues are most frequent in the label, terms and difficulties ("cooperation" when none)."""
+    n_diff, n_lev = theme.orientation_counts[DIFF], theme.orientation_counts[LEV]
+    if n_lev > n_diff and theme.difficulty_share < 0.35:
+        return "leviers"
+    said = " ".join(q.text for q in theme.quotes.get(DIFF, []))
+    words = _words(theme.label, *theme.terms, said)
+    hits = {kind: _hits(words, cues) for kind, cues in CUES.items()}
+    best = max(hits, key=lambda k: (hits[k], -list(CUES).index(k)))
+    return best if hits[best] else "cooperation"
 
 
 def _join(items: Sequence[str]) -> str:
@@ -91,25 +157,45 @@ def _table_actors(theme: ThemeSummary) -> list[ref.Actor]:
     return out
 
 
-def question(theme: ThemeSummary, nlp) -> str:
-    """The open question for a theme, by the first template whose cues fit."""
-    subject = topic(theme, nlp)
-    said = " ".join(q.text for q in theme.quotes.get(DIFF, []))
-    words = _words(theme.label, *theme.terms, said)
-    n_diff, n_lev = theme.orientation_counts[DIFF], theme.orientation_counts[LEV]
-    if n_lev > n_diff and theme.difficulty_share < 0.35:
-        return f"Comment s'appuyer sur les coopérations déjà bricolées autour {de_(subject)} ?"
-    if _has(words, KNOWLEDGE):
-        return f"Comment mieux faire connaître {subject} aux conseillers et à leurs partenaires ?"
-    table = _table_actors(theme)
-    if _has(words, COORDINATION) and len(table) >= 2:
-        between = _join([a.phrase for a in table[:3]])
-        return f"Comment mieux coordonner {subject} entre {between} ?"
-    if _has(words, ATTRACTIVE):
-        return f"Comment changer le regard des publics sur {subject} ?"
-    if _has(words, OBSTACLE):
-        return f"Comment lever les freins liés {a_(subject)} ?"
-    return f"Comment mieux travailler ensemble autour {de_(subject)} ?"
+def question(theme: ThemeSummary, nlp, used: Counter | None = None) -> tuple[str, str]:
+    """The open question for a theme and its opening's id.
+
+    The opening is the first of the evidence's kind not yet in `used` (then a general one not
+    yet used, then the least used of the kind); `used` is updated.
+    """
+    used = used if used is not None else Counter()
+    s = subject(theme, nlp)
+    kind = evidence_kind(theme)
+    choices = [(key, make(s, theme)) for key, make in OPENINGS[kind]]
+    choices = [(key, q) for key, q in choices if q and not _repeats(q, s)] or [
+        (key, q) for key, q in choices if q]
+    general = [(key, make(s, theme)) for key, make in OPENINGS["cooperation"]]
+    fresh = [c for c in choices + general if not used[c[0]]]
+    key, text = fresh[0] if fresh else min(choices, key=lambda c: used[c[0]])
+    used[key] += 1
+    return text, key
+
+
+def _repeats(text: str, subject: str) -> bool:
+    """The opening repeats a word of the subject ("faire connaître les nouveaux conseillers
+    aux conseillers")."""
+    def stems(t: str) -> list[str]:
+        return [w.rstrip("sx") for w in _words(t).split() if len(w) >= 5]
+    said = Counter(stems(text))
+    return any(said[w] > n for w, n in Counter(stems(subject)).items())
+
+
+def concentrated_problematique(theme: ThemeSummary,
+                               problematiques: Mapping[str, str]) -> tuple[str, str] | None:
+    """(atelier key, its problématique) when the theme concentrates in an atelier that had one."""
+    if not theme.by_atelier or not theme.size:
+        return None
+    key, n = max(theme.by_atelier.items(), key=lambda kv: (kv[1], kv[0]))
+    text = (problematiques.get(key) or "").strip()
+    if n < CONCENTRATION * theme.size or len(text) < 10:
+        return None
+    text = text[0].upper() + text[1:]
+    return key, text if text.endswith("?") else text.rstrip(" .") + " ?"
 
 
 def weight(theme: ThemeSummary) -> float:
@@ -175,15 +261,37 @@ def method(theme: ThemeSummary, levers: list[dict], missing: list[str]) -> tuple
 
 
 def _lever_items(theme: ThemeSummary) -> list[dict]:
-    out = []
+    """The levers to show under the question: the theme's own first, then those of the lever
+    themes closest to its difficulties, each saying where it comes from and why it is there."""
+    own = [
+        {"text": q.text, "territory": q.territory, "event": q.event, "atelier": q.atelier,
+         "segment_id": q.segment_id, "theme_id": theme.theme_id, "theme_label": theme.label,
+         "similarity": 1.0, "source": "theme",
+         "reason": "levier du même thème",
+         "elsewhere": f"{q.event}/{q.atelier}" not in theme.difficulty_ateliers}
+        for q in theme.quotes.get(LEV, [])
+    ]
+    seen = {x["segment_id"] for x in own}
+    near = []
     for match in theme.levers:
         for q in match.quotes:
-            key = f"{q.event}/{q.atelier}"
-            out.append({"text": q.text, "territory": q.territory, "event": q.event,
-                        "atelier": q.atelier, "segment_id": q.segment_id,
-                        "theme_id": match.theme_id, "similarity": match.similarity,
-                        "elsewhere": key not in theme.difficulty_ateliers})
-    return sorted(out, key=lambda x: (not x["elsewhere"], -x["similarity"], x["segment_id"]))
+            if q.segment_id in seen:
+                continue
+            seen.add(q.segment_id)
+            same = match.theme_id == theme.theme_id
+            near.append({
+                "text": q.text, "territory": q.territory, "event": q.event,
+                "atelier": q.atelier, "segment_id": q.segment_id, "theme_id": match.theme_id,
+                "theme_label": match.label, "similarity": match.similarity,
+                "source": "theme" if same else "voisin",
+                "reason": "levier du même thème" if same else (
+                    f"levier du thème « {match.label} », proche de ces difficultés "
+                    f"(similarité {str(round(match.similarity, 2)).replace('.', ',')})"),
+                "elsewhere": f"{q.event}/{q.atelier}" not in theme.difficulty_ateliers,
+            })
+    key = lambda x: (x["source"] != "theme", not x["elsewhere"], -x["similarity"],  # noqa: E731
+                     x["segment_id"])
+    return sorted(own, key=key) + sorted(near, key=key)
 
 
 def build_problematiques(synthesis: Synthesis, *, nlp=None, limit: int | None = None) -> list[dict]:
@@ -196,8 +304,12 @@ def build_problematiques(synthesis: Synthesis, *, nlp=None, limit: int | None = 
     previous = {}
     if synthesis.loop is not None:
         previous = {f["theme_id"]: f["previous_question"] for f in synthesis.loop.found_again}
+    asked = {a.key: a.problematique for a in synthesis.demarche.glance.ateliers}
+    recurring = sorted((t for t in synthesis.themes if t.recurring),
+                       key=lambda t: (-weight(t), t.theme_id))
+    used: Counter = Counter()
     items = []
-    for theme in (t for t in synthesis.themes if t.recurring):
+    for theme in recurring:
         levers = _lever_items(theme)
         invite, not_yet = invitations(theme, missing)
         chosen, reason = method(theme, levers, not_yet)
@@ -209,9 +321,19 @@ def build_problematiques(synthesis: Synthesis, *, nlp=None, limit: int | None = 
             q = theme.quotes[DIFF][0]
             why += (f" Difficulté la plus représentative : « {q.text} » "
                     f"({q.territory}, {q.atelier}).")
+        human = concentrated_problematique(theme, asked)
+        if human is not None:
+            text, opening, source = human[1], "atelier", f"atelier {human[0]}"
+            share = theme.by_atelier[human[0]] / theme.size
+            why += (f" Question reprise de l'atelier {human[0].rsplit('/', 1)[-1]}, où se "
+                    f"concentrent {round(100 * share)} % des segments du thème.")
+        else:
+            text, opening = question(theme, nlp, used)
+            source = "générée"
         items.append({
-            "question": question(theme, nlp), "theme_id": theme.theme_id,
-            "theme_label": theme.label,
+            "question": text, "question_source": source, "opening": opening,
+            "theme_id": theme.theme_id, "theme_label": theme.label,
+            "group_id": theme.group_id, "group_label": theme.group_label,
             "terms": theme.terms, "status": theme.status or "nouveau",
             "seed_theme_id": theme.seed_theme_id,
             "previous_question": previous.get(theme.theme_id),
@@ -226,7 +348,6 @@ def build_problematiques(synthesis: Synthesis, *, nlp=None, limit: int | None = 
             "organisations_not_yet_mobilised": not_yet,
             "methods_used": theme.methods, "method": chosen, "method_reason": reason,
         })
-    items.sort(key=lambda x: (-x["weight"], x["theme_id"]))
     for rank, item in enumerate(items, 1):
         item["rank"] = rank
     return items[:limit] if limit else items

@@ -107,8 +107,19 @@ _H_ASPIRE = frozenset("handicap hausse hiérarchie honte hasard haut hauteur hal
 
 
 def _head(doc):
-    """The phrase's head noun: the first noun (or proper noun) of the doc, else its first word."""
-    return next((t for t in doc if t.pos_ in ("NOUN", "PROPN")), doc[0] if len(doc) else None)
+    """The phrase's head: the first noun before any complement ("les délais de financement";
+    "métiers" in "métiers de l'industrie", even when tagged an adjective), else the first word
+    that has a number or gender, else the first word."""
+    if not len(doc):
+        return None
+    before = []
+    for t in doc:
+        if t.pos_ == "ADP" and before:
+            break
+        before.append(t)
+    return next((t for t in before if t.pos_ in ("NOUN", "PROPN")),
+                next((t for t in before if t.morph.get("Number") or t.morph.get("Gender")),
+                     doc[0]))
 
 
 def with_article(phrase: str, nlp) -> str:
