@@ -93,6 +93,10 @@ LABELS = {
     "T005": ("Hébergement des stagiaires", ["hébergement", "stagiaires", "foyers"]),
 }
 STATUS = {"T001": ("retrouvé", "T001"), "T003": ("retrouvé", "T007")}
+# Grands thèmes: money and mobility apart from knowing one another and the first welcome.
+GROUPS = {"T001": ("G01", "Financement des parcours"), "T003": ("G01", "Financement des parcours"),
+          "T005": ("G01", "Financement des parcours"), "T002": ("G02", "Offres de service"),
+          "T004": ("G02", "Offres de service")}
 
 
 @dataclass
@@ -136,6 +140,7 @@ def _themes(seg: pd.DataFrame) -> list[dict]:
             "orientation_counts": {o: int((group["orientation"] == o).sum()) for o in (D, L, A)},
             "recurring": len(keys) >= 2, "representative_segment_ids": reps,
             "status": status, "seed_theme_id": seed,
+            "group_id": GROUPS[tid][0], "group_label": GROUPS[tid][1],
         })
     return out
 

@@ -22,6 +22,22 @@ def test_markdown_has_the_sections_a_practitioner_expects(markdown_headings):
     assert markdown_headings.count("Difficultés du métier récurrentes") == 3  # démarche + 2 events
 
 
+def test_the_synthesis_is_organised_by_grands_themes(synthesis_inputs, markdown):
+    groups = {t["group_id"]: t["group_label"] for t in synthesis_inputs.themes}
+    assert "### Les grands thèmes" in markdown
+    démarche = markdown.split("\n## ")[1]  # the démarche's own section
+    difficulties = démarche.split("### Difficultés du métier récurrentes")[1].split("\n### ")[0]
+    headings = re.findall(r"^#### Grand thème : (.+) \((G\d+)\)$", difficulties, flags=re.M)
+    assert headings and {gid for _, gid in headings} <= set(groups)
+    assert all(groups[gid] == label for label, gid in headings)
+    # every theme sits under its own grand thème
+    for part in difficulties.split("#### Grand thème : ")[1:]:
+        gid = re.match(r".+ \((G\d+)\)", part).group(1)
+        for tid in re.findall(r"^##### \d+\. .+ \((T\d+)\)$", part, flags=re.M):
+            assert next(t for t in synthesis_inputs.themes if t["theme_id"] == tid)[
+                "group_id"] == gid
+
+
 def test_markdown_counts_are_the_input_counts(synthesis_inputs, markdown):
     seg = synthesis_inputs.segments
     n = seg["orientation"].value_counts()
@@ -29,7 +45,7 @@ def test_markdown_counts_are_the_input_counts(synthesis_inputs, markdown):
             f"{n['levier']} leviers, {n['autre']} autres") in markdown
     themes = {t["theme_id"]: t for t in synthesis_inputs.themes}
     t001 = themes["T001"]
-    assert (f"#### 1. {t001['label']} (T001)\n\n- **Vu dans** : 3 ateliers, 2 territoires "
+    assert (f"##### 1. {t001['label']} (T001)\n\n- **Vu dans** : 3 ateliers, 2 territoires "
             f"(Alpes-de-Haute-Provence, Marseille Provence) ; "
             f"{t001['orientation_counts']['difficulte']} segments orientés difficulté sur "
             f"{t001['size']} segments du thème") in markdown

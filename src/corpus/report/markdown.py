@@ -66,7 +66,7 @@ def _source(q: Quote) -> str:
     return f"{q.territory} · atelier {q.atelier} · {q.segment_id}"
 
 
-def _entry(rank: int, e: ThemeEntry) -> list[Block]:
+def _entry(rank: int, e: ThemeEntry, level: int = 4) -> list[Block]:
     kind = "difficulté" if e.orientation == "difficulte" else "levier"
     where = (f"{plural(e.n_ateliers, 'atelier')}, {plural(e.n_territories, 'territoire')} "
              f"({', '.join(e.territories)}) ; {plural(e.n_segments, 'segment')} orientés {kind} "
@@ -74,7 +74,7 @@ def _entry(rank: int, e: ThemeEntry) -> list[Block]:
     items = [("Vu dans", where)]
     if e.terms:
         items.append(("Termes clés", ", ".join(e.terms)))
-    return [Heading(4, f"{rank}. {e.label} ({e.theme_id})"), Items(items),
+    return [Heading(level, f"{rank}. {e.label} ({e.theme_id})"), Items(items),
             Quotes([(q.text, _source(q)) for q in e.quotes])]
 
 
@@ -119,17 +119,29 @@ def _notes(scope: ScopeSynthesis, charts: bool) -> list[Block]:
     return out
 
 
+def _by_group(entries: list[ThemeEntry], empty: str) -> list[Block]:
+    """Entries ranked as given, under their grand thème when there are several."""
+    if not entries:
+        return [Para(empty, muted=True)]
+    groups = sorted({(e.group_id or "", e.group_label) for e in entries})
+    if len(groups) < 2:
+        return [b for rank, e in enumerate(entries, 1) for b in _entry(rank, e, 4)]
+    out: list[Block] = []
+    rank = 0
+    for gid, label in groups:
+        out.append(Heading(4, f"Grand thème : {label or 'sans nom'}"
+                           + (f" ({gid})" if gid else "")))
+        for e in (e for e in entries if (e.group_id or "") == gid):
+            rank += 1
+            out += _entry(rank, e, 5)
+    return out
+
+
 def _themes(scope: ScopeSynthesis, n_major: int) -> list[Block]:
     out: list[Block] = [Heading(3, "Difficultés du métier récurrentes")]
-    if not scope.difficulties:
-        out.append(Para("Aucune difficulté n'apparaît dans plusieurs ateliers.", muted=True))
-    for rank, e in enumerate(scope.difficulties, 1):
-        out += _entry(rank, e)
+    out += _by_group(scope.difficulties, "Aucune difficulté n'apparaît dans plusieurs ateliers.")
     out.append(Heading(3, "Leviers récurrents"))
-    if not scope.levers:
-        out.append(Para("Aucun levier n'apparaît dans plusieurs ateliers.", muted=True))
-    for rank, e in enumerate(scope.levers, 1):
-        out += _entry(rank, e)
+    out += _by_group(scope.levers, "Aucun levier n'apparaît dans plusieurs ateliers.")
     out.append(Heading(3, "Pistes : des leviers pour les difficultés majeures"))
     pistes = scope.pistes[:n_major]
     if not pistes:
@@ -198,8 +210,32 @@ def _loop(syn: Synthesis) -> list[Block]:
     )]
 
 
-def scope_blocks(scope: ScopeSynthesis, *, charts: bool = False, n_major: int = 5) -> list[Block]:
-    return [Heading(2, scope.title), *_glance(scope), *_notes(scope, charts),
+def grands_themes(syn: Synthesis) -> list[Block]:
+    """The grands thèmes at a glance: their themes, segments, difficulties and levers."""
+    groups: dict[str, list] = {}
+    for t in sorted(syn.themes, key=lambda t: (-t.size, t.theme_id)):
+        groups.setdefault(t.group_id or "", []).append(t)
+    if len(groups) < 2:
+        return []
+    rows = []
+    for gid in sorted(groups):
+        themes = groups[gid]
+        rows.append([
+            f"{themes[0].group_label or 'sans nom'} ({gid})",
+            ", ".join(f"{t.label} ({t.theme_id})" for t in themes),
+            str(sum(t.size for t in themes)),
+            str(sum(t.orientation_counts["difficulte"] for t in themes)),
+            str(sum(t.orientation_counts["levier"] for t in themes)),
+        ])
+    return [Heading(3, "Les grands thèmes"), Para(
+        f"Les {len(syn.themes)} thèmes des notes se regroupent en {len(groups)} grands thèmes "
+        "(thèmes proches par leur contenu) ; la suite de la synthèse suit ce regroupement."),
+        Table(["Grand thème", "Thèmes", "Segments", "Difficultés", "Leviers"], rows)]
+
+
+def scope_blocks(scope: ScopeSynthesis, *, charts: bool = False, n_major: int = 5,
+                 overview: list[Block] | None = None) -> list[Block]:
+    return [Heading(2, scope.title), *_glance(scope), *_notes(scope, charts), *(overview or []),
             *_themes(scope, n_major), *_feedback(scope), *_actors(scope)]
 
 
@@ -213,7 +249,7 @@ def document(syn: Synthesis) -> list[Block]:
         "Chaque citation renvoie à l'identifiant de son segment."), Para(
         "Les personnes sont pseudonymisées (« Personne 3 ») ; e-mails et téléphones sont "
         "retirés.", muted=True)]
-    blocks += scope_blocks(d, charts=True)
+    blocks += scope_blocks(d, charts=True, overview=grands_themes(syn))
     blocks += _loop(syn)
     events_of = {t.key: [e for e in syn.events if e.territory_id == t.key]
                  for t in syn.territories}

@@ -176,6 +176,8 @@ def _entries(sub: pd.DataFrame, orientation: str, ctx: _Context) -> list[ThemeEn
             ctx.quotes(rows, meta.get("representative_segment_ids", [])), len(group),
             str(meta.get("status", "")),
         )
+        entry.group_id = meta.get("group_id")
+        entry.group_label = str(meta.get("group_label") or "")
         if orientation == DIFF:
             entry.levers = ctx.levers_for(rows)
         out.append(entry)

@@ -52,6 +52,8 @@ class ThemeEntry:
     theme_size: int  # all the theme's segments in the scope
     status: str = ""
     levers: list[LeverMatch] = field(default_factory=list)  # difficulties only: the "pistes"
+    group_id: str | None = None  # its grand thème
+    group_label: str = ""
 
     @property
     def n_ateliers(self) -> int:
