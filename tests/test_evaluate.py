@@ -62,6 +62,11 @@ def test_evaluate_scores_documents_without_seeing_labels(labelled, nlp, fake_mod
     assert 2 <= scores["n_themes"] <= 6
     assert scores["outlier_fraction"] <= 0.10
     assert scores["nmi"] >= 0.6 and scores["ari"] >= 0.4
+    # grands thèmes: fewer than the themes, scored the same way (document level)
+    assert 1 <= scores["n_groups"] <= scores["n_themes"]
+    assert 0.0 <= scores["group_nmi"] <= 1.0
+    if scores["n_groups"] == 1:
+        assert scores["group_nmi"] == 0.0
     assert "orientation_macro_f1" not in scores
 
 

@@ -78,15 +78,25 @@ def _central(idx: np.ndarray, closeness: np.ndarray) -> list[int]:
     return [int(idx[j]) for j in order]
 
 
+def _tagged(frame: pd.DataFrame, rows: Sequence[int], nlp,
+            cache: dict[int, Any]) -> dict[int, Any]:
+    """Row -> tagged doc, each segment tagged once (themes and grands thèmes share `cache`)."""
+    todo = [i for i in rows if i not in cache]
+    texts = [without_marks(str(frame.at[i, "text"])) for i in todo]
+    cache.update(zip(todo, nlp.pipe(texts, batch_size=64), strict=True))
+    return cache
+
+
 def names(frame: pd.DataFrame, central: Sequence[Sequence[int]], terms: Sequence[Sequence[str]],
-          sizes: Sequence[int], nlp, places: frozenset[str]) -> list[tuple[str, bool]]:
+          sizes: Sequence[int], nlp, places: frozenset[str],
+          cache: dict[int, Any] | None = None) -> list[tuple[str, bool]]:
     """A different label for each group of segments (themes or grands thèmes), largest first."""
     if nlp is None or not len(central):
         return theme_labels.choose_labels([{} for _ in central], terms, range(len(central)))
     chosen = [list(rows[:N_LABEL_TEXTS]) for rows in central]
-    texts = [without_marks(str(frame.at[i, "text"])) for rows in chosen for i in rows]
-    docs = iter(nlp.pipe(texts, batch_size=64))
-    found = [theme_labels.candidates([next(docs) for _ in rows], places) for rows in chosen]
+    tagged = _tagged(frame, sorted({i for rows in chosen for i in rows}), nlp,
+                     cache if cache is not None else {})
+    found = [theme_labels.candidates([tagged[i] for i in rows], places) for rows in chosen]
     order = sorted(range(len(central)), key=lambda t: (-sizes[t], t))
     return theme_labels.choose_labels(found, terms, order)
 
@@ -119,9 +129,10 @@ def describe(frame: pd.DataFrame, raw: np.ndarray, labels: np.ndarray, x: np.nda
         members.append((idx, closeness))
     central = [_central(idx, closeness) for idx, closeness in members]
     sizes = [len(idx) for idx, _ in members]
-    named = names(frame, central, terms, sizes, nlp, places)
+    tagged: dict[int, Any] = {}
+    named = names(frame, central, terms, sizes, nlp, places, tagged)
     of_theme = theme_groups.group_themes(x, labels, cx, seed=seed) if k else np.zeros(0, int)
-    groups = _groups(frame, x, labels, of_theme, nlp, places, named)
+    groups = _groups(frame, x, labels, of_theme, nlp, places, tagged)
     keys = frame["event_id"].astype(str) + "/" + frame["atelier_id"].astype(str)
     themes = []
     for t in range(k):
@@ -175,7 +186,7 @@ def describe(frame: pd.DataFrame, raw: np.ndarray, labels: np.ndarray, x: np.nda
 
 
 def _groups(frame: pd.DataFrame, x: np.ndarray, labels: np.ndarray, of_theme: np.ndarray,
-            nlp, places: frozenset[str], theme_names: Sequence[tuple[str, bool]]) -> list[dict]:
+            nlp, places: frozenset[str], tagged: dict[int, Any]) -> list[dict]:
     """The grands thèmes: id, label (a noun phrase of their segments), key terms, size."""
     if not len(of_theme):
         return []
@@ -186,7 +197,7 @@ def _groups(frame: pd.DataFrame, x: np.ndarray, labels: np.ndarray, of_theme: np
     terms = [[t for t, _ in r] for r in ranked]
     members = [np.flatnonzero(glabels == g) for g in range(n_groups)]
     central = [_central(idx, x[idx] @ gc[g]) for g, idx in enumerate(members)]
-    named = names(frame, central, terms, [len(m) for m in members], nlp, places)
+    named = names(frame, central, terms, [len(m) for m in members], nlp, places, tagged)
     ids = theme_groups.group_ids(n_groups)
     return [{"index": g, "group_id": ids[g], "label": named[g][0], "terms": terms[g][:8],
              "size": int(len(members[g]))} for g in range(n_groups)]

@@ -1,0 +1,229 @@
+"""Benchmark the themes stage on open answers: do themes follow the questions, at any shape?
+
+    .venv/bin/python bench/questions.py                 # both halves, seed 42
+    .venv/bin/python bench/questions.py --half report --seeds 42,7
+
+Answers of `../shared/data/granddebat_questions/answers.csv` (20 questions, 300 answers each)
+are segmented and protected as `corpus run` would, their place names masked as the themes stage
+does, embedded (cached in a DuckDB store under /tmp), and grouped in subsamples of different
+shapes so that no count can be learnt: 5 and 10 questions (two draws of 5), with 10, 40 or 300
+answers a question or uneven sizes (10 to 150), and all 20 questions with 10, 40 and uneven
+answers. The questions are split in two halves (sorted names, every other one): constants were
+tuned on `tune` and are reported on `report`.
+
+For each subsample, side by side, on the same segments and vectors:
+- corpus: `corpus.themes.fit_themes` with its labels (spaCy), as `corpus run` calls it;
+- BERTopic's defaults, as a user would run them (`BERTopic().fit_transform(docs, embeddings)`);
+- k-means on the answers' mean embeddings, told the true number of questions.
+Scores are at answer level (an answer's theme is the dominant theme of its segments): NMI, the
+number of themes against the number of questions (target: within half and twice), answers left
+without a theme, labels that are a noun phrase written in two of the theme's segments and headed
+by a noun (spaCy), and the time of the theme stage as a ratio to BERTopic's defaults.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import normalized_mutual_info_score
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from corpus.config import Settings  # noqa: E402
+from corpus.embed import embed_cached, load_embedder  # noqa: E402
+from corpus.store import Store  # noqa: E402
+from corpus.text import french, places  # noqa: E402
+from corpus.text.protect import without_marks  # noqa: E402
+from corpus.themes import document_themes, fit_themes  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data" / "granddebat_questions" / "answers.csv"
+CACHE = Path(tempfile.gettempdir()) / "corpus-bench-questions"
+OUT = "__hors_theme__"
+
+
+def load(settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Answers and their segments (segmentation cached as Parquet under /tmp)."""
+    from corpus.ingest import TableOptions
+    from corpus.pipeline import table_segments
+
+    answers = pd.read_csv(DATA, dtype=str, keep_default_na=False).sort_values("id")
+    CACHE.mkdir(parents=True, exist_ok=True)
+    cached = CACHE / f"segments-{len(answers)}.parquet"
+    if cached.exists():
+        return answers, pd.read_parquet(cached)
+    table = CACHE / f"answers-{len(answers)}.csv"
+    answers[["id", "text"]].to_csv(table, index=False)
+    frame = table_segments(table, TableOptions(text="text", id="id"), settings)
+    frame.to_parquet(cached)
+    return answers, frame
+
+
+def topic_texts(frame: pd.DataFrame, settings: Settings) -> tuple[list[str], frozenset[str]]:
+    """As `corpus.pipeline.topic_texts`: marks removed, place names masked."""
+    texts = frame["text"].astype(str).tolist()
+    words = places.place_words(texts, places.french_communes(settings.models_dir), [])
+    return [places.mask(without_marks(t), words) or t for t in texts], words
+
+
+def subsamples(answers: pd.DataFrame, questions: list[str], half: str,
+               rng: np.random.Generator) -> list[tuple[str, list[str]]]:
+    """(shape, answer ids): 5 questions twice, 10 questions; 10, 40, 300 or uneven answers."""
+    out = []
+    by_q = {q: answers.loc[answers["label"] == q, "id"].tolist() for q in questions}
+    draws = [("5", sorted(rng.choice(questions, 5, replace=False).tolist())),
+             ("5", sorted(rng.choice(questions, 5, replace=False).tolist())),
+             (str(len(questions)), questions)]
+    for n_q, chosen in draws:
+        for per in ("10", "40", "300", "10-150"):
+            ids = []
+            for q in chosen:
+                n = int(rng.integers(10, 151)) if per == "10-150" else int(per)
+                pool = by_q[q]
+                ids += rng.choice(pool, min(n, len(pool)), replace=False).tolist()
+            if n_q == "5" and per == "300" and any(s.startswith(f"{half} 5q×300") for s, _ in out):
+                continue  # one draw of 5 × 300 is enough: the second adds time, not shape
+            out.append((f"{half} {n_q}q×{per}", sorted(ids)))
+    return out
+
+
+def label_ok(theme: dict, nlp) -> bool:
+    """A noun phrase written in two of its segments, headed by a noun."""
+    if not theme.get("label_is_phrase"):
+        return False
+    head = french._head(nlp(theme["label"]))
+    return head is not None and head.pos_ in ("NOUN", "PROPN")
+
+
+def answer_level(truth: pd.Series, assignments: pd.DataFrame, part: pd.DataFrame) -> pd.Series:
+    return document_themes(assignments, part).reindex(truth.index).fillna(OUT).astype(str)
+
+
+def run_ours(part, x, settings, nlp, words):
+    result = fit_themes(part, x, seed=settings.seed, settings=settings, nlp=nlp, places=words)
+    return result.assignments, result.themes
+
+
+def run_bertopic(part, x):
+    from bertopic import BERTopic
+
+    topics, _ = BERTopic().fit_transform(part["text"].tolist(), embeddings=x)
+    ids = [None if t < 0 else f"B{t:03d}" for t in topics]
+    return pd.DataFrame({"segment_id": part["segment_id"], "theme_id": ids}), len(
+        {t for t in topics if t >= 0})
+
+
+def kmeans_told_k(part, x, k, seed) -> pd.Series:
+    from sklearn.cluster import KMeans
+
+    from corpus.vectors import unit
+
+    codes, docs = pd.factorize(part["doc_id"], sort=True)
+    sums = np.zeros((len(docs), x.shape[1]))
+    np.add.at(sums, codes, x)
+    labels = KMeans(k, n_init=10, random_state=seed).fit_predict(unit(sums))
+    return pd.Series([f"K{c}" for c in labels], index=docs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--half", choices=("tune", "report", "both"), default="both")
+    parser.add_argument("--seeds", default="42")
+    parser.add_argument("--store", default=str(CACHE / "bench.duckdb"))
+    parser.add_argument("--no-all", action="store_true", help="skip the 20-question shapes")
+    args = parser.parse_args(argv)
+    warnings.filterwarnings("ignore")
+    import bertopic  # noqa: F401  (imported once, outside the timings)
+    from umap import UMAP
+
+    for rows in (60, 5000):  # numba compilations, outside the timings
+        UMAP(n_components=2, n_neighbors=5).fit_transform(
+            np.random.default_rng(0).random((rows, 8)))
+    base = Settings()
+    answers, frame = load(base)
+    truth_all = answers.set_index("id")["label"]
+    texts, words = topic_texts(frame, base)
+    x_all = embed_cached(load_embedder(base.embedder_themes), texts, Store(args.store))
+    nlp = french.load_nlp(base.spacy_model)
+    questions = sorted(truth_all.unique())
+    halves = {"tune": questions[::2], "report": questions[1::2]}
+    rows = []
+    for seed in [int(s) for s in args.seeds.split(",") if s.strip()]:
+        settings = base.with_(seed=seed)
+        rng = np.random.default_rng(seed)
+        shapes = []
+        for half in ("tune", "report"):
+            if args.half in (half, "both"):
+                shapes += subsamples(answers, halves[half], half, rng)
+        if not args.no_all:
+            shapes += [s for s in subsamples(answers, questions, "toutes", rng)
+                       if " 20q×" in s[0] and not s[0].endswith("×300")]
+        first = True
+        for shape, ids in shapes:
+            mask = frame["doc_id"].isin(set(ids)).to_numpy()
+            part = frame[mask].reset_index(drop=True)
+            x = x_all[mask]
+            truth = truth_all.reindex(sorted(set(part["doc_id"])))
+            k = truth.nunique()
+            if first:  # one untimed call of each: imports and compilations
+                run_ours(part, x, settings, nlp, words)
+                run_bertopic(part, x)
+                first = False
+            t = time.perf_counter()
+            mine, themes = run_ours(part, x, settings, nlp, words)
+            mine_s = time.perf_counter() - t
+            t = time.perf_counter()
+            theirs, their_k = run_bertopic(part, x)
+            their_s = time.perf_counter() - t
+            ours_docs = answer_level(truth, mine, part)
+            their_docs = answer_level(truth, theirs, part)
+            km = kmeans_told_k(part, x, k, seed).reindex(truth.index).astype(str)
+            rows.append({
+                "graine": seed, "forme": shape, "questions": k, "réponses": len(truth),
+                "thèmes": len(themes), "thèmes/questions": len(themes) / k,
+                "NMI": normalized_mutual_info_score(truth, ours_docs),
+                "sans thème": float((ours_docs == OUT).mean()),
+                "labels phrase": float(np.mean([label_ok(t, nlp) for t in themes]))
+                if themes else 0.0,
+                "BERTopic thèmes": their_k,
+                "BERTopic NMI": normalized_mutual_info_score(truth, their_docs),
+                "BERTopic sans thème": float((their_docs == OUT).mean()),
+                "k-means (k donné) NMI": normalized_mutual_info_score(truth, km),
+                "secondes": mine_s, "ratio / BERTopic": mine_s / their_s,
+            })
+            print(f"  {shape}: {len(themes)} thèmes pour {k} questions, "
+                  f"NMI {rows[-1]['NMI']:.3f}", file=sys.stderr, flush=True)
+    table = pd.DataFrame(rows)
+    table["dans [q/2, 2q]"] = table["thèmes/questions"].between(0.5, 2.0)
+    with pd.option_context("display.width", 250, "display.max_columns", 30):
+        print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    table["moitié"] = table["forme"].str.split().str[0]
+    table["cible NMI"] = table["forme"].str.contains(r"×40|×10-150", regex=True)
+    print("\nRésumé par moitié (cible : NMI ≥ 0,50 sur 40 et 10-150 réponses, thèmes dans "
+          "[q/2, 2q], au plus 10 % sans thème, labels ≥ 80 %, temps ≤ 1,5 × BERTopic) :")
+    summary = table.groupby("moitié", sort=False).apply(lambda g: pd.Series({
+        "sous-échantillons": len(g),
+        "dans [q/2, 2q]": f"{int(g['dans [q/2, 2q]'].sum())}/{len(g)}",
+        "thèmes/questions min-max": f"{g['thèmes/questions'].min():.2f}-"
+                                    f"{g['thèmes/questions'].max():.2f}",
+        "NMI (40, 10-150)": g.loc[g["cible NMI"], "NMI"].mean(),
+        "BERTopic NMI (40, 10-150)": g.loc[g["cible NMI"], "BERTopic NMI"].mean(),
+        "k-means NMI (40, 10-150)": g.loc[g["cible NMI"], "k-means (k donné) NMI"].mean(),
+        "sans thème max": g["sans thème"].max(),
+        "labels phrase": g["labels phrase"].mean(),
+        "ratio / BERTopic médian": g["ratio / BERTopic"].median(),
+    }), include_groups=False)
+    with pd.option_context("display.width", 250, "display.max_columns", 30):
+        print(summary.to_string(float_format=lambda v: f"{v:.3f}"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
