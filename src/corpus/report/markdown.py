@@ -184,8 +184,15 @@ def _feedback(scope: ScopeSynthesis) -> list[Block]:
 
 def _actors(scope: ScopeSynthesis) -> list[Block]:
     a = scope.actors
-    return [Heading(3, "Acteurs présents et acteurs non mobilisés"), Items([
-        ("Organisations présentes", ", ".join(a.present) or "non renseignées"),
+    out: list[Block] = [Heading(3, "Acteurs présents et acteurs non mobilisés")]
+    if a.networks:  # one line per network, its structures as named in parentheses
+        out += [Para("Organisations présentes, regroupées par réseau (entre parenthèses, les "
+                     "structures telles que nommées) :"),
+                Items([("", f"{n.name} ({', '.join(n.branches)})" if n.branches else n.name)
+                       for n in a.networks])]
+    else:
+        out.append(Items([("Organisations présentes", "non renseignées")]))
+    return out + [Items([
         ("Acteurs habituels du Cep déjà mobilisés", ", ".join(a.mobilised) or "aucun"),
         ("Acteurs habituels non encore mobilisés", ", ".join(a.missing) or "aucun"),
     ])]
