@@ -221,8 +221,9 @@ def main(argv: list[str] | None = None) -> int:
     # UMAP compiles with numba on its first calls (about 50 s, most of it for the approximate
     # neighbours it uses from 4,096 rows on): not part of either method's time.
     for rows in (60, 5000):
-        UMAP(n_components=2, n_neighbors=5).fit_transform(
-            np.random.default_rng(0).random((rows, 8)))
+        for seeded in ({}, {"random_state": 0, "n_jobs": 1}):
+            UMAP(n_components=2, n_neighbors=5, **seeded).fit_transform(
+                np.random.default_rng(0).random((rows, 8)))
 
     units, frame = load_segments(args.limit)
     truth = units.set_index("id")["label"]
