@@ -76,6 +76,26 @@ class Settings:
     # A lever theme answers a difficulty from this cosine between their centroids (a floor set
     # by hand, not fitted).
     synthesis_lever_min_similarity: float = 0.3
+    # A theme of the participants' answers (retours) speaks of a note theme when that theme is
+    # its nearest and stands out from the others more than it does for this share of random
+    # sets of as many answers to the same question (`synthesis.feedback.link_feedback`: a
+    # permutation test, so the figure is a probability, not a cosine). Measured on data/sample
+    # (146 answers to 3 questions, 13 feedback themes not mixed, 7 note themes, USE; seeds 42
+    # and 7): the three whose nearest note theme is their subject (conseillers who do not know
+    # the others' offers -> "Nouveaux conseillers"; CFA, CMA, FT -> the theme of those terms;
+    # employeurs -> "Employeurs") beat 0.94-1.0 of the random sets; the others at most 0.80
+    # (their nearest on another subject: "ML" -> "Santé au travail", "atelier trop court" ->
+    # "Voiture"). 0.9 lies between; a set of answers no closer to a note theme than a random
+    # one is still linked one time in ten.
+    feedback_link_min_beats: float = 0.9
+    # A theme of the answers to one question is shown as mixed (no subject of its own, never
+    # linked) when its answers are closer to each other than any two answers to the question by
+    # less than this share of what is left to identity (`synthesis.feedback.cohesion`). Measured
+    # on data/sample (its 16 feedback themes): the three grab-bags of 16-20 answers on unrelated
+    # subjects scored -0.01 to 0.02; the others 0.05 ("Plus de dossiers concrets", "Plus
+    # d'artisans présents"...: loosely one subject) to 0.28. Set by hand between the two
+    # groups; 0 shows every theme as found.
+    feedback_theme_min_cohesion: float = 0.035
     # Bonus of a segment holding every content word of a query: e5 cosines of related French
     # sentences differ by a few hundredths, so this reorders near ties without letting a bag of
     # shared words beat a real paraphrase (set by hand).

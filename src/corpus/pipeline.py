@@ -189,9 +189,18 @@ def topic_texts(store: Store, segs, settings: Settings) -> tuple[list[str], froz
     the démarche's territories and places), so that a town does not make a theme; and the
     folded place words themselves."""
     frames = store.texts.manifests(segs["doc_id"].unique().tolist())
-    names = [*frames["territories"]["name"].astype(str), *frames["territories"]["territory_id"],
-             *frames["events"]["place"].fillna("").astype(str)]
-    texts = segs["text"].astype(str).tolist()
+    return masked_texts(segs["text"].astype(str).tolist(), place_names(frames), settings)
+
+
+def place_names(frames: dict) -> list[str]:
+    """The démarche's own place names: its territories (names and ids) and event places."""
+    return [*frames["territories"]["name"].astype(str), *frames["territories"]["territory_id"],
+            *frames["events"]["place"].fillna("").astype(str)]
+
+
+def masked_texts(texts: list[str], names: list[str],
+                 settings: Settings) -> tuple[list[str], frozenset[str]]:
+    """`texts` without their place names (communes and `names`), and the place words."""
     words = places.place_words(texts, places.french_communes(settings.models_dir), names)
     return [places.mask(protect.without_marks(t), words) or t for t in texts], words
 
@@ -282,15 +291,20 @@ def synthesize_scope(store: Store, scope: str, out: str | Path, settings: Settin
     segs = tables.segments_table(scope_segments(store, scope))
     found = json.loads((Path(out) / "themes.json").read_text(encoding="utf-8"))
     texts, _ = topic_texts(store, segs, settings)
-    vectors = embed.embed_cached(embed.load_embedder(settings.embedder_themes), texts, store)
+    embedder = embed.load_embedder(settings.embedder_themes)
+    vectors = embed.embed_cached(embedder, texts, store)
+    frames = store.texts.manifests(segs["doc_id"].unique().tolist())
+    nlp = french.load_nlp(settings.spacy_model)
     syn = build_synthesis(
         segs, found, embeddings=vectors, previous=read_seeds(seed_from),
         recurring_min_ateliers=settings.recurring_min_ateliers,
         min_similarity=settings.synthesis_lever_min_similarity,
         min_share=settings.synthesis_min_share,
-        **store.texts.manifests(segs["doc_id"].unique().tolist()),
+        feedback_themes=feedback_themes(store, frames, embedder, settings, nlp=nlp),
+        feedback_link_min_beats=settings.feedback_link_min_beats,
+        **frames,
     )
-    items = build_problematiques(syn, nlp=french.load_nlp(settings.spacy_model))
+    items = build_problematiques(syn, nlp=nlp)
     contents = render_all(syn, items)
     return {
         "contents": contents,
@@ -302,6 +316,21 @@ def synthesize_scope(store: Store, scope: str, out: str | Path, settings: Settin
             for i, p in enumerate(items[:10])
         ],
     }
+
+
+def feedback_themes(store: Store, frames: dict, embedder: embed.Embedder, settings: Settings,
+                    *, nlp=None) -> dict | None:
+    """Themes of the participants' open answers (`frames["feedback"]`), found by the notes'
+    engine on their embeddings (same embedder, places masked as in the notes); None when
+    there is no answer."""
+    from corpus.synthesis.feedback import answers_frame, fit_feedback
+
+    answers = answers_frame(frames["feedback"])
+    if answers.empty:
+        return None
+    texts, words = masked_texts(answers["text"].tolist(), place_names(frames), settings)
+    vectors = embed.embed_cached(embedder, texts, store)
+    return fit_feedback(answers, vectors, settings=settings, nlp=nlp, places=words)
 
 
 def write_files(out: str | Path, contents: dict[str, bytes]) -> None:

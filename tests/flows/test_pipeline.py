@@ -204,3 +204,29 @@ def test_cache_keys_follow_the_code(tmp_path):
                                      analysis.code_digest())
     assert key != pipeline.stage_key("themes", store, str(tmp_path), Settings(), None,
                                      "une autre version")
+
+
+def test_sample_synthesis_names_themes_of_the_participants_answers(sample_run):
+    """The participants' section of the sample's synthesis names themes of the open answers,
+    each with its number of answers, and the note themes some of them join; no word counts."""
+    import re
+
+    tmp, _, _ = sample_run
+    out = tmp / "out"
+    md = (out / "synthese.md").read_text(encoding="utf-8")
+    labels = {t["theme_id"]: t["label"]
+              for t in json.loads((out / "themes.json").read_text(encoding="utf-8"))}
+    start = md.index("### Ce qu'ont dit les participants")
+    section = md[start:md.index("### Acteurs présents", start)]
+    assert "Mots partagés" not in section
+    for question in ("Ce que je retiens", "Ce qui m'a manqué", "Ce que je vais mettre en œuvre"):
+        head = re.search(rf"^#### {question} \((\d+) réponses\)$", section, flags=re.M)
+        end = section.find("\n#### ", head.end())
+        part = section[head.end():end if end >= 0 else len(section)]
+        found = re.findall(r"^- \*\*(.+?)\*\* : (\d+) réponses?", part, flags=re.M)
+        outside = re.search(r"^\*(\d+) réponses? dans aucun de ces thèmes", part, flags=re.M)
+        assert len(found) >= 2, question  # 36 to 59 answers: more than one subject
+        assert sum(int(n) for _, n in found) + int(outside[1] if outside else 0) == int(head[1])
+        assert all(not re.search(r"\(\d+ réponses?\)", label) for label, _ in found)
+    links = re.findall(r"\(rejoint le thème « (.+?) », (T\d+)\)", section)
+    assert links and all(labels[tid] == label for label, tid in links)

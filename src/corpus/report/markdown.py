@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus.files import write_atomic
+from corpus.synthesis.feedback import AnswerSummary
 from corpus.synthesis.model import Quote, ScopeSynthesis, Synthesis, ThemeEntry
 from corpus.text.protect import EMAIL, EMAIL_MARK, PHONE, PHONE_MARK, leaks
 
@@ -171,14 +172,42 @@ def _feedback(scope: ScopeSynthesis) -> list[Block]:
         out.append(Table(["Critère", "Réponses", "Moyenne", "Répartition"], [
             [r.column, str(r.n), number(r.mean),
              " ; ".join(f"{v} : {n}" for v, n in r.distribution.items())] for r in fb.ratings]))
+    if any(a.themes for a in fb.answers):
+        out.append(Para("Les réponses ouvertes sont regroupées en thèmes comme les notes ; "
+                        "« rejoint le thème » nomme le thème des notes dont elles parlent.",
+                        muted=True))
     for a in fb.answers:
         out.append(Heading(4, f"{a.question} ({plural(a.n, 'réponse')})"))
-        if a.terms:
+        if a.themes:
+            out += _answer_themes(a)
+        elif a.terms:
             out.append(Items([("Mots partagés", ", ".join(
                 f"{t} ({plural(n, 'réponse')})" for t, n in a.terms))]))
             out.append(Quotes([(q, "retour participant") for q in a.quotes]))
         else:
             out.append(Para("Pas de mot commun à plusieurs réponses.", muted=True))
+    return out
+
+
+def _answer_themes(a: AnswerSummary) -> list[Block]:
+    """The themes of one question's answers, each with its link to a note theme and quotes."""
+    out: list[Block] = []
+    if not a.grouped:
+        out.append(Para(f"Trop peu de réponses ({a.n_fitted}) pour y distinguer des thèmes : "
+                        "elles sont lues comme un seul ensemble.", muted=True))
+    for t in a.themes:
+        text = plural(t.n, "réponse")
+        if t.link:
+            text += f" (rejoint le thème « {t.link.label} », {t.link.theme_id})"
+        if t.mixed:
+            text += " sans sujet commun"
+        if t.terms:
+            which = "les plus fréquents" if t.mixed else "clés"
+            text += f" ; termes {which} : {', '.join(t.terms)}"
+        label = "Réponses diverses" if t.mixed else t.label
+        out += [Items([(label, text)]), Quotes([(q, "retour participant") for q in t.quotes])]
+    if a.outside:
+        out.append(Para(f"{plural(a.outside, 'réponse')} dans aucun de ces thèmes.", muted=True))
     return out
 
 

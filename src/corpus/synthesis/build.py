@@ -25,7 +25,7 @@ import pandas as pd
 
 from corpus.config import Settings
 from corpus.synthesis.actors import actors_in_scope
-from corpus.synthesis.feedback import summarise_feedback
+from corpus.synthesis.feedback import QuestionThemes, link_feedback, summarise_feedback
 from corpus.synthesis.model import (
     DIFF,
     LEV,
@@ -103,6 +103,7 @@ class _Context:
     n_levers: int
     min_similarity: float
     min_share: float
+    feedback_themes: Mapping[str, QuestionThemes] | None = None
 
     def quotes(self, rows: pd.DataFrame, first: Sequence[str] = (), n: int | None = None,
                order: Sequence[str] | None = None) -> list[Quote]:
@@ -238,7 +239,7 @@ def _scope(kind: str, key: str, title: str, sub: pd.DataFrame, ev: pd.DataFrame,
     present = glance.organisations + sorted(set(_strings(list(fb.get("organisation", [])))))
     return ScopeSynthesis(
         kind, key, title, glance, counts, _entries(sub, DIFF, ctx), _entries(sub, LEV, ctx),
-        summarise_feedback(fb), actors_in_scope(present),
+        summarise_feedback(fb, ctx.feedback_themes), actors_in_scope(present),
     )
 
 
@@ -334,11 +335,17 @@ def build_synthesis(
     n_levers: int = 3,
     min_similarity: float = Settings.synthesis_lever_min_similarity,
     min_share: float = Settings.synthesis_min_share,
+    feedback_themes: Mapping[str, QuestionThemes] | None = None,
+    feedback_link_min_beats: float = Settings.feedback_link_min_beats,
 ) -> Synthesis:
     """The synthesis of one run: the démarche, each territory, each event, and the loop.
 
     `embeddings` are aligned with the rows of `segments` as given; without them there are no
-    pistes (levers answering difficulties) and no map.
+    pistes (levers answering difficulties) and no map. `feedback_themes` (question -> themes of
+    its answers, `corpus.synthesis.feedback.fit_feedback`, in the embedding space of
+    `embeddings`) replace the shared words of the open answers; with `embeddings`, each is
+    linked to the note theme it speaks of (`feedback_link_min_beats`: see
+    `corpus.synthesis.feedback.link_feedback`).
     """
     frame = prepare_segments(segments)
     at = _table(ateliers, ["event_id", "atelier_id", "territory_id", "problematique", "methode",
@@ -360,7 +367,15 @@ def build_synthesis(
         centroids = np.stack([mean_direction(emb[lev.loc[lev["theme_id"] == t, "row"].to_numpy()])
                               for t in lever_ids])
     ctx = _Context(frame, {str(t["theme_id"]): t for t in themes}, names, emb, lever_ids,
-                   centroids, recurring_min_ateliers, n_quotes, n_levers, min_similarity, min_share)
+                   centroids, recurring_min_ateliers, n_quotes, n_levers, min_similarity, min_share,
+                   feedback_themes)
+    if feedback_themes and emb is not None:
+        themed = frame[frame["theme_id"].notna()]
+        note_centroids = {t: mean_direction(emb[rows["row"].to_numpy()])
+                          for t, rows in themed.groupby("theme_id", sort=True)}
+        ctx.feedback_themes = link_feedback(
+            feedback_themes, note_centroids, {t: ctx.label(t) for t in note_centroids},
+            min_beats=feedback_link_min_beats)
     summaries = _theme_summaries(ctx, at)
 
     def scope(kind: str, key: str, heading: str, col: str | None = None) -> ScopeSynthesis:

@@ -1,8 +1,18 @@
 """What participants said at the end of the event (retours): ratings and open answers.
 
-Kept simple and honest: ratings get their number of answers, mean and distribution; each open
-question gets the terms that several answers share (counted once per answer) and two answers
-that use them, quoted as written (answers are pseudonymised upstream).
+Ratings get their number of answers, mean and distribution. Each open question ("Ce que je
+retiens", "Ce qui m'a manqué", "Ce que je vais mettre en œuvre") gets, when its answers were
+embedded (`fit_feedback`), the themes of its answers: found by the notes' own engine
+(`corpus.themes.fit_themes`) over every answer of the run to that question, each with a
+noun-phrase label, key terms, its number of answers and up to three answers quoted as written,
+and linked to the note theme it speaks of, if any (`link_feedback`). Fewer answers than the
+engine needs to tell subjects apart make one theme, and the summary says so (`grouped`); a
+theme whose answers are hardly closer to each other than any two answers to the question is
+shown as mixed (`cohesion`), not given a subject it does not have.
+Without embeddings, a question gets the terms that several answers share (counted once per
+answer) and two answers that use them.
+
+Answers are pseudonymised upstream; one with a leftover e-mail or phone is never used.
 """
 
 from __future__ import annotations
@@ -11,14 +21,24 @@ import json
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
+import numpy as np
 import pandas as pd
 
-from corpus.text.french import fold, folded_stop_words
-from corpus.text.protect import leaks
+from corpus.config import Settings
+from corpus.text.french import fold, folded_stop_words, is_content, lemma
+from corpus.text.protect import leaks, without_marks
+from corpus.vectors import unit
 
 _WORD = re.compile(r"[^\W\d_][\w-]*", re.UNICODE)
+ANSWER_COLUMNS = ["answer_id", "feedback_id", "question", "text", "territory_id", "event_id",
+                  "atelier_id"]
+N_QUOTES = 3
+N_TERMS = 5
+N_DRAWS = 1000  # random answer sets a link is tested against: shares known within about 0.01
+
+
 @dataclass
 class RatingStat:
     column: str
@@ -28,11 +48,39 @@ class RatingStat:
 
 
 @dataclass
+class NoteLink:
+    """The note theme a feedback theme speaks of, and how clearly (see `link_feedback`)."""
+
+    theme_id: str
+    label: str
+    similarity: float  # cosine of the two centroids
+    margin: float  # above the feedback theme's median cosine to every note theme
+    beats: float  # share of random sets of as many answers whose margin is smaller
+
+
+@dataclass
+class FeedbackTheme:
+    """A theme of the answers to one question, counted in one scope."""
+
+    theme_id: str  # "R01", "R02"... within its question, largest first
+    label: str
+    n: int  # answers of the scope in this theme
+    terms: list[str]
+    quotes: list[str]  # answers as written, most central first
+    link: NoteLink | None = None
+    mixed: bool = False  # its answers share no subject (see `cohesion`): never linked
+
+
+@dataclass
 class AnswerSummary:
     question: str
     n: int
     terms: list[tuple[str, int]]  # (term, number of answers that use it), shared terms only
     quotes: list[str]
+    themes: list[FeedbackTheme] = field(default_factory=list)  # empty: answers not embedded
+    grouped: bool = False  # the engine told subjects apart; False: too few answers, one theme
+    outside: int = 0  # answers of the scope in no theme
+    n_fitted: int = 0  # answers to this question in the whole run (what the themes come from)
 
 
 @dataclass
@@ -42,6 +90,29 @@ class FeedbackSummary:
     answers: list[AnswerSummary]
 
 
+@dataclass
+class QuestionThemes:
+    """The themes of every answer of a run to one question (`fit_feedback`)."""
+
+    question: str
+    answer_ids: list[str]
+    vectors: np.ndarray  # one row per answer id, in the space of the notes' embeddings
+    grouped: bool
+    themes: list[dict]  # theme_id, label, terms, cohesion, mixed; largest first
+    theme_of: dict[str, str | None]  # answer_id -> theme_id (None: in no theme)
+    closeness: dict[str, float]  # answer_id -> closeness to its theme (for quotes)
+    seed: int = 0  # of the random answer sets `link_feedback` compares with
+    links: dict[str, NoteLink] = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        return len(self.answer_ids)
+
+    def members(self, theme_id: str) -> np.ndarray:
+        """Rows of `vectors` in the theme."""
+        return np.flatnonzero([self.theme_of.get(a) == theme_id for a in self.answer_ids])
+
+
 def as_dict(value) -> dict:
     """A ratings/answers cell: a dict, a JSON string or nothing."""
     if isinstance(value, Mapping):
@@ -49,6 +120,26 @@ def as_dict(value) -> dict:
     if isinstance(value, str) and value.strip():
         return dict(json.loads(value))
     return {}
+
+
+def _text(value) -> str:
+    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+
+
+def answers_frame(feedback: pd.DataFrame) -> pd.DataFrame:
+    """One row per usable open answer (non-empty, no leftover contact), feedback sorted by id:
+    answer_id ("<feedback_id>/<question>"), feedback_id, question, text and where it was said."""
+    if "feedback_id" in feedback:
+        feedback = feedback.sort_values("feedback_id", kind="stable")
+    rows = []
+    for _, row in feedback.iterrows():
+        fid = _text(row.get("feedback_id"))
+        for question, text in as_dict(row.get("answers")).items():
+            if isinstance(text, str) and text.strip() and not leaks(text):
+                rows.append([f"{fid}/{question}", fid, question, text.strip(),
+                             _text(row.get("territory_id")), _text(row.get("event_id")),
+                             _text(row.get("atelier_id"))])
+    return pd.DataFrame(rows, columns=ANSWER_COLUMNS)
 
 
 def _key(word: str) -> str:
@@ -82,24 +173,180 @@ def answer_summary(question: str, answers: Sequence[str], *, n_terms: int = 6,
     return AnswerSummary(question, len(answers), terms, quotes)
 
 
-def summarise_feedback(feedback: pd.DataFrame) -> FeedbackSummary:
-    """Ratings (n, mean, distribution) and the shared terms of each open question."""
+# -- themes of the answers ---------------------------------------------------------------------
+
+
+def answer_lemmas(texts: Sequence[str], nlp, places: frozenset[str] = frozenset()) -> list[str]:
+    """Content-word lemmas of each answer (as the segmenter keeps them for notes), places out."""
+    return [" ".join(lemma(t) for t in doc if is_content(t) and t.ent_type_ != "PER"
+                     and fold(t.text) not in places)
+            for doc in nlp.pipe([without_marks(t) for t in texts], batch_size=64)]
+
+
+def cohesion(rows: np.ndarray, members: np.ndarray) -> float:
+    """How much closer the `members` are to each other than any two `rows` (all the answers to
+    the question): (mean pairwise cosine of members - that of all rows) / (1 - that of all).
+    0: no closer than chance; 1: identical. Scaled by what is left above the question's own
+    mean cosine, so it reads the same for spread (USE) and packed (e5) embeddings."""
+
+    def mean_cosine(x: np.ndarray) -> float:
+        n = len(x)
+        total = x.sum(axis=0)
+        return float((total @ total - n) / (n * (n - 1))) if n > 1 else 1.0
+
+    x = unit(rows)
+    base = mean_cosine(x)
+    return (mean_cosine(x[members]) - base) / max(1.0 - base, 1e-9)
+
+
+def fit_question(question: str, answers: pd.DataFrame, vectors: np.ndarray, *,
+                 settings: Settings, nlp=None,
+                 places: frozenset[str] = frozenset()) -> QuestionThemes:
+    """Themes of the answers to one question (rows of `answers_frame`, one vector each)."""
+    from corpus.themes import fit_themes
+    from corpus.themes.fit import MIN_SEGMENTS
+
+    frame = pd.DataFrame({
+        "segment_id": answers["answer_id"].to_numpy(), "doc_id": answers["answer_id"].to_numpy(),
+        **{c: answers[c].to_numpy() for c in ("territory_id", "event_id", "atelier_id", "text")},
+    })
+    if nlp is not None:
+        frame["lemmas"] = answer_lemmas(frame["text"].tolist(), nlp, places)
+    result = fit_themes(frame, vectors, seed=settings.seed, settings=settings, nlp=nlp,
+                        places=places)
+    a = result.assignments
+    grouped = len(frame) >= MIN_SEGMENTS
+    of_theme = a.set_index("segment_id")["theme_id"].reindex(frame["segment_id"]).to_numpy()
+    tight = {t["theme_id"]: round(cohesion(vectors, np.flatnonzero(of_theme == t["theme_id"])), 3)
+             for t in result.themes}
+    mixed = {tid: grouped and len(tight) > 1 and c < settings.feedback_theme_min_cohesion
+             for tid, c in tight.items()}
+    ranked = sorted(result.themes,
+                    key=lambda t: (mixed[t["theme_id"]], -t["size"], t["theme_id"]))
+    ids = {t["theme_id"]: f"R{i:02d}" for i, t in enumerate(ranked, 1)}
+    return QuestionThemes(
+        question, frame["segment_id"].tolist(), np.asarray(vectors, dtype=np.float32), grouped,
+        [{"theme_id": ids[t["theme_id"]], "label": t["label"], "terms": list(t["terms"]),
+          "cohesion": tight[t["theme_id"]], "mixed": mixed[t["theme_id"]]} for t in ranked],
+        {s: (ids[t] if isinstance(t, str) else None)
+         for s, t in zip(a["segment_id"], a["theme_id"], strict=True)},
+        {s: float(v) for s, v in zip(a["segment_id"], a["theme_score"].fillna(-1.0),
+                                     strict=True)},
+        settings.seed,
+    )
+
+
+def fit_feedback(answers: pd.DataFrame, vectors: np.ndarray, *, settings: Settings, nlp=None,
+                 places: frozenset[str] = frozenset()) -> dict[str, QuestionThemes]:
+    """question -> themes of its answers. `answers` is `answers_frame(...)` of the whole run;
+    `vectors` one row per answer, from the embedder (and masking) that embedded the notes."""
+    x = np.asarray(vectors, dtype=np.float32)
+    if x.ndim != 2 or len(x) != len(answers):
+        raise ValueError(f"fit_feedback : {len(answers)} réponses mais des vecteurs de forme "
+                         f"{x.shape}. Correction : un vecteur par réponse, dans le même ordre.")
+    questions = answers["question"].to_numpy()
+    return {q: fit_question(q, answers.iloc[idx], x[idx], settings=settings, nlp=nlp,
+                            places=places)
+            for q in dict.fromkeys(questions) if len(idx := np.flatnonzero(questions == q))}
+
+
+def _margins(centroids: np.ndarray, notes: np.ndarray) -> np.ndarray:
+    """How far each centroid's nearest note theme stands above its median cosine to all."""
+    sims = unit(centroids) @ notes.T
+    return sims.max(axis=1) - np.median(sims, axis=1)
+
+
+def link_feedback(fitted: Mapping[str, QuestionThemes], centroids: Mapping[str, np.ndarray],
+                  labels: Mapping[str, str], *, min_beats: float,
+                  n_draws: int = N_DRAWS) -> dict[str, QuestionThemes]:
+    """`fitted` with each feedback theme linked to the note theme it speaks of, if any.
+
+    The candidate is the theme's nearest note theme (cosine of centroids); its margin is how
+    far that cosine stands above the median of the theme's cosines to every note theme. The
+    link holds when the margin beats that of at least `min_beats` of `n_draws` random sets of
+    as many answers to the same question (seeded): a theme must lean towards one note theme
+    more than chance does, with these note themes, these answers, this embedder. So the rule
+    holds whatever the embedder's cosines cluster around and however many note themes there
+    are. Mixed themes, and a theme of every answer, are never linked.
+    """
+    ids = sorted(centroids)
+    if len(ids) < 2:
+        return {q: replace(f, links={}) for q, f in fitted.items()}
+    notes = unit(np.stack([centroids[t] for t in ids]))
+    out = {}
+    for qi, (question, f) in enumerate(fitted.items()):
+        x, links = unit(f.vectors), {}
+        for ti, meta in enumerate(f.themes):
+            rows = f.members(meta["theme_id"])
+            if meta["mixed"] or not 0 < len(rows) < len(x):
+                continue
+            centroid = unit(x[rows].mean(axis=0))
+            sims = notes @ centroid
+            best = int(np.argmax(sims))
+            margin = float(sims[best] - np.median(sims))
+            rng = np.random.default_rng([f.seed, qi, ti])
+            drawn = rng.random((n_draws, len(x))).argsort(axis=1)[:, :len(rows)]
+            pick = np.zeros((n_draws, len(x)))
+            pick[np.arange(n_draws)[:, None], drawn] = 1.0
+            beats = float((_margins(pick @ x, notes) < margin).mean())
+            if beats >= min_beats:
+                links[meta["theme_id"]] = NoteLink(
+                    ids[best], str(labels.get(ids[best], ids[best])), round(float(sims[best]), 3),
+                    round(margin, 3), round(beats, 3))
+        out[question] = replace(f, links=links)
+    return out
+
+
+def themed_summary(question: str, answers: pd.DataFrame, fitted: QuestionThemes, *,
+                   n_quotes: int = N_QUOTES) -> AnswerSummary:
+    """The themes of `fitted` among `answers` (one scope's rows of `answers_frame`)."""
+    summary = answer_summary(question, answers["text"].tolist())
+    members: dict[str, list[tuple[float, str, str]]] = {}
+    for aid, text in zip(answers["answer_id"], answers["text"], strict=True):
+        tid = fitted.theme_of.get(aid)
+        if tid is not None:
+            members.setdefault(tid, []).append((-fitted.closeness.get(aid, -1.0), aid, text))
+        else:
+            summary.outside += 1
+    themes = []
+    for meta in fitted.themes:
+        rows = sorted(members.get(meta["theme_id"], []))
+        if not rows:
+            continue
+        quotes = list(dict.fromkeys(text for _, _, text in rows))[:n_quotes]
+        themes.append(FeedbackTheme(meta["theme_id"], meta["label"], len(rows),
+                                    meta["terms"][:N_TERMS], quotes,
+                                    fitted.links.get(meta["theme_id"]), meta["mixed"]))
+    themes.sort(key=lambda t: (t.mixed, -t.n, t.theme_id))
+    summary.themes, summary.grouped, summary.n_fitted = themes, fitted.grouped, fitted.n
+    return summary
+
+
+def summarise_feedback(feedback: pd.DataFrame,
+                       themes: Mapping[str, QuestionThemes] | None = None) -> FeedbackSummary:
+    """Ratings (n, mean, distribution) and, for each open question, the themes of its answers
+    (`themes`, from `fit_feedback`) or, without them, its shared terms."""
     ratings: dict[str, list[float]] = {}
-    answers: dict[str, list[str]] = {}
     if "feedback_id" in feedback:
         feedback = feedback.sort_values("feedback_id", kind="stable")
     for _, row in feedback.iterrows():
         for col, val in as_dict(row.get("ratings")).items():
             if val is not None and not pd.isna(val):
                 ratings.setdefault(col, []).append(float(val))
-        for question, text in as_dict(row.get("answers")).items():
-            if isinstance(text, str) and text.strip():
-                answers.setdefault(question, []).append(text.strip())
     stats = []
     for col in sorted(ratings):
         vals = ratings[col]
         dist = Counter(f"{v:g}".replace(".", ",") for v in sorted(vals))
         stats.append(RatingStat(col, len(vals), round(sum(vals) / len(vals), 2), dict(dist)))
-    return FeedbackSummary(
-        len(feedback), stats, [answer_summary(q, texts) for q, texts in answers.items()]
-    )
+    texts: dict[str, list[str]] = {}
+    for _, row in feedback.iterrows():
+        for question, text in as_dict(row.get("answers")).items():
+            if isinstance(text, str) and text.strip():
+                texts.setdefault(question, []).append(text.strip())
+    answers = answers_frame(feedback) if themes else None
+    summaries = [
+        themed_summary(q, answers[answers["question"] == q], themes[q])
+        if themes and q in themes else answer_summary(q, found)
+        for q, found in texts.items()
+    ]
+    return FeedbackSummary(len(feedback), stats, summaries)
