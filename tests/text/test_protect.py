@@ -114,3 +114,20 @@ def test_a_commune_is_a_place_where_the_text_reads_it_as_one(text, span, kept):
     out = p.protect(text, [span])
     assert (text[span[0]:span[1]] in out) is kept
     assert ("Personne " in out) is not kept
+
+
+@pytest.mark.slow
+def test_feedback_answers_keep_their_opening_word_and_lose_names(nlp):
+    """A short answer opens on a capitalised verb or noun: that word is not a person."""
+    from corpus.records import Feedback
+    from corpus.text.protect import protect_feedback
+
+    answers = {"retiens": "Bonne organisation de la journée",
+               "manque": "Diffuser notre offre à distance aux ML",
+               "action": "Appeler Sophie Bertrand pour la prochaine session",
+               "outils": "Utiliser les outils de l'Onisep avec les élèves"}
+    fb = Feedback(feedback_id="f", event_id="e", territory_id="t", source="x", answers=answers)
+    out = protect_feedback([fb], Pseudonymiser("s"), nlp=nlp)[0].answers
+    for key in ("retiens", "manque", "outils"):
+        assert out[key] == answers[key]
+    assert "Bertrand" not in out["action"] and "Personne" in out["action"]

@@ -64,6 +64,9 @@ def looks_like_person(ent) -> bool:
     if len(capitalised) >= 2 and len(capitalised) == len([t for t in ent if t.is_alpha]):
         return True
     if len(ent) == 1 and capitalised and ent.start != ent.sent.start:
+        before = ent.doc[ent.start - 1].text.lower().replace("’", "'")
+        if before in ("l'", "la", "le", "les"):  # "les outils de l'Onisep": a name takes no article
+            return False
         return ent[0].pos_ == "PROPN" and not _in_place_list(ent)
     return False
 
@@ -202,7 +205,9 @@ def protect_feedback(
     spans: list[list[tuple[int, int]]] = [[] for _ in texts]
     if nlp is not None:
         for j, doc in enumerate(nlp.pipe(texts, batch_size=64)):
-            spans[j] = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PER"]
+            # As in the notes: a capitalised word opening an answer ("Diffuser notre offre",
+            # "Bonne organisation") is not a person.
+            spans[j] = [(e.start_char, e.end_char) for e in doc.ents if looks_like_person(e)]
     answers: list[dict[str, str]] = [{} for _ in feedback]
     for (i, k), text, sp in zip(keys, texts, spans, strict=True):
         answers[i][k] = pseudo.protect(text, sp)
