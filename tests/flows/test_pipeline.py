@@ -31,9 +31,9 @@ def test_sample_run_writes_the_output_contract(sample_run):
     out = tmp / "out"
     segs = pd.read_parquet(out / "segments.parquet")
     docs = pd.read_parquet(out / "documents.parquet")
-    assert list(segs.columns[:10]) == [
+    assert list(segs.columns[:11]) == [
         "segment_id", "doc_id", "territory", "event", "atelier", "text",
-        "orientation", "orientation_score", "theme_id", "theme_label",
+        "orientation", "orientation_score", "theme_id", "theme_label", "group_id",
     ]
     assert list(docs.columns[:6]) == [
         "doc_id", "territory", "event", "atelier", "orientation", "theme_id"]
@@ -51,6 +51,17 @@ def test_sample_run_writes_the_output_contract(sample_run):
         assert t["size"] == int((segs["theme_id"] == t["theme_id"]).sum())
     recurring = [t for t in themes if t["recurring"]]
     assert recurring and all(t["n_ateliers"] >= 2 for t in recurring)
+    # grands thèmes: a level above the themes, the same in themes.json and segments.parquet
+    group_of = {t["theme_id"]: t["group_id"] for t in themes}
+    assert 1 < len(set(group_of.values())) < len(themes)
+    themed = segs[segs["theme_id"].notna()]
+    assert (themed["group_id"] == themed["theme_id"].map(group_of)).all()
+    # labels: a phrase of the theme's own segments, different for each theme
+    assert len({t["label"] for t in themes}) == len(themes)
+    assert sum(t["label_is_phrase"] for t in themes) >= 0.8 * len(themes)
+    for t in (t for t in themes if t["label_is_phrase"]):
+        written = themed.loc[themed["theme_id"] == t["theme_id"], "text"].str.lower()
+        assert written.str.contains(t["label"].lower(), regex=False).sum() >= 2, t["label"]
 
 
 def test_sample_run_writes_synthesis_and_problematiques(sample_run):
@@ -67,7 +78,7 @@ def test_sample_run_writes_synthesis_and_problematiques(sample_run):
     html = (out / "synthese.html").read_text(encoding="utf-8")
     assert "<svg" in html and 'src="http' not in html and "<link" not in html
     problems = json.loads((out / "problematiques.json").read_text(encoding="utf-8"))
-    assert problems and problems[0]["question"].startswith("Comment")
+    assert problems and all(p["question"].endswith(" ?") for p in problems)
     weights = [p["weight"] for p in problems]
     assert weights == sorted(weights, reverse=True)
 
@@ -230,3 +241,35 @@ def test_sample_synthesis_names_themes_of_the_participants_answers(sample_run):
         assert all(not re.search(r"\(\d+ réponses?\)", label) for label, _ in found)
     links = re.findall(r"\(rejoint le thème « (.+?) », (T\d+)\)", section)
     assert links and all(labels[tid] == label for label, tid in links)
+
+
+ANSWERS = ROOT.parent / "shared" / "data" / "granddebat_questions" / "answers.csv"
+
+
+@pytest.mark.skipif(not ANSWERS.exists(), reason=f"{ANSWERS} absent (données partagées)")
+def test_a_table_of_other_subjects_gets_readable_questions(tmp_path, prefect_harness, nlp):
+    """Subjects the sample never speaks of (Grand Débat questions, read in place): phrase
+    labels, grands thèmes, and questions where every article introduces a noun."""
+    from corpus.ingest import TableOptions
+    from flows.pipeline import RunParams, pipeline
+
+    answers = pd.read_csv(ANSWERS, dtype=str, keep_default_na=False).sort_values("id")
+    chosen = sorted(answers["label"].unique())[1::5]
+    table = answers[answers["label"].isin(chosen)].groupby("label").head(40)
+    table[["id", "text"]].to_csv(tmp_path / "reponses.csv", index=False)
+    pipeline(RunParams(input=str(tmp_path / "reponses.csv"), out=str(tmp_path / "out"),
+                       store=str(tmp_path / "c.duckdb"), table=TableOptions(text="text", id="id")))
+    themes = json.loads((tmp_path / "out" / "themes.json").read_text(encoding="utf-8"))
+    assert len(chosen) / 2 <= len(themes) <= 2 * len(chosen)
+    assert sum(t["label_is_phrase"] for t in themes) >= 0.8 * len(themes)
+    assert all(t["group_id"] and t["group_label"] for t in themes)
+    items = json.loads((tmp_path / "out" / "problematiques.json").read_text(encoding="utf-8"))
+    assert items and len({i["opening"] for i in items}) == len(items)  # no scaffold repeated
+    for item in items:
+        question = item["question"]
+        assert question.endswith(" ?") and "ce thème" not in question
+        for tok in nlp(question):
+            if tok.pos_ == "DET" and tok.lower_ in {"le", "la", "les", "l'", "du", "des", "au",
+                                                     "aux"}:
+                nxt = next(t for t in tok.doc[tok.i + 1:] if t.pos_ != "ADJ")
+                assert nxt.pos_ in ("NOUN", "PROPN"), (question, tok.text, nxt.text)

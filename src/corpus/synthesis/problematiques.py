@@ -91,8 +91,11 @@ OPENINGS: dict[str, tuple[tuple[str, Template], ...]] = {
     "leviers": (
         ("bricolees", lambda s, t: "Comment s'appuyer sur les coopérations déjà bricolées "
                                    f"autour {de_(s)} ?"),
-        ("essaimer", lambda s, t: "Comment faire essaimer d'un territoire à l'autre ce qui "
-                                  f"marche déjà autour {de_(s)} ?"),
+        ("essaimer", lambda s, t: ("Comment faire essaimer d'un territoire à l'autre ce qui "
+                                   f"marche déjà autour {de_(s)} ?"
+                                   if len(t.territories) > 1 else
+                                   f"Comment faire connaître plus largement ce qui marche déjà "
+                                   f"autour {de_(s)} ?")),
     ),
     "cooperation": (
         ("travailler-ensemble", lambda s, t: "Comment mieux travailler ensemble autour "
