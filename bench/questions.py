@@ -27,7 +27,6 @@ import argparse
 import sys
 import tempfile
 import time
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -139,16 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--store", default=str(CACHE / "bench.duckdb"))
     parser.add_argument("--no-all", action="store_true", help="skip the 20-question shapes")
     args = parser.parse_args(argv)
-    warnings.filterwarnings("ignore")
-    import bertopic  # noqa: F401  (imported once, outside the timings)
-    from umap import UMAP
+    from themes import warm_up  # bench/themes.py, beside this script
 
-    # numba compiles UMAP's exact and approximate (from 4,096 rows) neighbours on first use, once
-    # seeded (ours) and once not (BERTopic's defaults): about 30 s, outside either's time.
-    for rows in (60, 5000):
-        for seeded in ({}, {"random_state": 0, "n_jobs": 1}):
-            UMAP(n_components=2, n_neighbors=5, **seeded).fit_transform(
-                np.random.default_rng(0).random((rows, 8)))
+    warm_up()
     base = Settings()
     answers, frame = load(base)
     truth_all = answers.set_index("id")["label"]

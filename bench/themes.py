@@ -198,6 +198,20 @@ def region_groups(units: pd.DataFrame, by_half: bool) -> dict[str, set[str]]:
     return groups
 
 
+def warm_up() -> None:
+    """Imports and numba compilations, outside every timing: UMAP compiles its exact and
+    approximate (from 4,096 rows) neighbours on first use, once seeded (ours) and once not
+    (BERTopic's defaults), about 30 to 50 s in all."""
+    warnings.filterwarnings("ignore")
+    import bertopic  # noqa: F401
+    from umap import UMAP
+
+    for rows in (60, 5000):
+        for seeded in ({}, {"random_state": 0, "n_jobs": 1}):
+            UMAP(n_components=2, n_neighbors=5, **seeded).fit_transform(
+                np.random.default_rng(0).random((rows, 8)))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, default=None, help="first N labelled rows only")
@@ -214,16 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=int, default=0,
                         help="only time our themes on N segments (real ones repeated)")
     args = parser.parse_args(argv)
-    warnings.filterwarnings("ignore")
-    import bertopic  # noqa: F401  (imported once, outside the timings)
-    from umap import UMAP
-
-    # UMAP compiles with numba on its first calls (about 50 s, most of it for the approximate
-    # neighbours it uses from 4,096 rows on): not part of either method's time.
-    for rows in (60, 5000):
-        for seeded in ({}, {"random_state": 0, "n_jobs": 1}):
-            UMAP(n_components=2, n_neighbors=5, **seeded).fit_transform(
-                np.random.default_rng(0).random((rows, 8)))
+    warm_up()
 
     units, frame = load_segments(args.limit)
     truth = units.set_index("id")["label"]
