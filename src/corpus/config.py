@@ -49,11 +49,6 @@ class Settings:
     # one subsample out of 16 (`bench/themes.py --questions`).
     themes_umap_neighbors: int = 15
     themes_umap_components: int = 5
-    # Epochs of UMAP's layout (its default: 500 below 10,000 segments, 200 above). Seeded, the
-    # layout runs on one thread (same seed, same themes): on 2 cores it was most of the stage.
-    # Tune half of the Grand Débat questions, 11 subsamples: 500 epochs NMI 0.563, time 1.82x
-    # BERTopic's defaults (cumulated); 200: NMI 0.582, 1.56x; 100: NMI 0.556, 1.48x.
-    themes_umap_epochs: int = 200
     themes_min_cluster_scale: float = 0.25
     themes_min_cluster_exponent: float = 0.65
     themes_max_cluster_share: float = 1 / 3

@@ -94,8 +94,7 @@ def reducer(plan: dict[str, Any], n: int, seed: int):
     from umap import UMAP
 
     return UMAP(n_neighbors=plan["n_neighbors"], n_components=min(plan["n_components"], n - 2),
-                min_dist=0.0, metric="cosine", random_state=seed, n_jobs=1,
-                n_epochs=plan["umap_epochs"])
+                min_dist=0.0, metric="cosine", random_state=seed, n_jobs=1)
 
 
 def guide(e: np.ndarray, guides: np.ndarray) -> np.ndarray:
