@@ -40,36 +40,19 @@ from corpus.config import Settings  # noqa: E402
 from corpus.embed import embed_cached, load_embedder  # noqa: E402
 from corpus.store import Store  # noqa: E402
 from corpus.text import french, places  # noqa: E402
-from corpus.text.protect import without_marks  # noqa: E402
 from corpus.themes import document_themes, fit_themes  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "granddebat_questions" / "answers.csv"
-CACHE = Path(tempfile.gettempdir()) / "corpus-bench-questions"
+CACHE = Path(tempfile.gettempdir()) / "corpus-bench-themes"
 OUT = "__hors_theme__"
 
 
-def load(settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Answers and their segments (segmentation cached as Parquet under /tmp)."""
-    from corpus.ingest import TableOptions
-    from corpus.pipeline import table_segments
+def load() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Answers and their segments (cut and protected as `corpus run` would, cached)."""
+    from themes import cached_segments  # bench/themes.py, beside this script
 
     answers = pd.read_csv(DATA, dtype=str, keep_default_na=False).sort_values("id")
-    CACHE.mkdir(parents=True, exist_ok=True)
-    cached = CACHE / f"segments-{len(answers)}.parquet"
-    if cached.exists():
-        return answers, pd.read_parquet(cached)
-    table = CACHE / f"answers-{len(answers)}.csv"
-    answers[["id", "text"]].to_csv(table, index=False)
-    frame = table_segments(table, TableOptions(text="text", id="id"), settings)
-    frame.to_parquet(cached)
-    return answers, frame
-
-
-def topic_texts(frame: pd.DataFrame, settings: Settings) -> tuple[list[str], frozenset[str]]:
-    """As `corpus.pipeline.topic_texts`: marks removed, place names masked."""
-    texts = frame["text"].astype(str).tolist()
-    words = places.place_words(texts, places.french_communes(settings.models_dir), [])
-    return [places.mask(without_marks(t), words) or t for t in texts], words
+    return answers, cached_segments(answers, "answers")
 
 
 def subsamples(answers: pd.DataFrame, questions: list[str], half: str,
@@ -142,9 +125,11 @@ def main(argv: list[str] | None = None) -> int:
 
     warm_up()
     base = Settings()
-    answers, frame = load(base)
+    answers, frame = load()
     truth_all = answers.set_index("id")["label"]
-    texts, words = topic_texts(frame, base)
+    # As the themes stage reads them: marks removed, place names masked (no manifest here).
+    texts, words = places.mask_texts(frame["text"].astype(str).tolist(), [],
+                                     places.french_communes(base.models_dir))
     x_all = embed_cached(load_embedder(base.embedder_themes), texts, Store(args.store))
     nlp = french.load_nlp(base.spacy_model)
     questions = sorted(truth_all.unique())

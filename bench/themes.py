@@ -55,25 +55,30 @@ DATA = ROOT.parent / "shared" / "data" / "granddebat_reunions" / "units.csv"
 CACHE = Path(tempfile.gettempdir()) / "corpus-bench-themes"
 
 
-def load_segments(limit: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Labelled units and their segments (segmentation cached as Parquet under /tmp)."""
+def cached_segments(rows: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The segments of a table's `id`, `text` rows, cut and protected as `corpus run` would
+    (the pipeline never sees the labels); cached as Parquet under /tmp, keyed by `name`."""
     from corpus.ingest import TableOptions
     from corpus.pipeline import table_segments
 
+    CACHE.mkdir(parents=True, exist_ok=True)
+    cached = CACHE / f"segments-{name}-{len(rows)}.parquet"
+    if cached.exists():
+        return pd.read_parquet(cached)
+    table = CACHE / f"{name}-{len(rows)}.csv"
+    rows[["id", "text"]].to_csv(table, index=False)
+    frame = table_segments(table, TableOptions(text="text", id="id"), Settings())
+    frame.to_parquet(cached)
+    return frame
+
+
+def load_segments(limit: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Labelled units and their segments."""
     units = pd.read_csv(DATA, dtype=str, keep_default_na=False)
     units = units[units["label"].str.strip() != ""].sort_values("id")
     if limit:
         units = units.iloc[:limit]
-    CACHE.mkdir(parents=True, exist_ok=True)
-    cached = CACHE / f"segments-{len(units)}.parquet"
-    if cached.exists():
-        return units, pd.read_parquet(cached)
-    table = CACHE / f"units-{len(units)}.csv"
-    units[["id", "text"]].to_csv(table, index=False)
-    # As `corpus run` cuts and protects them; the pipeline never sees the labels.
-    frame = table_segments(table, TableOptions(text="text", id="id"), Settings())
-    frame.to_parquet(cached)
-    return units, frame
+    return units, cached_segments(units, "units")
 
 
 def vectors_for(name: str, texts: list[str], store: Store) -> np.ndarray:

@@ -55,6 +55,11 @@ class Settings:
     # Weight of the lemma LSA block next to the embedding (tuned with the above: 0.5 gave
     # NMI 0.527, 1.0 gave 0.493, on the same 16 subsamples).
     themes_lexical_weight: float = 0.5
+    # A label's score is multiplied by this when it is a single word (2 to 4 words: 1.0), so
+    # that a noun phrase written in two segments beats a lone key term. Chosen by reading the
+    # sample démarche's labels (a judgement, not a measured optimum); with it, on the Grand
+    # Débat questions' report half, 98.9% of labels are noun phrases written in >= 2 segments.
+    themes_label_single_word_weight: float = 0.3
     # Share of a segment's vector taken from its document's mean, for documents of at most
     # `themes_context_max_median` segments (median): survey answers and meeting summaries speak
     # of one subject (Grand Débat meetings: tuned with the lexical weight when the block came in).

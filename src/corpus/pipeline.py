@@ -9,7 +9,6 @@ flows add caching, retries, concurrency and logs around them, nothing else.
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import platform
@@ -24,8 +23,9 @@ from pydantic import BaseModel
 import corpus
 from corpus import embed, orient
 from corpus.config import Settings
-from corpus.files import digest, file_digest, tree_digest, write_atomic, write_json
+from corpus.files import write_atomic, write_json
 from corpus.ingest import IngestError, TableOptions, read_demarche, read_table
+from corpus.keys import code_digest, orient_fingerprints, stage_key, synthesis_key  # noqa: F401
 from corpus.records import Demarche, Note, Segment
 from corpus.store import Store, segments_frame
 from corpus.text import french, places, protect, segment
@@ -185,9 +185,7 @@ def read_seeds(seed_from: str | Path | None) -> list[dict] | None:
 
 
 def topic_texts(store: Store, segs, settings: Settings) -> tuple[list[str], frozenset[str]]:
-    """What the themes embedder reads: each segment's text without its place names (communes,
-    the démarche's territories and places), so that a town does not make a theme; and the
-    folded place words themselves."""
+    """The segments' texts as the themes embedder reads them (`places.mask_texts`)."""
     frames = store.texts.manifests(segs["doc_id"].unique().tolist())
     return masked_texts(segs["text"].astype(str).tolist(), place_names(frames), settings)
 
@@ -200,15 +198,8 @@ def place_names(frames: dict) -> list[str]:
 
 def masked_texts(texts: list[str], names: list[str],
                  settings: Settings) -> tuple[list[str], frozenset[str]]:
-    """`texts` without their place names (communes and `names`), and the place words."""
-    words = places.place_words(texts, places.french_communes(settings.models_dir), names)
-    return [places.mask(protect.without_marks(t), words) or t for t in texts], words
-
-
-def without_places(lemmas, words: frozenset[str]):
-    """Lemma strings without the place words."""
-    return lemmas.fillna("").map(
-        lambda text: " ".join(w for w in text.split() if french.fold(w) not in words))
+    """`places.mask_texts` with the communes of `settings.models_dir`."""
+    return places.mask_texts(texts, names, places.french_communes(settings.models_dir))
 
 
 def themes_scope(store: Store, scope: str, settings: Settings, *,
@@ -226,7 +217,8 @@ def themes_scope(store: Store, scope: str, settings: Settings, *,
     vectors = embed.embed_cached(embedder, texts, store)
     seeds = read_seeds(seed_from)
     result = themes.fit_themes(
-        segs.assign(lemmas=without_places(segs["lemmas"], words)), vectors, seed=settings.seed,
+        segs.assign(lemmas=places.without_places(segs["lemmas"], words)), vectors,
+        seed=settings.seed,
         settings=settings, registry=store.themes.registry(), seed_topics=seeds, run_id=run_id,
         seed_vectors=themes.seed_vectors(embedder, seeds) if seeds else None,
         nlp=french.load_nlp(settings.spacy_model), places=words,
@@ -290,10 +282,10 @@ def synthesize_scope(store: Store, scope: str, out: str | Path, settings: Settin
 
     segs = tables.segments_table(scope_segments(store, scope))
     found = json.loads((Path(out) / "themes.json").read_text(encoding="utf-8"))
-    texts, _ = topic_texts(store, segs, settings)
+    frames = store.texts.manifests(segs["doc_id"].unique().tolist())
+    texts, _ = masked_texts(segs["text"].astype(str).tolist(), place_names(frames), settings)
     embedder = embed.load_embedder(settings.embedder_themes)
     vectors = embed.embed_cached(embedder, texts, store)
-    frames = store.texts.manifests(segs["doc_id"].unique().tolist())
     nlp = french.load_nlp(settings.spacy_model)
     syn = build_synthesis(
         segs, found, embeddings=vectors, previous=read_seeds(seed_from),
@@ -362,45 +354,6 @@ def record_run(store: Store, summary: dict, *, run_id: str, started: datetime,
     store.runs.record(run_id, started_at=started.replace(tzinfo=None), input=summary["input"],
                       status="ok", config=settings.as_dict(), counts=summary["counts"])
     return path
-
-
-# -- cache keys --------------------------------------------------------------------------------
-
-
-@functools.cache
-def code_digest(*roots: Path) -> str:
-    """The code that computes the results: `src/corpus` and `roots` (the flows), every Python
-    file. In the cache keys, so that an upgrade recomputes an unchanged démarche."""
-    return tree_digest((Path(corpus.__file__).parent, *roots))
-
-
-def stage_key(stage: str, store: Store, scope: str, settings: Settings,
-              seed_from: str | None, code: str, *extra: Any) -> str:
-    """What a stage's result depends on: the scope's documents as stored, the settings, the seed
-    problématiques, the code, and `extra` (model fingerprints)."""
-    return digest(stage, str(store.path.resolve()), scope, store.scopes.fingerprint(scope),
-                  settings.as_dict(), settings.seed, file_digest(seed_from), code, *extra)
-
-
-def orient_fingerprints(settings: Settings) -> tuple[str, str]:
-    """The orientation embedder's fingerprint and the model file's digest."""
-    model = settings.orient_model or orient.default_model_file(settings.embedder_orient)
-    return embed.load_embedder(settings.embedder_orient).fingerprint, file_digest(model)
-
-
-def synthesis_key(store: Store, scope: str, out: str | Path, settings: Settings,
-                  seed_from: str | None, code: str) -> str:
-    """Same segments and themes files, manifests and feedback, seeds, settings and code."""
-    doc_ids = store.scopes.doc_ids(scope)
-    frames = store.texts.manifests(doc_ids) if doc_ids else {}
-    manifests = {  # rows in a fixed order
-        name: frame.astype(str).sort_values(list(frame.columns)).to_csv(index=False)
-        for name, frame in frames.items()
-    }
-    return digest("synthesis", [file_digest(Path(out) / n)
-                                for n in ("segments.parquet", "themes.json")],
-                  file_digest(seed_from), manifests, settings.as_dict(),
-                  str(store.path.resolve()), code)
 
 
 # -- runs on a labelled table: evaluation and training -----------------------------------------

@@ -80,3 +80,20 @@ def mask(text: str, words: frozenset[str]) -> str:
             fold(word) in words or all(p in words or len(p) <= 3 for p in parts)) else word
 
     return re.sub(r"\s{2,}", " ", _CAPITALISED.sub(drop, text)).strip()
+
+
+def mask_texts(texts: list[str], names: list[str],
+               communes: frozenset[str]) -> tuple[list[str], frozenset[str]]:
+    """What the themes embedder reads: `texts` without their place names (`communes` and the
+    démarche's own `names`) nor pseudonymisation marks, so that a town does not make a theme;
+    and the folded place words themselves."""
+    from corpus.text.protect import without_marks
+
+    words = place_words(texts, communes, names)
+    return [mask(without_marks(t), words) or t for t in texts], words
+
+
+def without_places(lemmas, words: frozenset[str]):
+    """Lemma strings (a pandas Series) without the place words."""
+    return lemmas.fillna("").map(
+        lambda text: " ".join(w for w in text.split() if fold(w) not in words))

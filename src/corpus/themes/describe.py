@@ -92,7 +92,8 @@ def _tagged(frame: pd.DataFrame, rows: Sequence[int], nlp,
 
 def names(frame: pd.DataFrame, central: Sequence[Sequence[int]], terms: Sequence[Sequence[str]],
           sizes: Sequence[int], nlp, places: frozenset[str],
-          cache: dict[int, Any] | None = None) -> list[tuple[str, bool]]:
+          cache: dict[int, Any] | None = None,
+          single: float = theme_labels.SINGLE_WORD_WEIGHT) -> list[tuple[str, bool]]:
     """A different label for each group of segments (themes or grands thèmes), largest first."""
     if nlp is None or not len(central):
         return theme_labels.choose_labels([{} for _ in central], terms, range(len(central)))
@@ -101,7 +102,7 @@ def names(frame: pd.DataFrame, central: Sequence[Sequence[int]], terms: Sequence
                      cache if cache is not None else {})
     found = [theme_labels.candidates([tagged[i] for i in rows], places) for rows in chosen]
     order = sorted(range(len(central)), key=lambda t: (-sizes[t], t))
-    return theme_labels.choose_labels(found, terms, order)
+    return theme_labels.choose_labels(found, terms, order, single)
 
 
 def _counts(values: pd.Series) -> list[str]:
@@ -133,9 +134,10 @@ def describe(frame: pd.DataFrame, raw: np.ndarray, labels: np.ndarray, x: np.nda
     central = [_central(idx, closeness) for idx, closeness in members]
     sizes = [len(idx) for idx, _ in members]
     tagged: dict[int, Any] = {}
-    named = names(frame, central, terms, sizes, nlp, places, tagged)
+    single = settings.themes_label_single_word_weight
+    named = names(frame, central, terms, sizes, nlp, places, tagged, single)
     of_theme = theme_groups.group_themes(x, labels, cx, seed=seed) if k else np.zeros(0, int)
-    groups = _groups(frame, x, labels, of_theme, nlp, places, tagged)
+    groups = _groups(frame, x, labels, of_theme, nlp, places, tagged, single)
     keys = frame["event_id"].astype(str) + "/" + frame["atelier_id"].astype(str)
     themes = []
     for t in range(k):
@@ -189,7 +191,7 @@ def describe(frame: pd.DataFrame, raw: np.ndarray, labels: np.ndarray, x: np.nda
 
 
 def _groups(frame: pd.DataFrame, x: np.ndarray, labels: np.ndarray, of_theme: np.ndarray,
-            nlp, places: frozenset[str], tagged: dict[int, Any]) -> list[dict]:
+            nlp, places: frozenset[str], tagged: dict[int, Any], single: float) -> list[dict]:
     """The grands thèmes: id, label (a noun phrase of their segments), key terms, size."""
     if not len(of_theme):
         return []
@@ -200,7 +202,8 @@ def _groups(frame: pd.DataFrame, x: np.ndarray, labels: np.ndarray, of_theme: np
     terms = [[t for t, _ in r] for r in ranked]
     members = [np.flatnonzero(glabels == g) for g in range(n_groups)]
     central = [_central(idx, x[idx] @ gc[g]) for g, idx in enumerate(members)]
-    named = names(frame, central, terms, [len(m) for m in members], nlp, places, tagged)
+    named = names(frame, central, terms, [len(m) for m in members], nlp, places, tagged,
+                  single)
     ids = theme_groups.group_ids(n_groups)
     return [{"index": g, "group_id": ids[g], "label": named[g][0], "terms": terms[g][:8],
              "size": int(len(members[g]))} for g in range(n_groups)]

@@ -124,15 +124,19 @@ def candidates(docs: Sequence, places: frozenset[str] = frozenset()) -> dict[str
 
 
 # How a label's length reads: a practitioner names a theme in two to four words.
-# A single word is a key term, not yet a label: it wins only when no phrase covers the terms.
-LENGTH_WEIGHT = {1: 0.3, 2: 1.0, 3: 1.0, 4: 0.9, 5: 0.75, 6: 0.6}
+# Phrases of 2 to 4 words read as labels; a single word's weight is `Settings.themes_label_
+# single_word_weight` (a key term, not yet a label).
+LENGTH_WEIGHT = {2: 1.0, 3: 1.0, 4: 0.9, 5: 0.75, 6: 0.6}
+SINGLE_WORD_WEIGHT = 0.3
 
 
-def score(cand: Candidate, weights: dict[str, float]) -> float:
+def score(cand: Candidate, weights: dict[str, float],
+          single: float = SINGLE_WORD_WEIGHT) -> float:
     """Covers the key terms (weighted by rank), is written often, reads as a label."""
     covered = sum(weights.get(lemma, 0.0) for lemma in set(cand.lemmas))
     n_words = len([w for w in cand.key.split() if w not in LINKS and w not in ARTICLES])
-    return covered * (1 + math.log(len(cand.segments))) * LENGTH_WEIGHT.get(n_words, 0.5)
+    length = single if n_words <= 1 else LENGTH_WEIGHT.get(n_words, 0.5)
+    return covered * (1 + math.log(len(cand.segments))) * length
 
 
 def term_weights(terms: Sequence[str], n: int = 8) -> dict[str, float]:
@@ -145,7 +149,8 @@ def term_weights(terms: Sequence[str], n: int = 8) -> dict[str, float]:
 
 
 def choose_labels(found: Sequence[dict[str, Candidate]], terms: Sequence[Sequence[str]],
-                  order: Sequence[int]) -> list[tuple[str, bool]]:
+                  order: Sequence[int],
+                  single: float = SINGLE_WORD_WEIGHT) -> list[tuple[str, bool]]:
     """One label per theme, all different: (label, True when a phrase of >= 2 segments).
 
     Themes pick in `order` (largest first): each takes its best candidate not taken yet.
@@ -156,9 +161,10 @@ def choose_labels(found: Sequence[dict[str, Candidate]], terms: Sequence[Sequenc
         weights = term_weights(terms[t])
         ranked = sorted(
             (c for c in found[t].values() if c.spelling() is not None),
-            key=lambda c: (-score(c, weights), -len(c.segments), c.key),
+            key=lambda c: (-score(c, weights, single), -len(c.segments), c.key),
         )
-        chosen = next((c for c in ranked if score(c, weights) > 0 and c.key not in taken), None)
+        chosen = next((c for c in ranked if score(c, weights, single) > 0
+                       and c.key not in taken), None)
         if chosen is not None:
             taken.add(chosen.key)
             out[t] = (chosen.spelling(), True)
