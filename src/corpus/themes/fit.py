@@ -69,7 +69,7 @@ def _prepare(segments: pd.DataFrame, embeddings: np.ndarray) -> tuple[pd.DataFra
     return frame, x[order]
 
 
-def _bertopic(plan: dict[str, Any], n: int, seed: int):
+def _bertopic(plan: dict[str, Any], n: int, seed: int, x: np.ndarray | None = None):
     """A BERTopic model that loads nothing: explicit reducer, clusterer and vectorizer."""
     from bertopic import BERTopic
     from bertopic.vectorizers import ClassTfidfTransformer
@@ -78,7 +78,7 @@ def _bertopic(plan: dict[str, Any], n: int, seed: int):
     return BERTopic(
         embedding_model=None,
         language="multilingual",  # never "english": its preprocessing strips accented letters
-        umap_model=space.reducer(plan, n, seed),
+        umap_model=space.reducer(plan, n, seed, x),
         hdbscan_model=clusters.DensityThemes(min_cluster_size=plan["min_cluster_size"],
                                              max_cluster_share=plan["max_cluster_share"],
                                              selection=plan["selection"]),
@@ -135,7 +135,7 @@ def fit_themes(
     x = space.theme_space(e, frame, plan, seed) if n >= MIN_SEGMENTS else e
     labels = np.zeros(n, dtype=int)  # a handful of segments is one theme
     if n >= MIN_SEGMENTS:
-        model = _bertopic(plan, n, seed)
+        model = _bertopic(plan, n, seed, x)
         docs = frame["lemmas"].fillna("").tolist()
         if not any(d.strip() for d in docs):  # no content word anywhere: count the words
             docs = frame["text"].str.lower().tolist()
