@@ -95,8 +95,5 @@ def temporary_server() -> Iterator[str | None]:
 
     tie_server_to_run()
     server = SubprocessASGIServer()
-    server.start()
-    try:
-        yield server.api_url
-    finally:
-        server.stop()
+    server.start()  # stopped by Prefect's own atexit hook, after its log worker has drained
+    yield server.api_url

@@ -72,7 +72,7 @@ def fail(exc: Exception) -> NoReturn:
     """The error's message in red, exit code 2 (with its traceback under `--debug`)."""
     if os.environ.get("CORPUS_DEBUG", "").strip() not in ("", "0"):
         console.print_exception()
-    console.print(f"[bold red]Erreur[/] : {exc}")
+    console.print(f"[bold red]Erreur[/] : {exc}", soft_wrap=True, highlight=False)
     raise typer.Exit(code=2)
 
 
@@ -81,13 +81,13 @@ def print_set_aside(set_aside: list[dict]) -> None:
     if not set_aside:
         return
     console.print(f"[bold yellow]{len(set_aside)} fichier(s) écarté(s)[/], illisibles ; le reste "
-                  "a été traité. Corrigez-les puis relancez :")
+                  "a été traité. Corrigez-les puis relancez :", soft_wrap=True)
     for item in set_aside:
         line = item.get("line")
         where = item["path"] if line is None else f"{item['path']}, ligne {line}"
         whole = " (événement entier)" if item["kind"] == "evenement" else ""
         console.print(f"  {where}{whole} : {item['reason']}. Correction : {item['fix']}",
-                      highlight=False)
+                      highlight=False, soft_wrap=True)
 
 
 def print_json(payload) -> None:

@@ -307,8 +307,10 @@ def set_aside_blocks(set_aside: list[dict]) -> list[Block]:
         return []
     return [Heading(2, "Fichiers écartés"), Para(
         f"{plural(len(set_aside), 'fichier illisible', 'fichiers illisibles')} "
-        f"{'a été écarté' if len(set_aside) == 1 else 'ont été écartés'} : cette synthèse est "
-        "établie sans eux. Corrigez-les puis relancez corpus run pour les intégrer."), Table(
+        + ("a été écarté : cette synthèse est établie sans lui. Corrigez-le"
+           if len(set_aside) == 1 else
+           "ont été écartés : cette synthèse est établie sans eux. Corrigez-les")
+        + " puis relancez corpus run pour les intégrer."), Table(
         ["Fichier", "Ligne", "Écarté", "Problème", "Correction"],
         [[s["path"], "" if s.get("line") is None else str(s["line"]),
           KIND_LABELS.get(s["kind"], s["kind"]), s["reason"], s["fix"]] for s in set_aside])]
