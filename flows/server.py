@@ -7,8 +7,10 @@ the server stayed behind, orphaned, still listening on its port. Here the child 
 a parent-death signal (Linux `prctl(PR_SET_PDEATHSIG, SIGTERM)`): however the run ends, the
 kernel stops its server. The signal follows the thread that started the child, so
 `temporary_server()` starts it from the calling (main) thread before any flow runs, rather
-than letting whichever Prefect thread first needs it start it. Ctrl-C reaches the server
-through the terminal's process group, as before.
+than letting whichever Prefect thread first needs it start it. The server runs in a process
+group of its own: Ctrl-C interrupts the run, which can still report the interruption to its
+server (in the terminal's group, the server died first and the run then retried a dead server
+for minutes before exiting).
 """
 
 from __future__ import annotations
@@ -65,6 +67,9 @@ class _TiedSubprocess:
         preexec = die_with_parent()
         if preexec is not None and kwargs.get("preexec_fn") is None:
             kwargs["preexec_fn"] = preexec
+            # Out of the terminal's process group: Ctrl-C reaches the run, which reports the
+            # interruption to its server before exiting, and only then the server stops.
+            kwargs.setdefault("process_group", 0)
         return subprocess.Popen(*args, **kwargs)
 
 
