@@ -92,7 +92,7 @@ def run(
         strict=strict, lock_timeout_s=wait,
     )
     try:
-        with temporary_server():
+        with _writer(store, wait), temporary_server():
             summary = pipeline(params)
     except EXPECTED as exc:
         fail(exc)
@@ -109,6 +109,15 @@ def run(
         console.print(f"  {name:<16} {path}")
     print_set_aside(summary["set_aside"])
     _exit_set_aside(summary["set_aside"])
+
+
+def _writer(store: Path, wait: float | None):
+    """The store's writer lock, taken before Prefect's temporary server starts: a second run
+    waits here, saying so, instead of starting a server beside the first one's."""
+    from corpus.config import Settings
+    from corpus.store import runlock
+
+    return runlock.writer(store, timeout=runlock.timeout_s(wait, Settings().run_lock_timeout_s))
 
 
 def _exit_set_aside(set_aside: list[dict]) -> None:
@@ -147,7 +156,7 @@ def ingest(
         strict=strict, lock_timeout_s=wait,
     )
     try:
-        with temporary_server():
+        with _writer(store, wait), temporary_server():
             result = ingest_flow(params)
     except EXPECTED as exc:
         fail(exc)
