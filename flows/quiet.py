@@ -43,7 +43,15 @@ class ExpectedErrors(logging.Filter):
 
     def __init__(self) -> None:
         super().__init__("corpus-expected-errors")
-        self.said: list[str] = []  # messages of expected errors already logged
+        self.known: list[str] = []  # messages of expected errors met (the last few)
+        self.shown: set[str] = set()  # those already logged once
+
+    def note(self, exc: BaseException) -> None:
+        """An expected error met before Prefect logs it (a task's retry condition)."""
+        text = str(exc)
+        if text and text not in self.known:
+            self.known = [*self.known[-19:], text]
+            self.shown &= set(self.known)
 
     def filter(self, record: logging.LogRecord) -> bool:
         if debug():
@@ -51,14 +59,17 @@ class ExpectedErrors(logging.Filter):
         exc = record.exc_info[1] if record.exc_info else None
         if expected(exc):
             record.exc_info, record.exc_text, record.stack_info = None, None, None
-        message = record.getMessage()
-        repeated = [m for m in self.said if m in message]
-        if repeated:
-            for text in repeated:
-                message = message.replace(text, SEE_ABOVE)
+            self.note(exc)
+        message, changed = record.getMessage(), False
+        for text in self.known:
+            if text not in message:
+                continue
+            if text in self.shown:
+                message, changed = message.replace(text, SEE_ABOVE), True
+            else:
+                self.shown.add(text)
+        if changed:
             record.msg, record.args = message, None
-        elif expected(exc):
-            self.said = [*self.said[-19:], str(exc)]
         return True
 
 
@@ -76,4 +87,7 @@ def install() -> None:
 def retry_unexpected(task, task_run, state) -> bool:
     """`retry_condition_fn` of tasks with retries: a bad file is not retried (it stays bad)."""
     data = getattr(state, "data", None)
-    return not (isinstance(data, BaseException) and expected(data))
+    if isinstance(data, BaseException) and expected(data):
+        _FILTER.note(data)  # so that Prefect's next lines say it once
+        return False
+    return True
