@@ -78,6 +78,10 @@ def run(
     Codes de sortie : 0 terminé ; 3 terminé avec des fichiers illisibles écartés (listés dans
     la synthèse et run.json) ; 2 refusé (commande, ou fichier illisible avec --strict).
     """
+    for option, path in (("--seed-from", seed_from), ("--orient-model", orient_model)):
+        if path is not None and not path.is_file():
+            fail(FileNotFoundError(f"{path} : fichier introuvable ({option}). Correction : "
+                                   "vérifiez le chemin, ou retirez l'option."))
     setup()
     debug_mode(debug)
     from flows.pipeline import RunParams, pipeline
