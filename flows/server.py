@@ -81,7 +81,10 @@ def tie_server_to_run() -> bool:
     if not hasattr(server_module, "SubprocessASGIServer") or _prctl() is None:
         log.debug("serveur Prefect temporaire : pas de signal de fin du parent sur ce système")
         return False
-    if not isinstance(getattr(server_module, "subprocess", None), (_TiedSubprocess, type(os))):
+    current = getattr(server_module, "subprocess", None)
+    if isinstance(current, _TiedSubprocess):
+        return True
+    if current is not subprocess:  # not the layout this was written for: leave it alone
         return False
     server_module.subprocess = _TiedSubprocess()
     return True

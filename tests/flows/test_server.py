@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
 
 import pytest
-from corpus_process import SMALL, processes_of, start, wait_for
+from corpus_process import ROOT, SMALL, processes_of, start, wait_for
 
 from flows import server
 
@@ -43,8 +47,34 @@ def test_a_run_killed_mid_analysis_leaves_no_process(tmp_path, how, sig, group):
             os.kill(pid, signal.SIGKILL)
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux's")
+def test_a_tied_child_dies_with_its_parent_killed_by_sigkill(tmp_path):
+    """The mechanism alone: a parent starts `sleep` as Prefect starts its server, is killed
+    with SIGKILL, and its child does not outlive it."""
+    code = textwrap.dedent(f"""
+        import sys, time
+        sys.path[:0] = {[str(ROOT / "src"), str(ROOT)]!r}
+        from flows.server import _TiedSubprocess
+        child = _TiedSubprocess().Popen(["sleep", "300"])
+        print(child.pid, flush=True)
+        time.sleep(300)
+    """)
+    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    child = int(parent.stdout.readline())
+    assert os.getpgid(child) == child  # its own process group: Ctrl-C goes to the run first
+    parent.kill()
+    parent.wait()
+    assert wait_for(lambda: not _alive(child), 10)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "zombie" not in state
+
+
 def test_the_parent_death_signal_is_available_here():
     """On Linux the temporary server is tied to its run; elsewhere the hook says it cannot."""
-    import sys
-
     assert (server.die_with_parent() is not None) == sys.platform.startswith("linux")
