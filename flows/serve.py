@@ -1,6 +1,9 @@
 """Scheduled runs over a drop folder: each démarche folder that appeared or changed is processed.
 
-A folder that fails is reported and left for the next run; the others go on.
+A folder that fails is reported and left for the next run; the others go on. A folder whose
+unreadable files were set aside is processed without them, reported with those files (summary
+and Prefect artifact), and taken up again as soon as any of its files changes (its fingerprint
+in the inbox state then differs).
 """
 
 from pathlib import Path
@@ -11,7 +14,10 @@ from pydantic import BaseModel, Field
 
 from corpus import inbox
 from corpus.config import DEFAULT_STORE
+from flows import quiet
 from flows.pipeline import RunParams, pipeline
+
+quiet.install()
 
 
 class InboxParams(BaseModel):
@@ -30,10 +36,10 @@ def inbox_flow(params: InboxParams) -> dict:
     current = inbox.scan(Path(params.inbox))
     todo = inbox.pending(current, state)
     logger.info("%d dossier(s) dans la boîte, %d à traiter : %s", len(current), len(todo), todo)
-    done, failed = [], {}
+    done, failed, set_aside = [], {}, {}
     for name in todo:
         try:
-            pipeline(RunParams(
+            summary = pipeline(RunParams(
                 input=str(Path(params.inbox) / name), out=str(out / name),
                 store=params.store, seed=params.seed,
             ))
@@ -44,18 +50,22 @@ def inbox_flow(params: InboxParams) -> dict:
         state[name] = current[name]
         inbox.write_state(out, state)
         done.append(name)
+        if summary.get("set_aside"):
+            set_aside[name] = summary["set_aside"]
+            logger.warning("%s : traité sans %d fichier(s) illisible(s), repris dès qu'un "
+                           "fichier du dossier change", name, len(summary["set_aside"]))
     create_table_artifact(
         key="corpus-inbox",
-        table=[{"dossier": n, "statut": "traité"} for n in done]
-        + [{"dossier": n, "statut": f"échec : {e}"} for n, e in failed.items()],
-        description="Dossiers traités lors de ce passage",
+        table=inbox.report_rows(done, failed, set_aside),
+        description="Dossiers traités lors de ce passage (et fichiers écartés, à corriger)",
     )
     if failed:
         raise RuntimeError(
             f"{len(failed)} dossier(s) en échec, à reprendre au prochain passage : "
             + ", ".join(sorted(failed))
         )
-    return {"processed": done, "failed": failed, "unchanged": sorted(set(current) - set(todo))}
+    return {"processed": done, "failed": failed, "set_aside": set_aside,
+            "unchanged": sorted(set(current) - set(todo))}
 
 
 def serve(params: InboxParams, *, cron: str | None, interval: int | None) -> None:

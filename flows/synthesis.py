@@ -10,7 +10,9 @@ from pydantic import BaseModel, Field
 
 from corpus import pipeline
 from corpus.config import DEFAULT_STORE, Settings
+from corpus.files import digest
 from corpus.store import Store
+from flows import quiet
 from flows.analysis import code_digest
 
 
@@ -19,22 +21,25 @@ class SynthesisParams(BaseModel):
     store: str = str(DEFAULT_STORE)
     out: str = Field(..., description="Folder holding segments.parquet and themes.json")
     seed_from: str | None = None
+    set_aside: list[dict] = Field(default_factory=list, description="Files left out by ingest")
 
 
 def synthesis_key(context, arguments) -> str:
     """Not the output files themselves: the result carries their bytes (`write_files`)."""
     params: SynthesisParams = arguments["params"]
-    return pipeline.synthesis_key(Store(params.store), params.scope, params.out,
-                                  arguments["settings"], params.seed_from, code_digest())
+    key = pipeline.synthesis_key(Store(params.store), params.scope, params.out,
+                                 arguments["settings"], params.seed_from, code_digest())
+    return digest("synthesis-set-aside", key, params.set_aside) if params.set_aside else key
 
 
 @task(cache_key_fn=synthesis_key, persist_result=True)
 def synthesize_scope(params: SynthesisParams, settings: Settings) -> dict:
     return pipeline.synthesize_scope(Store(params.store), params.scope, params.out, settings,
-                                     seed_from=params.seed_from)
+                                     seed_from=params.seed_from, set_aside=params.set_aside)
 
 
-@task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
+@task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE,
+      retry_condition_fn=quiet.retry_unexpected)
 def write_files(out: str, contents: dict[str, bytes]) -> None:
     """The synthesis files, also when they came from Prefect's cache; each replaced whole."""
     pipeline.write_files(out, contents)

@@ -107,6 +107,10 @@ class Settings:
     search_lexical_weight: float = 0.05
     # Seconds a second `corpus` process waits for the store before giving up.
     store_lock_timeout_s: float = 600.0
+    # Seconds a second run waits for the run holding the store (`corpus.store.runlock`): an
+    # hour lets a nightly passage wait for a run started by hand (the sample démarche takes
+    # minutes on 2 cores). A choice, not fitted; `--wait` or CORPUS_LOCK_TIMEOUT change it.
+    run_lock_timeout_s: float = 3600.0
     extra: dict = field(default_factory=dict)
 
     def with_(self, **changes) -> Settings:

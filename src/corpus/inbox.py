@@ -55,3 +55,19 @@ def read_state(out: Path) -> dict[str, str]:
 
 def write_state(out: Path, state: dict[str, str]) -> None:
     write_json(state, out / STATE_FILE, sort_keys=True)
+
+
+def report_rows(done: list[str], failed: dict[str, str],
+                set_aside: dict[str, list[dict]]) -> list[dict[str, str]]:
+    """One row per folder of a passage, then one per file set aside (with its fix)."""
+    rows = [{"dossier": n, "statut": "traité" if n not in set_aside else
+             f"traité sans {len(set_aside[n])} fichier(s) écarté(s)", "fichier": "",
+             "correction": ""} for n in done]
+    rows += [{"dossier": n, "statut": f"échec : {e}", "fichier": "", "correction": ""}
+             for n, e in failed.items()]
+    rows += [{"dossier": n, "statut": f"écarté : {item['reason']}",
+              "fichier": item["path"] if item.get("line") is None
+              else f"{item['path']}, ligne {item['line']}", "correction": item["fix"]}
+             for n, items in sorted(set_aside.items()) for item in items]
+    return rows
+

@@ -43,6 +43,7 @@ class IngestResult(BaseModel):
     doc_ids: list[str]
     added: dict[str, int]
     unchanged: int
+    set_aside: list[dict] = []  # files left out, unreadable: path, kind, reason, fix, line
 
 
 @dataclass
@@ -59,8 +60,10 @@ def scope_name(input: str | Path) -> str:
     return str(Path(input).resolve())
 
 
-def read_input(input: str | Path, table: TableOptions | None = None) -> Demarche:
-    """A démarche folder, or a table file read with its column options."""
+def read_input(input: str | Path, table: TableOptions | None = None, *,
+               strict: bool = False) -> Demarche:
+    """A démarche folder (unreadable files set aside unless `strict`), or a table file read
+    with its column options."""
     path = Path(input)
     if path.is_file():
         options = (table or TableOptions()).model_dump()
@@ -68,7 +71,7 @@ def read_input(input: str | Path, table: TableOptions | None = None) -> Demarche
             raise IngestError(path, "une table demande le nom de sa colonne de texte",
                               "ajoutez --text NOM_DE_COLONNE")
         return read_table(path, **options)
-    return read_demarche(path)
+    return read_demarche(path, strict=strict)
 
 
 def changed_notes(store: Store, demarche: Demarche) -> tuple[list[Note], list[str]]:
@@ -122,17 +125,19 @@ def finish_ingest(store: Store, input: str | Path, demarche: Demarche, added: di
     scope = scope_name(input)
     store.scopes.set(scope, (n.doc_id for n in demarche.notes))
     return IngestResult(scope=scope, doc_ids=sorted(n.doc_id for n in demarche.notes),
-                        added=added, unchanged=len(unchanged))
+                        added=added, unchanged=len(unchanged),
+                        set_aside=[s.model_dump() for s in demarche.set_aside])
 
 
 def ingest(input: str | Path, store: Store, settings: Settings,
            table: TableOptions | None = None, *,
-           map_: Callable[[Callable, list], list] | None = None, nlp=None) -> IngestResult:
+           map_: Callable[[Callable, list], list] | None = None, nlp=None,
+           strict: bool = False) -> IngestResult:
     """The whole ingest stage: read, segment (per territory, through `map_`), protect, store.
 
     Idempotent: documents already stored with the same bytes are skipped.
     """
-    demarche = read_input(input, table)
+    demarche = read_input(input, table, strict=strict)
     new, unchanged = changed_notes(store, demarche)
     nlp = nlp if nlp is not None or not new else french.load_nlp(settings.spacy_model)
     groups = by_territory(new)
@@ -271,10 +276,12 @@ def write_tables(store: Store, doc_ids: Sequence[str], out: str | Path) -> dict[
 
 
 def synthesize_scope(store: Store, scope: str, out: str | Path, settings: Settings, *,
-                     seed_from: str | Path | None = None) -> dict[str, Any]:
+                     seed_from: str | Path | None = None,
+                     set_aside: Sequence[dict] = ()) -> dict[str, Any]:
     """The synthesis and the problématiques of the scope, rendered (files' bytes by name).
 
-    Reads the scope's segments and the themes.json already written in `out`.
+    Reads the scope's segments and the themes.json already written in `out`; `set_aside`
+    (the ingest's files left out) is listed in the synthesis.
     """
     from corpus.report import render_all, tables
     from corpus.synthesis.build import build_synthesis
@@ -296,6 +303,7 @@ def synthesize_scope(store: Store, scope: str, out: str | Path, settings: Settin
         feedback_link_min_beats=settings.feedback_link_min_beats,
         **frames,
     )
+    syn.set_aside = [dict(s) for s in set_aside]
     items = build_problematiques(syn, nlp=nlp)
     contents = render_all(syn, items)
     return {
@@ -352,7 +360,8 @@ def record_run(store: Store, summary: dict, *, run_id: str, started: datetime,
     path = Path(summary["out"]) / "run.json"
     write_json(summary, path)
     store.runs.record(run_id, started_at=started.replace(tzinfo=None), input=summary["input"],
-                      status="ok", config=settings.as_dict(), counts=summary["counts"])
+                      status="partial" if summary.get("set_aside") else "ok",
+                      config=settings.as_dict(), counts=summary["counts"])
     return path
 
 

@@ -110,6 +110,26 @@ class Feedback(_Record):
     answers: dict[str, str] = Field(default_factory=dict)
 
 
+class SetAside(_Record):
+    """A file left out of a run because it cannot be read, with why and how to fix it.
+
+    `kind`: "note" or "retours" (that file only), "evenement" (a broken evenement.yaml or
+    ateliers.csv: the whole event is left out).
+    """
+
+    path: str
+    kind: Literal["note", "retours", "evenement"]
+    reason: str
+    fix: str
+    line: int | None = None
+
+    @property
+    def message(self) -> str:
+        where = self.path if self.line is None else f"{self.path}, ligne {self.line}"
+        whole = " (événement entier écarté)" if self.kind == "evenement" else ""
+        return f"{where}{whole} : {self.reason}. Correction : {self.fix}"
+
+
 class Demarche(_Record):
     """Everything read from one input (a démarche folder or a flat table), validated."""
 
@@ -120,6 +140,7 @@ class Demarche(_Record):
     notes: tuple[Note, ...] = ()
     feedback: tuple[Feedback, ...] = ()
     file_hashes: dict[str, str] = Field(default_factory=dict)  # path -> sha256 of every file read
+    set_aside: tuple[SetAside, ...] = ()  # files left out, unreadable (not in file_hashes)
 
 
 class Segment(_Record):

@@ -1,4 +1,6 @@
-"""Every bad file stops the ingestion with a French message: the file, the line, the fix."""
+"""Every bad file stops a strict ingestion with a French message: the file, the line, the fix.
+
+(Without `strict`, the same files are set aside: tests/ingest/test_ingest_set_aside.py.)"""
 
 from __future__ import annotations
 
@@ -226,7 +228,7 @@ def test_bad_input_names_file_line_and_fix(demarche, event_dir, mutate, file, li
         (event_dir / "retours.csv").unlink()
     mutate(event_dir)
     with pytest.raises(IngestError) as caught:
-        read_demarche(demarche)
+        read_demarche(demarche, strict=True)
     error = caught.value
     message = str(error)
     assert error.path.endswith(f"lyon-est/forum-cep-2024/{file}")
@@ -254,10 +256,10 @@ def test_folder_without_any_manifest(tmp_path):
 
 
 def test_nothing_is_returned_when_one_file_is_bad(demarche, event_dir):
-    """All or nothing: a bad last file stops the whole read, the good files are not returned."""
+    """Strict: a bad last file stops the whole read, the good files are not returned."""
     _write("retours.csv", "Organisation;Note\nApec;dix\n")(event_dir)
     with pytest.raises(IngestError):
-        read_demarche(demarche)
+        read_demarche(demarche, strict=True)
 
 
 def test_message_format_and_pickling():

@@ -38,12 +38,22 @@ IdOpt = Annotated[str | None, typer.Option("--id", help="Colonne identifiant (ta
 TerrOpt = Annotated[str | None, typer.Option("--territory", help="Colonne du territoire.")]
 EventOpt = Annotated[str | None, typer.Option("--event", help="Colonne de l'événement.")]
 AtelierOpt = Annotated[str | None, typer.Option("--atelier", help="Colonne de l'atelier.")]
+StrictOpt = Annotated[
+    bool, typer.Option("--strict", help="Refuser toute la démarche au premier fichier illisible "
+                       "(par défaut : fichier écarté, le reste traité, code de sortie 3).")]
+DebugOpt = Annotated[
+    bool, typer.Option("--debug", help="Traces Python complètes des erreurs (pour un rapport de "
+                       "bogue).")]
+WaitOpt = Annotated[
+    float | None, typer.Option("--wait", help="Secondes d'attente au plus si un autre run "
+                               "utilise la base (défaut 3600, ou CORPUS_LOCK_TIMEOUT).")]
+EXIT_SET_ASIDE = 3  # done, with unreadable files set aside
 OrientOpt = Annotated[
     str | None,
     typer.Option("--orientation", help="Colonne d'orientations connues (difficulte/levier)."),
 ]
-__all__ = ["DEFAULT_SEED", "DEFAULT_STORE", "app", "console", "fail", "models_app", "orient_app",
-           "print_json", "setup"]
+__all__ = ["DEFAULT_SEED", "DEFAULT_STORE", "EXIT_SET_ASIDE", "app", "console", "debug_mode",
+           "fail", "models_app", "orient_app", "print_json", "print_set_aside", "setup"]
 
 
 def setup() -> None:
@@ -52,10 +62,32 @@ def setup() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
 
+def debug_mode(on: bool) -> None:
+    """`--debug`: tracebacks everywhere (CORPUS_DEBUG=1 reaches the flows' log filter)."""
+    if on:
+        os.environ["CORPUS_DEBUG"] = "1"
+
+
 def fail(exc: Exception) -> NoReturn:
-    """The error's message in red, exit code 2."""
-    console.print(f"[bold red]Erreur[/] : {exc}")
+    """The error's message in red, exit code 2 (with its traceback under `--debug`)."""
+    if os.environ.get("CORPUS_DEBUG", "").strip() not in ("", "0"):
+        console.print_exception()
+    console.print(f"[bold red]Erreur[/] : {exc}", soft_wrap=True, highlight=False)
     raise typer.Exit(code=2)
+
+
+def print_set_aside(set_aside: list[dict]) -> None:
+    """The files a run left out, with the fix, after its results."""
+    if not set_aside:
+        return
+    console.print(f"[bold yellow]{len(set_aside)} fichier(s) écarté(s)[/], illisibles ; le reste "
+                  "a été traité. Corrigez-les puis relancez :", soft_wrap=True)
+    for item in set_aside:
+        line = item.get("line")
+        where = item["path"] if line is None else f"{item['path']}, ligne {line}"
+        whole = " (événement entier)" if item["kind"] == "evenement" else ""
+        console.print(f"  {where}{whole} : {item['reason']}. Correction : {item['fix']}",
+                      highlight=False, soft_wrap=True)
 
 
 def print_json(payload) -> None:

@@ -12,21 +12,27 @@ import typer
 from corpus.cli.common import (
     DEFAULT_SEED,
     DEFAULT_STORE,
+    EXIT_SET_ASIDE,
     AtelierOpt,
+    DebugOpt,
     EventOpt,
     IdOpt,
     JsonOpt,
     OrientOpt,
     SeedOpt,
     StoreOpt,
+    StrictOpt,
     TerrOpt,
     TextOpt,
+    WaitOpt,
     app,
     console,
+    debug_mode,
     fail,
     models_app,
     orient_app,
     print_json,
+    print_set_aside,
     setup,
 )
 
@@ -62,26 +68,41 @@ def run(
     event: EventOpt = None,
     atelier: AtelierOpt = None,
     orientation: OrientOpt = None,
+    strict: StrictOpt = False,
+    debug: DebugOpt = False,
+    wait: WaitOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Toute la chaîne sur une démarche : ingestion, analyse, synthèse, problématiques."""
+    """Toute la chaîne sur une démarche : ingestion, analyse, synthèse, problématiques.
+
+    Codes de sortie : 0 terminé ; 3 terminé avec des fichiers illisibles écartés (listés dans
+    la synthèse et run.json) ; 2 refusé (commande, ou fichier illisible avec --strict).
+    """
+    for option, path in (("--seed-from", seed_from), ("--orient-model", orient_model)):
+        if path is not None and not path.is_file():
+            fail(FileNotFoundError(f"{path} : fichier introuvable ({option}). Correction : "
+                                   "vérifiez le chemin, ou retirez l'option."))
     setup()
-    from corpus.ingest import IngestError
-    from corpus.store import StoreError
+    debug_mode(debug)
     from flows.pipeline import RunParams, pipeline
+    from flows.quiet import EXPECTED
+    from flows.server import temporary_server
 
     params = RunParams(
         input=str(input), out=str(out) if out else None, store=str(store), seed=seed,
         seed_from=str(seed_from) if seed_from else None,
         orient_model=str(orient_model) if orient_model else None,
         table=_table_options(text, id, territory, event, atelier, orientation),
+        strict=strict, lock_timeout_s=wait,
     )
     try:
-        summary = pipeline(params)
-    except (IngestError, StoreError, FileNotFoundError) as exc:
+        with _writer(store, wait), temporary_server():
+            summary = pipeline(params)
+    except EXPECTED as exc:
         fail(exc)
     if as_json:
         print_json(summary)
+        _exit_set_aside(summary["set_aside"])
         return
     counts = summary["counts"]
     console.print(
@@ -90,6 +111,22 @@ def run(
     console.print(f"Résultats dans [bold]{summary['out']}[/] :")
     for name, path in summary["files"].items():
         console.print(f"  {name:<16} {path}")
+    print_set_aside(summary["set_aside"])
+    _exit_set_aside(summary["set_aside"])
+
+
+def _writer(store: Path, wait: float | None):
+    """The store's writer lock, taken before Prefect's temporary server starts: a second run
+    waits here, saying so, instead of starting a server beside the first one's."""
+    from corpus.config import Settings
+    from corpus.store import runlock
+
+    return runlock.writer(store, timeout=runlock.timeout_s(wait, Settings().run_lock_timeout_s))
+
+
+def _exit_set_aside(set_aside: list[dict]) -> None:
+    if set_aside:
+        raise typer.Exit(code=EXIT_SET_ASIDE)
 
 
 @app.command()
@@ -102,24 +139,34 @@ def ingest(
     event: EventOpt = None,
     atelier: AtelierOpt = None,
     orientation: OrientOpt = None,
+    strict: StrictOpt = False,
+    debug: DebugOpt = False,
+    wait: WaitOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Ingestion seule (idempotente) : lit, segmente, pseudonymise et range en base."""
+    """Ingestion seule (idempotente) : lit, segmente, pseudonymise et range en base.
+
+    Codes de sortie comme `corpus run` : 0, 3 (fichiers écartés), 2 (refusé).
+    """
     setup()
-    from corpus.ingest import IngestError
-    from corpus.store import StoreError
+    debug_mode(debug)
     from flows.ingest import IngestParams, ingest_flow
+    from flows.quiet import EXPECTED
+    from flows.server import temporary_server
 
     params = IngestParams(
         input=str(input), store=str(store),
         table=_table_options(text, id, territory, event, atelier, orientation),
+        strict=strict, lock_timeout_s=wait,
     )
     try:
-        result = ingest_flow(params)
-    except (IngestError, StoreError, FileNotFoundError) as exc:
+        with _writer(store, wait), temporary_server():
+            result = ingest_flow(params)
+    except EXPECTED as exc:
         fail(exc)
     payload = {
-        "documents": len(result.doc_ids), "unchanged": result.unchanged, "added": result.added
+        "documents": len(result.doc_ids), "unchanged": result.unchanged, "added": result.added,
+        "set_aside": result.set_aside,
     }
     if as_json:
         print_json(payload)
@@ -129,6 +176,8 @@ def ingest(
             f"{result.added['documents']} documents, {result.added['segments']} segments, "
             f"{result.added['feedback']} retours."
         )
+        print_set_aside(result.set_aside)
+    _exit_set_aside(result.set_aside)
 
 
 @models_app.command("build")

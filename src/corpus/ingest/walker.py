@@ -2,6 +2,9 @@
 
 Everything is read and validated before anything is returned, so that a caller stores all or
 nothing. Folders and files are visited in sorted order: the same folder gives the same records.
+An unreadable note or retours file is set aside (`Demarche.set_aside`, with its reason and fix)
+and the rest is read; a broken evenement.yaml or ateliers.csv sets its whole event aside. With
+`strict=True`, or when nothing readable is left, the first such error is raised instead.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from corpus.ingest.feedback import read_feedback
 from corpus.ingest.manifest import EventManifest, WorkshopRow, load_manifest, parse_workshops
 from corpus.ingest.notes import note_format, read_note
 from corpus.ingest.tables import read_any
-from corpus.records import Demarche, Event, Feedback, Note, Territory, Workshop
+from corpus.records import Demarche, Event, Feedback, Note, SetAside, Territory, Workshop
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +47,30 @@ class _Files:
             ) from exc
         self.hashes[path.as_posix()] = hashlib.sha256(data).hexdigest()
         return data
+
+    def forget(self, paths) -> None:
+        """Files set aside are not recorded as read (the store must not take them as stored)."""
+        for path in paths:
+            self.hashes.pop(Path(path).as_posix(), None)
+
+
+@dataclass
+class _SetAsides:
+    """The errors of files set aside; with `strict`, the first one is raised instead."""
+
+    strict: bool = False
+    errors: list[tuple[IngestError, str]] = field(default_factory=list)
+
+    def add(self, exc: IngestError, kind: str) -> None:
+        if self.strict:
+            raise exc
+        log.warning("%s (%s écarté%s)", exc, "événement" if kind == "evenement" else "fichier",
+                    ", le reste de la démarche est traité" if kind != "evenement" else "")
+        self.errors.append((exc, kind))
+
+    def records(self) -> tuple[SetAside, ...]:
+        return tuple(SetAside(path=e.path, kind=kind, reason=e.problem, fix=e.fix, line=e.line)
+                     for e, kind in self.errors)
 
 
 def event_folders(root: Path) -> list[tuple[str, Path]]:
@@ -80,19 +107,31 @@ def _subfolders(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
 
 
-def read_demarche(root: Path | str) -> Demarche:
-    """Read and validate a démarche root, a territory folder or a single event folder."""
+def read_demarche(root: Path | str, *, strict: bool = False) -> Demarche:
+    """Read and validate a démarche root, a territory folder or a single event folder.
+
+    Unreadable files are set aside (`Demarche.set_aside`) unless `strict`; IngestError when
+    `strict` and a file is unreadable, or when no note at all is left readable.
+    """
     root = Path(root)
     files = _Files()
+    aside = _SetAsides(strict)
     territories: dict[str, Territory] = {}
     events: list[Event] = []
     workshops: list[Workshop] = []
     notes: list[Note] = []
     feedback: list[Feedback] = []
     for territory_id, folder in event_folders(root):
-        manifest = load_manifest(
-            files.read(folder / MANIFEST), source=(folder / MANIFEST).as_posix()
-        )
+        before = set(files.hashes)
+        try:
+            manifest = load_manifest(
+                files.read(folder / MANIFEST), source=(folder / MANIFEST).as_posix()
+            )
+            rows = _workshop_rows(folder, files)
+        except IngestError as exc:
+            aside.add(exc, "evenement")
+            files.forget(set(files.hashes) - before)
+            continue
         territory = Territory(
             territory_id=territory_id, name=manifest.territoire, kind=manifest.type_territoire
         )
@@ -105,7 +144,6 @@ def read_demarche(root: Path | str) -> Demarche:
                 known.name,
             )
         event = _event(territory_id, folder, manifest)
-        rows = _workshop_rows(folder, files)
         events.append(event)
         workshops.extend(
             Workshop(
@@ -120,8 +158,10 @@ def read_demarche(root: Path | str) -> Demarche:
             )
             for row in rows
         )
-        notes.extend(_notes(folder, event, rows, files))
-        feedback.extend(_feedback(folder, event, rows, files))
+        notes.extend(_notes(folder, event, rows, files, aside))
+        feedback.extend(_feedback(folder, event, rows, files, aside))
+    if aside.errors and not notes:  # nothing readable left: refused, as with --strict
+        raise aside.errors[0][0]
     return Demarche(
         root=root.as_posix(),
         territories=tuple(territories.values()),
@@ -130,6 +170,7 @@ def read_demarche(root: Path | str) -> Demarche:
         notes=tuple(notes),
         feedback=tuple(feedback),
         file_hashes=files.hashes,
+        set_aside=aside.records(),
     )
 
 
@@ -174,8 +215,8 @@ def _workshop_rows(folder: Path, files: _Files) -> list[WorkshopRow]:
     return parse_workshops(read_any(path, files.read(path)), source=path.as_posix())
 
 
-def _notes(folder: Path, event: Event, rows: list[WorkshopRow], files: _Files) -> list[Note]:
-    by_id = {row.atelier_id.casefold(): row.atelier_id for row in rows}
+def _notes(folder: Path, event: Event, rows: list[WorkshopRow], files: _Files,
+           aside: _SetAsides) -> list[Note]:
     found: dict[str, tuple[Path, str, str, bytes]] = {}
     notes_dir = folder / "notes"
     candidates = sorted(notes_dir.iterdir()) if notes_dir.is_dir() else []
@@ -183,27 +224,11 @@ def _notes(folder: Path, event: Event, rows: list[WorkshopRow], files: _Files) -
         if path.name.startswith((".", "~$")) or not path.is_file():
             log.warning("%s : ignoré (dossier ou fichier caché)", path.as_posix())
             continue
-        note_format(path)
-        atelier_id = by_id.get(path.stem.strip().casefold())
-        if atelier_id is None:
-            listed = ", ".join(row.atelier_id for row in rows[:12])
-            raise IngestError(
-                path.as_posix(),
-                f"l'atelier {quote(path.stem)} n'est pas décrit dans ateliers.csv "
-                f"(ateliers décrits : {listed})",
-                "renommez la note <atelier_id>.<extension> avec l'identifiant de son atelier, "
-                "ou ajoutez l'atelier à ateliers.csv",
-            )
-        if atelier_id in found:
-            raise IngestError(
-                path.as_posix(),
-                f"deux notes pour l'atelier {quote(atelier_id)} "
-                f"({found[atelier_id][0].name} et {path.name})",
-                "gardez une seule note par atelier (réunissez-les dans un même fichier)",
-            )
-        data = files.read(path)
-        fmt, text = read_note(path, data)
-        found[atelier_id] = (path, fmt, text, data)
+        try:
+            _read_note(path, rows, files, found)
+        except IngestError as exc:
+            aside.add(exc, "note")
+            files.forget([path])
     notes = []
     for row in rows:
         if row.atelier_id not in found:
@@ -225,16 +250,50 @@ def _notes(folder: Path, event: Event, rows: list[WorkshopRow], files: _Files) -
     return notes
 
 
-def _feedback(folder: Path, event: Event, rows: list[WorkshopRow], files: _Files) -> list[Feedback]:
-    path = _one_of(folder, "retours", (".csv", ".xlsx"))
-    if path is None:
-        log.info("%s : pas de fichier retours.csv ni retours.xlsx", event.event_id)
+def _read_note(path: Path, rows: list[WorkshopRow], files: _Files,
+               found: dict[str, tuple[Path, str, str, bytes]]) -> None:
+    """Read one note into `found` (atelier id -> path, format, text, bytes), or IngestError."""
+    note_format(path)
+    by_id = {row.atelier_id.casefold(): row.atelier_id for row in rows}
+    atelier_id = by_id.get(path.stem.strip().casefold())
+    if atelier_id is None:
+        listed = ", ".join(row.atelier_id for row in rows[:12])
+        raise IngestError(
+            path.as_posix(),
+            f"l'atelier {quote(path.stem)} n'est pas décrit dans ateliers.csv "
+            f"(ateliers décrits : {listed})",
+            "renommez la note <atelier_id>.<extension> avec l'identifiant de son atelier, "
+            "ou ajoutez l'atelier à ateliers.csv",
+        )
+    if atelier_id in found:
+        raise IngestError(
+            path.as_posix(),
+            f"deux notes pour l'atelier {quote(atelier_id)} "
+            f"({found[atelier_id][0].name} et {path.name})",
+            "gardez une seule note par atelier (réunissez-les dans un même fichier)",
+        )
+    data = files.read(path)
+    fmt, text = read_note(path, data)
+    found[atelier_id] = (path, fmt, text, data)
+
+
+def _feedback(folder: Path, event: Event, rows: list[WorkshopRow], files: _Files,
+              aside: _SetAsides) -> list[Feedback]:
+    before = set(files.hashes)
+    try:
+        path = _one_of(folder, "retours", (".csv", ".xlsx"))
+        if path is None:
+            log.info("%s : pas de fichier retours.csv ni retours.xlsx", event.event_id)
+            return []
+        table = read_any(path, files.read(path))
+        return read_feedback(
+            table,
+            event_id=event.event_id,
+            territory_id=event.territory_id,
+            source=path.as_posix(),
+            ateliers={row.atelier_id: row.problematique for row in rows},
+        )
+    except IngestError as exc:
+        aside.add(exc, "retours")
+        files.forget(set(files.hashes) - before)
         return []
-    table = read_any(path, files.read(path))
-    return read_feedback(
-        table,
-        event_id=event.event_id,
-        territory_id=event.territory_id,
-        source=path.as_posix(),
-        ateliers={row.atelier_id: row.problematique for row in rows},
-    )

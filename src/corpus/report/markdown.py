@@ -285,6 +285,7 @@ def document(syn: Synthesis) -> list[Block]:
         "Chaque citation renvoie à l'identifiant de son segment."), Para(
         "Les personnes sont pseudonymisées (« Personne 3 ») ; e-mails et téléphones sont "
         "retirés.", muted=True)]
+    blocks += set_aside_blocks(syn.set_aside)
     blocks += scope_blocks(d, charts=True, overview=grands_themes(syn))
     blocks += _loop(syn)
     events_of = {t.key: [e for e in syn.events if e.territory_id == t.key]
@@ -295,6 +296,24 @@ def document(syn: Synthesis) -> list[Block]:
         if len(syn.events) <= MAX_EVENTS:
             blocks += [b for e in events_of[terr.key] for b in scope_blocks(e)]
     return guard(blocks)
+
+
+KIND_LABELS = {"note": "note", "retours": "retours", "evenement": "événement entier"}
+
+
+def set_aside_blocks(set_aside: list[dict]) -> list[Block]:
+    """The files left out of the run because they could not be read, with the fix."""
+    if not set_aside:
+        return []
+    return [Heading(2, "Fichiers écartés"), Para(
+        f"{plural(len(set_aside), 'fichier illisible', 'fichiers illisibles')} "
+        + ("a été écarté : cette synthèse est établie sans lui. Corrigez-le"
+           if len(set_aside) == 1 else
+           "ont été écartés : cette synthèse est établie sans eux. Corrigez-les")
+        + " puis relancez corpus run pour les intégrer."), Table(
+        ["Fichier", "Ligne", "Écarté", "Problème", "Correction"],
+        [[s["path"], "" if s.get("line") is None else str(s["line"]),
+          KIND_LABELS.get(s["kind"], s["kind"]), s["reason"], s["fix"]] for s in set_aside])]
 
 
 def _mask(text: str) -> str:

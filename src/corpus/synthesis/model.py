@@ -156,6 +156,9 @@ class Synthesis:
     loop: Loop | None
     map_points: list[tuple[str, float, float, str | None]]  # segment_id, x, y, theme_id
     territory_names: dict[str, str]
+    # Files left out of the run, unreadable (`corpus.records.SetAside` as dicts): path, kind,
+    # reason, fix, line. Listed at the top of the synthesis.
+    set_aside: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
