@@ -1,0 +1,351 @@
+"""The Python API, for notebooks, the command line and the explorer.
+
+    import corpus
+    store = corpus.open("data/corpus.duckdb")
+    store.query("freins à l'embauche des seniors", territory="marseille", limit=5)
+    store.themes(orientation="difficulte")
+    store.theme("T003")["quotes"]
+    store.segments(theme="T003", orientation="levier")
+    store.sql("SELECT territory_id, count(*) FROM segments GROUP BY 1")
+
+Every method returns a pandas DataFrame (a dict for one theme). The segments, their provenance
+and, on the first query, their vectors are read once and kept in memory (reloaded when a run
+changes the store); the query embedder loads on first need and stays loaded. A query ranks as
+`corpus.search.query` does (cosine, plus the lexical bonus, ties by segment id) but over an
+in-memory matrix: the lexical bonus is computed only for segments whose cosine could still
+reach the top `limit`, which gives the same top rows.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from corpus.config import DEFAULT_STORE, Settings
+from corpus.embed.base import Embedder, canonical_text, text_hash
+from corpus.records import ORIENTATIONS
+from corpus.search import SearchError, check_orientation, lexical_scores, query_terms
+from corpus.store import Store
+from corpus.store.explore import ExploreTables
+
+RESULT_COLUMNS = ["segment_id", "doc_id", "score", "territory", "event", "atelier",
+                  "orientation", "theme_id", "theme_label", "text"]
+SEGMENT_COLUMNS = ["segment_id", "doc_id", "territory", "event", "atelier", "position",
+                   "orientation", "theme_id", "theme_label", "group_id", "text"]
+RENAMED = {"territory_id": "territory", "event_id": "event", "atelier_id": "atelier"}
+FILTERS = ("territory", "event", "atelier", "orientation", "theme", "group")
+CHUNK = 512  # candidates whose lexical bonus is computed per round, best cosines first
+NEIGHBOURS = 1  # segments shown before and after a quote, from the same note
+
+__all__ = ["CorpusStore", "SearchError", "open"]
+
+
+def open(path: Path | str = DEFAULT_STORE, *, embedder: Embedder | None = None) -> CorpusStore:
+    """The store at `path` (a DuckDB file written by `corpus run`)."""
+    return CorpusStore(path, embedder=embedder)
+
+
+def _unknown(kind: str, given: str, values) -> SearchError:
+    values = sorted({str(v) for v in values})
+    shown = ", ".join(values[:20]) + (" ..." if len(values) > 20 else "")
+    return SearchError(
+        f"{kind} « {given} » absent de la base. Valeurs acceptées : {shown or '(aucune)'}."
+    )
+
+
+@dataclass
+class Index:
+    """Segments by segment id, their filter columns as arrays, their vectors once loaded."""
+
+    version: tuple
+    meta: pd.DataFrame
+    columns: dict[str, np.ndarray]
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)  # fingerprint -> rows
+    hashes: list[str] | None = None
+
+    @classmethod
+    def load(cls, tables: ExploreTables) -> Index:
+        version = tables.version()
+        meta = tables.all_segments().rename(columns=RENAMED)
+        meta["lemmas"] = meta["lemmas"].fillna("")
+        low = {k: meta[k].fillna("").str.lower().to_numpy(dtype=object)
+               for k in ("territory", "theme_id", "group_id")}
+        columns = {
+            "territory": low["territory"], "theme": low["theme_id"], "group": low["group_id"],
+            "event": meta["event"].fillna("").to_numpy(dtype=object),
+            "atelier": meta["atelier"].fillna("").to_numpy(dtype=object),
+            "orientation": meta["orientation"].fillna("").to_numpy(dtype=object),
+        }
+        return cls(version, meta, columns)
+
+    def text_hashes(self) -> list[str]:
+        if self.hashes is None:
+            self.hashes = [text_hash(t) for t in self.meta["text"]]
+        return self.hashes
+
+
+class CorpusStore:
+    """One store, read through the API. Thread-safe: the explorer serves it from threads."""
+
+    def __init__(self, path: Path | str = DEFAULT_STORE, *, embedder: Embedder | None = None):
+        self.path = Path(path)
+        if not self.path.exists():
+            raise FileNotFoundError(
+                f"{self.path} : base introuvable. Correction : lancez d'abord "
+                f"`corpus run DOSSIER --store {self.path}`, ou passez --store FICHIER."
+            )
+        self.store = Store(self.path)
+        self.tables = ExploreTables(self.store.db)
+        self._embedder = embedder
+        self._index: Index | None = None
+        self._lock = threading.RLock()
+        self.settings = Settings()
+
+    def __repr__(self) -> str:
+        return f"corpus.open({str(self.path)!r})"
+
+    # -- loading -------------------------------------------------------------------------------
+
+    @property
+    def embedder(self) -> Embedder:
+        """The query embedder (`Settings.embedder_query`), loaded on first need."""
+        with self._lock:
+            if self._embedder is None:
+                from corpus.embed.fast import load_query_embedder
+
+                self._embedder = load_query_embedder()
+            return self._embedder
+
+    def index(self) -> Index:
+        """The segments in memory, reloaded when the store changed since they were read."""
+        with self._lock:
+            if self._index is None or self._index.version != self.tables.version():
+                self._index = Index.load(self.tables)
+            return self._index
+
+    def vectors(self, fingerprint: str | None = None) -> np.ndarray:
+        """One row per segment (index order) from the embedding cache; NaN rows when absent.
+
+        Without `fingerprint`, the query embedder's vectors, embedding (and caching) the
+        segments it has never seen.
+        """
+        index = self.index()
+        with self._lock:
+            fp = fingerprint or self.embedder.fingerprint
+            if fp in index.vectors:
+                return index.vectors[fp]
+            hashes = index.text_hashes()
+            rows, found = self.tables.vectors(fp, hashes)
+            dim = found.shape[1] if found.size else (self.embedder.dim if fingerprint is None
+                                                     else 0)
+            out = np.full((len(hashes), dim), np.nan, dtype=np.float32)
+            if len(rows):
+                out[rows] = found
+            missing = np.flatnonzero(np.isnan(out).any(axis=1)) if dim else np.arange(0)
+            if fingerprint is None and len(missing):
+                from corpus.embed import embed_cached
+
+                texts = index.meta["text"].to_numpy()[missing].tolist()
+                out[missing] = embed_cached(self.embedder, texts, self.store)
+            index.vectors[fp] = out
+            return out
+
+    # -- filters -------------------------------------------------------------------------------
+
+    def mask(self, *, territory: str | None = None, event: str | None = None,
+             atelier: str | None = None, orientation: str | None = None,
+             theme: str | None = None, group: str | None = None) -> np.ndarray:
+        """Which segments match every given filter; a SearchError names accepted values."""
+        index = self.index()
+        cols = index.columns
+        keep = np.ones(len(index.meta), dtype=bool)
+        if orientation not in (None, ""):
+            keep &= cols["orientation"] == check_orientation(orientation)
+        for key, kind in (("territory", "Territoire"), ("theme", "Thème"),
+                          ("group", "Grand thème")):
+            value = {"territory": territory, "theme": theme, "group": group}[key]
+            if value in (None, ""):
+                continue
+            hit = cols[key] == value.strip().lower()
+            if not hit.any():
+                raise _unknown(kind, value, index.meta[{"territory": "territory",
+                                                        "theme": "theme_id",
+                                                        "group": "group_id"}[key]].dropna())
+            keep &= hit
+        if event not in (None, ""):
+            events = cols["event"]
+            hit = (events == event) | np.char.endswith(events.astype(str), f"/{event}")
+            if not hit.any():
+                raise _unknown("Événement", event, events)
+            keep &= hit
+        if atelier not in (None, ""):
+            ateliers = cols["atelier"]
+            full = np.char.add(np.char.add(cols["event"].astype(str), "/"), ateliers.astype(str))
+            hit = (ateliers == atelier) | (full == atelier)
+            if not hit.any():
+                raise _unknown("Atelier", atelier, full)
+            keep &= hit
+        return keep
+
+    # -- the API -------------------------------------------------------------------------------
+
+    def query(self, text: str, *, territory: str | None = None, event: str | None = None,
+              orientation: str | None = None, theme: str | None = None, limit: int = 10,
+              atelier: str | None = None, group: str | None = None) -> pd.DataFrame:
+        """The `limit` segments closest to `text`, best first: the ranking of `corpus query`."""
+        question = canonical_text(text or "")
+        if not question:
+            raise SearchError("La question est vide. Correction : donnez quelques mots à chercher.")
+        if limit < 1:
+            raise SearchError(f"limit doit être au moins 1 (reçu : {limit}).")
+        keep = self.mask(territory=territory, event=event, atelier=atelier,
+                         orientation=orientation, theme=theme, group=group)
+        rows = np.flatnonzero(keep)
+        if not len(rows):
+            return pd.DataFrame(columns=RESULT_COLUMNS)
+        vectors = self.vectors()
+        q = self.embedder.encode([question])[0].astype(np.float32)
+        cosine = (vectors[rows] @ q).astype(np.float64)
+        top = self._rank(rows, cosine, query_terms(question), limit)
+        found = self.index().meta.iloc[[r for _, r in top]]
+        out = found.assign(score=[s for s, _ in top])[RESULT_COLUMNS]
+        return out.reset_index(drop=True).astype({"score": "float64"})
+
+    def _rank(self, rows: np.ndarray, cosine: np.ndarray, terms: list[str],
+              limit: int) -> list[tuple[float, int]]:
+        """(score, row) of the best `limit`, as `corpus.search.query` scores and orders them.
+
+        The bonus is at most `weight`, so a segment whose cosine plus `weight` falls below the
+        current `limit`-th score cannot enter: candidates are scored by decreasing cosine
+        until that bound stops them.
+        """
+        weight = self.settings.search_lexical_weight
+        meta = self.index().meta
+        order = np.argsort(-cosine, kind="stable")
+        best: list[tuple[float, int]] = []
+        for start in range(0, len(order), CHUNK):
+            chunk = order[start:start + CHUNK]
+            if len(best) >= limit and cosine[chunk[0]] + weight + 1e-6 < best[limit - 1][0]:
+                break
+            picked = rows[chunk]
+            texts = [f"{t} {lem}".replace("\x00", " ") for t, lem in zip(
+                meta["text"].to_numpy()[picked], meta["lemmas"].to_numpy()[picked], strict=True)]
+            scores = np.round(cosine[chunk] + weight * lexical_scores(terms, texts), 6)
+            best = sorted([*best, *zip(scores.tolist(), picked.tolist(), strict=True)],
+                          key=lambda x: (-x[0], x[1]))[:limit]
+        return best
+
+    def segments(self, *, territory: str | None = None, event: str | None = None,
+                 atelier: str | None = None, orientation: str | None = None,
+                 theme: str | None = None, group: str | None = None,
+                 limit: int | None = None, offset: int = 0) -> pd.DataFrame:
+        """Segments matching the filters, by segment id (SEGMENT_COLUMNS)."""
+        keep = self.mask(territory=territory, event=event, atelier=atelier,
+                         orientation=orientation, theme=theme, group=group)
+        rows = np.flatnonzero(keep)[offset:None if limit is None else offset + limit]
+        return self.index().meta.iloc[rows][SEGMENT_COLUMNS].reset_index(drop=True)
+
+    def themes(self, *, territory: str | None = None,
+               orientation: str | None = None) -> pd.DataFrame:
+        """Themes by number of ateliers then territories (as `corpus themes`), with their terms
+        and grand thème."""
+        if orientation is not None:
+            check_orientation(orientation)
+        if territory is not None:
+            self.mask(territory=territory)
+        frame = self.store.themes.summaries(territory=territory, orientation=orientation)
+        extra = pd.DataFrame(
+            [{"theme_id": t["theme_id"], "terms": t.get("terms", []),
+              "group_id": t.get("group_id"), "group_label": t.get("group_label")}
+             for t in self.theme_entries()],
+            columns=["theme_id", "terms", "group_id", "group_label"],
+        )
+        return frame.merge(extra, on="theme_id", how="left")
+
+    def theme_entries(self) -> list[dict]:
+        """The registry's themes.json entries for the themes the segments carry."""
+        import json
+
+        present = set(self.index().meta["theme_id"].dropna())
+        payloads = self.tables.theme_payloads()
+        return [json.loads(p) for tid, p in zip(payloads["theme_id"], payloads["payload"],
+                                                 strict=True)
+                if tid in present and p]
+
+    def theme(self, theme_id: str, *, quotes: int = 12) -> dict:
+        """One theme: label, terms, counts, ateliers, territories, orientation split, its
+        evolution across events, and quotes with their provenance and neighbouring segments."""
+        index = self.index()
+        meta = index.meta
+        mine = meta[meta["theme_id"].fillna("").str.lower() == theme_id.strip().lower()]
+        if mine.empty:
+            raise _unknown("Thème", theme_id, meta["theme_id"].dropna())
+        theme_id = str(mine["theme_id"].iloc[0])
+        entry = next((t for t in self.theme_entries() if t["theme_id"] == theme_id), {})
+        split = mine["orientation"].value_counts()
+        dates = self.tables.event_dates().set_index("event_id")["date"]
+        per_event = meta.groupby("event").size()
+        evolution = []
+        for ev in sorted(set(meta["event"]), key=lambda e: (
+                str(dates.get(e, "")), e)):
+            here = mine[mine["event"] == ev]
+            evolution.append({
+                "event": ev, "date": str(dates.get(ev, "") or "")[:10],
+                "segments": len(here), "difficulte": int((here["orientation"] == "difficulte")
+                                                          .sum()),
+                "levier": int((here["orientation"] == "levier").sum()),
+                "share": round(len(here) / max(1, int(per_event.get(ev, 0))), 4),
+            })
+        return {
+            "theme_id": theme_id,
+            "label": str(mine["theme_label"].iloc[0] or entry.get("label", "")),
+            "terms": list(entry.get("terms", [])),
+            "group_id": entry.get("group_id"), "group_label": entry.get("group_label"),
+            "segments": len(mine),
+            "ateliers": int((mine["event"] + "/" + mine["atelier"]).nunique()),
+            "territories": int(mine["territory"].nunique()),
+            **{o: int(split.get(o, 0)) for o in ORIENTATIONS},
+            "ateliers_list": _counts(mine["event"] + "/" + mine["atelier"]),
+            "territories_list": _counts(mine["territory"]),
+            "evolution": evolution,
+            "quotes": self._quotes(mine, entry.get("representative_segment_ids", []), quotes),
+            "segments_list": mine[["segment_id", "territory", "event", "atelier",
+                                   "orientation", "text"]].to_dict("records"),
+        }
+
+    def _quotes(self, mine: pd.DataFrame, representative: list[str], n: int) -> list[dict]:
+        """Representative segments first, then the others, each with its note's neighbours."""
+        meta = self.index().meta
+        ids = set(mine["segment_id"])
+        chosen = [s for s in representative if s in ids][:n]
+        taken = set(chosen)
+        chosen += [s for s in mine["segment_id"].head(n + len(taken)) if s not in taken]
+        by_id = mine.set_index("segment_id")
+        out = []
+        for sid in chosen[:n]:
+            row = by_id.loc[sid]
+            note = meta[meta["doc_id"] == row["doc_id"]]
+            pos = int(row["position"])
+            near = note[(note["position"] - pos).abs().between(1, NEIGHBOURS)]
+            out.append({
+                "segment_id": sid, "doc_id": row["doc_id"], "territory": row["territory"],
+                "event": row["event"], "atelier": row["atelier"],
+                "orientation": row["orientation"], "text": row["text"],
+                "before": near[near["position"] < pos]["text"].tolist(),
+                "after": near[near["position"] > pos]["text"].tolist(),
+            })
+        return out
+
+    def sql(self, query: str) -> pd.DataFrame:
+        """One read-only SQL statement on the store."""
+        return self.store.read_only_sql(query)
+
+
+def _counts(values: pd.Series) -> list[dict]:
+    counts = values.value_counts()
+    return [{"id": str(k), "segments": int(v)}
+            for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
