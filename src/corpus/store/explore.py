@@ -31,7 +31,7 @@ class ExploreTables:
 
     def version(self) -> tuple:
         """Changes whenever segments are added, replaced or re-analysed (a new run)."""
-        with self.db.connect(read_only=True) as con:
+        with self.db.connect() as con:
             row = con.execute(
                 "SELECT (SELECT count(*) FROM segments), "
                 "(SELECT CAST(max(ingested_at) AS VARCHAR) FROM documents), "
@@ -59,7 +59,7 @@ class ExploreTables:
         import pyarrow.compute as pc
 
         wanted = pd.DataFrame({"row": np.arange(len(text_hashes)), "text_hash": text_hashes})
-        with self.db.connect(read_only=True) as con:
+        with self.db.connect() as con:
             con.register("wanted", wanted)
             table = con.execute(
                 "SELECT w.row, e.vector FROM wanted w JOIN (SELECT DISTINCT ON (text_hash) "
