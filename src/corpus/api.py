@@ -309,12 +309,14 @@ class CorpusStore:
             "ateliers": int((mine["event"] + "/" + mine["atelier"]).nunique()),
             "territories": int(mine["territory"].nunique()),
             **{o: int(split.get(o, 0)) for o in ORIENTATIONS},
-            "ateliers_list": _counts(mine["event"] + "/" + mine["atelier"]),
+            "ateliers_list": sorted(set(mine["event"] + "/" + mine["atelier"])),
+            "ateliers_counts": _counts(mine["event"] + "/" + mine["atelier"]),
             "territories_list": _counts(mine["territory"]),
             "evolution": evolution,
             "quotes": self._quotes(mine, entry.get("representative_segment_ids", []), quotes),
-            "segments_list": mine[["segment_id", "territory", "event", "atelier",
-                                   "orientation", "text"]].to_dict("records"),
+            "segments_list": mine.rename(columns={v: k for k, v in RENAMED.items()})[
+                ["segment_id", "territory_id", "event_id", "atelier_id", "orientation",
+                 "orientation_score", "text"]].to_dict("records"),
         }
 
     def _quotes(self, mine: pd.DataFrame, representative: list[str], n: int) -> list[dict]:

@@ -18,8 +18,8 @@ PROJECTION_SCHEMA = (
     "segment_id VARCHAR, x FLOAT, y FLOAT, method VARCHAR)"
 )
 SEGMENT_FIELDS = (
-    "segment_id, doc_id, territory_id, event_id, atelier_id, position, orientation, theme_id, "
-    "theme_label, group_id, text, lemmas"
+    "segment_id, doc_id, territory_id, event_id, atelier_id, position, orientation, "
+    "orientation_score, theme_id, theme_label, group_id, text, lemmas"
 )
 
 
@@ -66,7 +66,7 @@ class ExploreTables:
                 "text_hash, vector FROM embeddings WHERE fingerprint = ?) e USING (text_hash) "
                 "ORDER BY w.row",
                 [fingerprint],
-            ).fetch_arrow_table()
+            ).to_arrow_table()
         rows = table.column("row").to_numpy()
         if not len(rows):
             return rows, np.zeros((0, 0), dtype=np.float32)

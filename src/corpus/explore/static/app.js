@@ -201,7 +201,7 @@ function showTheme(t) {
   box.appendChild(el("h3", {}, "Territoires"));
   box.appendChild(table(["territoire", "segments"], t.territories_list.map(function (x) { return [x.id, x.segments]; })));
   box.appendChild(el("h3", {}, "Ateliers où il revient"));
-  box.appendChild(table(["atelier", "segments"], t.ateliers_list.map(function (x) { return [x.id, x.segments]; })));
+  box.appendChild(table(["atelier", "segments"], t.ateliers_counts.map(function (x) { return [x.id, x.segments]; })));
   box.appendChild(el("h3", {}, "Citations (avec les segments voisins de la note)"));
   var ol = el("ol", {"class": "quotes"});
   t.quotes.forEach(function (q) { ol.appendChild(quoteItem(Object.assign({theme_id: null}, q), true)); });
