@@ -102,7 +102,7 @@ class CorpusStore:
         self.tables = ExploreTables(self.store.db)
         self._embedder = embedder
         self._index: Index | None = None
-        self._lock = threading.RLock()
+        self.lock = self._lock = threading.RLock()  # DuckDB: one connection at a time
         self.settings = Settings()
 
     def __repr__(self) -> str:

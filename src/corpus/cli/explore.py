@@ -31,9 +31,10 @@ def explore(
     def warm() -> None:  # the map and the query model, before the first click
         from corpus.explore.projection import projection
 
-        api.index()
-        projection(api)
-        api.vectors()
+        with api.lock:
+            projection(api)
+        with api.lock:
+            api.vectors()
         api.embedder.encode(["préchauffage"])
 
     threading.Thread(target=warm, daemon=True).start()

@@ -9,8 +9,8 @@ hold gets a 400 whose French message names the accepted values.
 from __future__ import annotations
 
 import csv
+import functools
 import io
-import threading
 from importlib import resources
 from typing import Annotated
 
@@ -31,10 +31,20 @@ Filter = Annotated[str | None, Query()]
 
 
 def create_app(api: CorpusStore) -> FastAPI:
+    """The application serving `api`. Requests run one at a time: DuckDB refuses a file opened
+    twice at once in one process, and one reader at a local page needs no more."""
     app = FastAPI(title="corpus — explorateur", docs_url=None, redoc_url=None,
                   openapi_url=None)
     state: dict = {}
-    lock = threading.Lock()
+    lock = api.lock
+
+    def serial(endpoint):
+        @functools.wraps(endpoint)
+        def run(*args, **kwargs):
+            with lock:
+                return endpoint(*args, **kwargs)
+
+        return run
 
     def map_data() -> MapData:
         with lock:
@@ -68,6 +78,7 @@ def create_app(api: CorpusStore) -> FastAPI:
         return {"status": "ok"}
 
     @app.get("/api/search")
+    @serial
     def search(q: str = "", territory: Filter = None, event: Filter = None,
                atelier: Filter = None, orientation: Filter = None, theme: Filter = None,
                group: Filter = None, limit: int = 10) -> dict:
@@ -82,10 +93,12 @@ def create_app(api: CorpusStore) -> FastAPI:
         return {"results": _clean(rows)}
 
     @app.get("/api/themes")
+    @serial
     def themes() -> list[dict]:
         return api.theme_entries()
 
     @app.get("/api/themes/{theme_id}")
+    @serial
     def theme(theme_id: str, quotes: int = 12) -> dict:
         try:
             found = api.theme(theme_id, quotes=quotes)
@@ -95,6 +108,7 @@ def create_app(api: CorpusStore) -> FastAPI:
         return _clean(found)
 
     @app.get("/api/facets")
+    @serial
     def facets() -> dict:
         meta = api.index().meta
         entries = {t["theme_id"]: t for t in api.theme_entries()}
@@ -123,6 +137,7 @@ def create_app(api: CorpusStore) -> FastAPI:
         })
 
     @app.get("/api/map")
+    @serial
     def map_points(territory: Filter = None, event: Filter = None, atelier: Filter = None,
                    orientation: Filter = None, theme: Filter = None,
                    group: Filter = None) -> dict:
@@ -142,6 +157,7 @@ def create_app(api: CorpusStore) -> FastAPI:
         }
 
     @app.get("/api/segments")
+    @serial
     def segments(territory: Filter = None, event: Filter = None, atelier: Filter = None,
                  orientation: Filter = None, theme: Filter = None, group: Filter = None,
                  limit: int = LIST_LIMIT, offset: int = 0) -> dict:
@@ -151,6 +167,7 @@ def create_app(api: CorpusStore) -> FastAPI:
         return {"total": int(keep.sum()), "results": _clean(found.to_dict("records"))}
 
     @app.get("/api/export.csv")
+    @serial
     def export(q: str = "", territory: Filter = None, event: Filter = None,
                atelier: Filter = None, orientation: Filter = None, theme: Filter = None,
                group: Filter = None, limit: int = 200) -> Response:

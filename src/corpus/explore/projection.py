@@ -79,6 +79,17 @@ def projection(api) -> pd.DataFrame:
     return frame
 
 
+def _frame(values: np.ndarray) -> tuple[float, float]:
+    """The map's extent on one axis: all but the 0.5 % most outlying points on each side
+    (a few far points would otherwise squeeze every theme into a corner), plus a margin."""
+    if not len(values):
+        return 0.0, 1.0
+    low, high = np.percentile(values, [0.5, 99.5]) if len(values) >= 200 else (
+        values.min(), values.max())
+    margin = 0.04 * ((high - low) or 1.0)
+    return float(low - margin), float(high + margin)
+
+
 class MapData:
     """The projection and a fixed random order of the segments, to sample any selection."""
 
@@ -89,11 +100,11 @@ class MapData:
         self.y = frame["y"].to_numpy(dtype=np.float64)
         self.method = str(frame["method"].iloc[0]) if len(frame) else "aucun"
         self.rank = np.random.default_rng(SEED).permutation(len(frame))
-        pad = lambda v: (float(v.min()), float(v.max())) if len(v) else (0.0, 1.0)  # noqa: E731
-        self.bounds = [*pad(self.x), *pad(self.y)]
+        self.bounds = [*_frame(self.x), *_frame(self.y)]
 
-    def sample(self, keep: np.ndarray, n: int = MAP_POINTS) -> np.ndarray:
+    def sample(self, keep: np.ndarray, n: int | None = None) -> np.ndarray:
         """Rows of the selection to draw: all of them, or a fixed random `n` of them."""
+        n = MAP_POINTS if n is None else n
         rows = np.flatnonzero(keep)
         if len(rows) > n:
             rows = rows[np.argsort(self.rank[rows], kind="stable")[:n]]
