@@ -28,7 +28,8 @@ import pandas as pd
 from corpus.config import DEFAULT_STORE, Settings
 from corpus.embed.base import Embedder, canonical_text, text_hash
 from corpus.records import ORIENTATIONS
-from corpus.search import SearchError, check_orientation, lexical_scores, query_terms
+from corpus.search import SearchError, check_orientation, folded_lexical_scores, query_terms
+from corpus.text.french import fold
 from corpus.store import Store
 from corpus.store.explore import ExploreTables
 
@@ -65,11 +66,12 @@ class Index:
     meta: pd.DataFrame
     columns: dict[str, np.ndarray]
     vectors: dict[str, np.ndarray] = field(default_factory=dict)  # fingerprint -> rows
+    values: dict[str, np.ndarray] = field(default_factory=dict)  # RESULT_COLUMNS as stored
     hashes: list[str] | None = None
+    folded_texts: np.ndarray | None = None
 
     @classmethod
-    def load(cls, tables: ExploreTables) -> Index:
-        version = tables.version()
+    def load(cls, tables: ExploreTables, version: tuple) -> Index:
         meta = tables.all_segments().rename(columns=RENAMED)
         meta["lemmas"] = meta["lemmas"].fillna("")
         low = {k: meta[k].fillna("").str.lower().to_numpy(dtype=object)
@@ -79,12 +81,27 @@ class Index:
             "event": meta["event"].fillna("").to_numpy(dtype=object),
             "atelier": meta["atelier"].fillna("").to_numpy(dtype=object),
             "orientation": meta["orientation"].fillna("").to_numpy(dtype=object),
+            "text": meta["text"].to_numpy(dtype=object),
+            "lemmas": meta["lemmas"].to_numpy(dtype=object),
         }
-        return cls(version, meta, columns)
+        values = {c: meta[c].astype(object).where(meta[c].notna(), None).to_numpy()
+                  for c in RESULT_COLUMNS if c != "score"}
+        return cls(version, meta, columns, values=values)
+
+    def folded(self, rows: np.ndarray) -> list[str]:
+        """Text and lemmas of `rows`, folded as the lexical bonus reads them (cached)."""
+        if self.folded_texts is None:
+            self.folded_texts = np.full(len(self.meta), None, dtype=object)
+        todo = [r for r in rows.tolist() if self.folded_texts[r] is None]
+        if todo:
+            texts = [f"{t} {lem}".replace("\x00", " ") for t, lem in zip(
+                self.columns["text"][todo], self.columns["lemmas"][todo], strict=True)]
+            self.folded_texts[todo] = fold("\x00".join(texts)).split("\x00")
+        return self.folded_texts[rows].tolist()
 
     def text_hashes(self) -> list[str]:
         if self.hashes is None:
-            self.hashes = [text_hash(t) for t in self.meta["text"]]
+            self.hashes = [text_hash(t) for t in self.columns["text"]]
         return self.hashes
 
 
@@ -102,6 +119,7 @@ class CorpusStore:
         self.tables = ExploreTables(self.store.db)
         self._embedder = embedder
         self._index: Index | None = None
+        self._seen: tuple = ()
         self.lock = self._lock = threading.RLock()  # DuckDB: one connection at a time
         self.settings = Settings()
 
@@ -120,11 +138,30 @@ class CorpusStore:
                 self._embedder = load_query_embedder()
             return self._embedder
 
+    def _stamp(self) -> tuple:
+        """The store file's (and its write-ahead log's) time and size: a stat, no SQL."""
+        out = []
+        for path in (self.path, self.path.with_name(self.path.name + ".wal")):
+            try:
+                st = path.stat()
+                out.append((st.st_mtime_ns, st.st_size))
+            except FileNotFoundError:
+                out.append(None)
+        return tuple(out)
+
     def index(self) -> Index:
-        """The segments in memory, reloaded when the store changed since they were read."""
+        """The segments in memory, reloaded when the store changed since they were read.
+
+        The store's counts are asked only when its file changed since the last look (opening
+        DuckDB costs tens of milliseconds; a stat, microseconds).
+        """
         with self._lock:
-            if self._index is None or self._index.version != self.tables.version():
-                self._index = Index.load(self.tables)
+            stamp = self._stamp()
+            if self._index is None or stamp != self._seen:
+                version = self.tables.version()
+                if self._index is None or self._index.version != version:
+                    self._index = Index.load(self.tables, version)
+                self._seen = stamp
             return self._index
 
     def vectors(self, fingerprint: str | None = None) -> np.ndarray:
@@ -149,7 +186,7 @@ class CorpusStore:
             if fingerprint is None and len(missing):
                 from corpus.embed import embed_cached
 
-                texts = index.meta["text"].to_numpy()[missing].tolist()
+                texts = index.columns["text"][missing].tolist()
                 out[missing] = embed_cached(self.embedder, texts, self.store)
             index.vectors[fp] = out
             return out
@@ -207,13 +244,35 @@ class CorpusStore:
         rows = np.flatnonzero(keep)
         if not len(rows):
             return pd.DataFrame(columns=RESULT_COLUMNS)
+        q = self._embed_while(question, self.vectors)
         vectors = self.vectors()
-        q = self.embedder.encode([question])[0].astype(np.float32)
         cosine = (vectors[rows] @ q).astype(np.float64)
         top = self._rank(rows, cosine, query_terms(question), limit)
-        found = self.index().meta.iloc[[r for _, r in top]]
-        out = found.assign(score=[s for s, _ in top])[RESULT_COLUMNS]
-        return out.reset_index(drop=True).astype({"score": "float64"})
+        picked = np.array([r for _, r in top], dtype=np.int64)
+        values = self.index().values
+        return pd.DataFrame({c: (np.array([s for s, _ in top], dtype=np.float64)
+                                 if c == "score" else values[c][picked].tolist())
+                             for c in RESULT_COLUMNS})
+
+    def _embed_while(self, question: str, work) -> np.ndarray:
+        """The question's vector, computed in a thread while `work` runs: a first query loads
+        the model and the segments' vectors at the same time."""
+        embedder = self.embedder
+        out: dict = {}
+
+        def embed() -> None:
+            try:
+                out["q"] = embedder.encode([question])[0].astype(np.float32)
+            except Exception as exc:  # re-raised in the caller's thread
+                out["error"] = exc
+
+        thread = threading.Thread(target=embed, daemon=True)
+        thread.start()
+        work()
+        thread.join()
+        if "error" in out:
+            raise out["error"]
+        return out["q"]
 
     def _rank(self, rows: np.ndarray, cosine: np.ndarray, terms: list[str],
               limit: int) -> list[tuple[float, int]]:
@@ -224,7 +283,6 @@ class CorpusStore:
         until that bound stops them.
         """
         weight = self.settings.search_lexical_weight
-        meta = self.index().meta
         order = np.argsort(-cosine, kind="stable")
         best: list[tuple[float, int]] = []
         for start in range(0, len(order), CHUNK):
@@ -232,9 +290,8 @@ class CorpusStore:
             if len(best) >= limit and cosine[chunk[0]] + weight + 1e-6 < best[limit - 1][0]:
                 break
             picked = rows[chunk]
-            texts = [f"{t} {lem}".replace("\x00", " ") for t, lem in zip(
-                meta["text"].to_numpy()[picked], meta["lemmas"].to_numpy()[picked], strict=True)]
-            scores = np.round(cosine[chunk] + weight * lexical_scores(terms, texts), 6)
+            folded = self.index().folded(picked)
+            scores = np.round(cosine[chunk] + weight * folded_lexical_scores(terms, folded), 6)
             best = sorted([*best, *zip(scores.tolist(), picked.tolist(), strict=True)],
                           key=lambda x: (-x[0], x[1]))[:limit]
         return best
