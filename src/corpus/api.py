@@ -29,9 +29,9 @@ from corpus.config import DEFAULT_STORE, Settings
 from corpus.embed.base import Embedder, canonical_text, text_hash
 from corpus.records import ORIENTATIONS
 from corpus.search import SearchError, check_orientation, folded_lexical_scores, query_terms
-from corpus.text.french import fold
 from corpus.store import Store
 from corpus.store.explore import ExploreTables
+from corpus.text.french import fold
 
 RESULT_COLUMNS = ["segment_id", "doc_id", "score", "territory", "event", "atelier",
                   "orientation", "theme_id", "theme_label", "text"]
