@@ -67,12 +67,11 @@ class Index:
     columns: dict[str, np.ndarray]
     vectors: dict[str, np.ndarray] = field(default_factory=dict)  # fingerprint -> rows
     values: dict[str, np.ndarray] = field(default_factory=dict)  # RESULT_COLUMNS as stored
-    hashes: list[str] | None = None
     folded_texts: np.ndarray | None = None
 
     @classmethod
     def load(cls, tables: ExploreTables, version: tuple) -> Index:
-        meta = tables.all_segments().rename(columns=RENAMED)
+        meta = tables.all_segments(repr(version)).rename(columns=RENAMED)
         meta["lemmas"] = meta["lemmas"].fillna("")
         low = {k: meta[k].fillna("").str.lower().to_numpy(dtype=object)
                for k in ("territory", "theme_id", "group_id")}
@@ -82,6 +81,7 @@ class Index:
             "atelier": meta["atelier"].fillna("").to_numpy(dtype=object),
             "orientation": meta["orientation"].fillna("").to_numpy(dtype=object),
             "text": meta["text"].to_numpy(dtype=object),
+            "segment_id": meta["segment_id"].to_numpy(dtype=object),
             "lemmas": meta["lemmas"].to_numpy(dtype=object),
         }
         values = {c: meta[c].astype(object).where(meta[c].notna(), None).to_numpy()
@@ -99,10 +99,6 @@ class Index:
             self.folded_texts[todo] = fold("\x00".join(texts)).split("\x00")
         return self.folded_texts[rows].tolist()
 
-    def text_hashes(self) -> list[str]:
-        if self.hashes is None:
-            self.hashes = [text_hash(t) for t in self.columns["text"]]
-        return self.hashes
 
 
 class CorpusStore:
@@ -168,28 +164,52 @@ class CorpusStore:
         """One row per segment (index order) from the embedding cache; NaN rows when absent.
 
         Without `fingerprint`, the query embedder's vectors, embedding (and caching) the
-        segments it has never seen.
+        segments it has never seen. The matrix is kept in the store for this version of it
+        (`vector_snapshot`): the next process reads it back at once.
         """
         index = self.index()
         with self._lock:
             fp = fingerprint or self.embedder.fingerprint
             if fp in index.vectors:
                 return index.vectors[fp]
-            hashes = index.text_hashes()
-            rows, found = self.tables.vectors(fp, hashes)
-            dim = found.shape[1] if found.size else (self.embedder.dim if fingerprint is None
-                                                     else 0)
-            out = np.full((len(hashes), dim), np.nan, dtype=np.float32)
-            if len(rows):
-                out[rows] = found
-            missing = np.flatnonzero(np.isnan(out).any(axis=1)) if dim else np.arange(0)
-            if fingerprint is None and len(missing):
-                from corpus.embed import embed_cached
-
-                texts = index.columns["text"][missing].tolist()
-                out[missing] = embed_cached(self.embedder, texts, self.store)
+            n = len(index.meta)
+            version = repr(index.version)
+            saved = self.tables.snapshot(fp, version, n)
+            if saved is not None and (fingerprint is not None or not np.isnan(saved).any()):
+                index.vectors[fp] = saved
+                return saved
+            out = self._read_vectors(index, fp, fingerprint is None)
+            if n and out.shape[1]:
+                self.tables.save_snapshot(fp, version, out)
             index.vectors[fp] = out
             return out
+
+    def _read_vectors(self, index: Index, fp: str, compute: bool) -> np.ndarray:
+        """The vectors from the embedding cache (computing the missing ones when `compute`)."""
+        n = len(index.meta)
+        ids, found = self.tables.segment_vectors(fp)
+        dim = found.shape[1] if found.size else (self.embedder.dim if compute else 0)
+        out = np.full((n, dim), np.nan, dtype=np.float32)
+        known = index.columns["segment_id"]
+        if len(ids) == n and (ids == known).all():
+            out[:] = found
+        elif len(ids):
+            where = {s: i for i, s in enumerate(known)}
+            at = np.array([where.get(s, -1) for s in ids], dtype=np.int64)
+            out[at[at >= 0]] = found[at >= 0]
+        lost = np.flatnonzero(np.isnan(out).any(axis=1)) if dim else np.arange(0)
+        if len(lost):  # texts DuckDB canonicalised otherwise: their Python hash
+            hashes = [text_hash(t) for t in index.columns["text"][lost]]
+            rows, again = self.tables.vectors(fp, hashes)
+            if len(rows) and again.shape[1] == dim:
+                out[lost[rows]] = again
+        missing = np.flatnonzero(np.isnan(out).any(axis=1)) if dim else np.arange(0)
+        if compute and len(missing):
+            from corpus.embed import embed_cached
+
+            texts = index.columns["text"][missing].tolist()
+            out[missing] = embed_cached(self.embedder, texts, self.store)
+        return out
 
     # -- filters -------------------------------------------------------------------------------
 
@@ -246,7 +266,7 @@ class CorpusStore:
             return pd.DataFrame(columns=RESULT_COLUMNS)
         q = self._embed_while(question, self.vectors)
         vectors = self.vectors()
-        cosine = (vectors[rows] @ q).astype(np.float64)
+        cosine = (vectors @ q)[rows].astype(np.float64)  # no copy of the selected rows
         top = self._rank(rows, cosine, query_terms(question), limit)
         picked = np.array([r for _, r in top], dtype=np.int64)
         values = self.index().values
@@ -283,9 +303,11 @@ class CorpusStore:
         until that bound stops them.
         """
         weight = self.settings.search_lexical_weight
-        order = np.argsort(-cosine, kind="stable")
+        order = _best_first(cosine, 4 * CHUNK)
         best: list[tuple[float, int]] = []
-        for start in range(0, len(order), CHUNK):
+        for start in range(0, len(cosine), CHUNK):
+            if start + CHUNK > len(order):  # beyond the pre-sorted head: sort everything
+                order = _best_first(cosine, len(cosine))
             chunk = order[start:start + CHUNK]
             if len(best) >= limit and cosine[chunk[0]] + weight + 1e-6 < best[limit - 1][0]:
                 break
@@ -402,6 +424,19 @@ class CorpusStore:
     def sql(self, query: str) -> pd.DataFrame:
         """One read-only SQL statement on the store."""
         return self.store.read_only_sql(query)
+
+
+def _best_first(cosine: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the `k` highest cosines, highest first (ties by index: stable)."""
+    if k >= len(cosine):
+        return np.argsort(-cosine, kind="stable")
+    head = np.argpartition(-cosine, k)[:k]
+    head = np.sort(head)  # index order, so that the stable sort below breaks ties by index
+    kth = cosine[head].min()
+    # every index tied with the k-th value must be a candidate too, or ties would be lost
+    tied = np.flatnonzero(cosine == kth)
+    head = np.union1d(head, tied)
+    return head[np.argsort(-cosine[head], kind="stable")]
 
 
 def _counts(values: pd.Series) -> list[dict]:

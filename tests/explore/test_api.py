@@ -116,3 +116,17 @@ def test_import_corpus_stays_cheap():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()
     assert out == ["0", "0"]
+
+
+def test_an_edited_text_is_never_served_from_the_cache(api, small_store):
+    """`corpus forget` rewrites texts without a new run: the API must not show the old one."""
+    sid = segment_id_of("Les jeunes décrocheurs")
+    assert api.segments(theme="T005")["text"].str.contains("décrocheurs").any()
+    with small_store.db.transaction() as con:
+        con.execute("UPDATE segments SET text = 'Personne 3 ne vient plus.' "
+                    "WHERE segment_id = ?", [sid])
+    reopened = type(api)(small_store.path, embedder=api.embedder)  # a new process, same cache
+    for reader in (api, reopened):
+        texts = reader.segments(theme="T005")["text"].tolist()
+        assert "Personne 3 ne vient plus." in texts
+        assert not any("décrocheurs" in t for t in texts)
