@@ -176,10 +176,27 @@ def build_store(path: Path, n_segments: int, n_base: int, seed: int = 0) -> None
     tmp.rename(path)
 
 
-def stats(seconds: list[float]) -> str:
+def stats(seconds: list[float], cpu: list[float] | None = None) -> str:
     ms = sorted(1000 * s for s in seconds)
     p95 = ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))]
-    return f"médiane {statistics.median(ms):7.1f} ms   p95 {p95:7.1f} ms"
+    out = f"médiane {statistics.median(ms):7.1f} ms   p95 {p95:7.1f} ms"
+    if cpu:
+        out += f"   (CPU : médiane {1000 * statistics.median(cpu):6.1f} ms)"
+    return out
+
+
+def child_cpu() -> float:
+    """CPU seconds used so far by this process's finished children."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def proc_cpu(pid: int) -> float:
+    """CPU seconds used so far by a running process (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def cache_mb(store: Path) -> float:
@@ -215,23 +232,25 @@ def explore(store: Path, env: dict, questions: list[str]):
             up = time.perf_counter() - started
             page = ["/", "/static/app.css", "/static/app.js", "/api/facets", "/api/map",
                     "/api/segments?limit=50"]
-            timings = []
+            timings, cpu_used = [], []
             for _ in range(2):
-                start = time.perf_counter()
+                start, cpu = time.perf_counter(), proc_cpu(server.pid)
                 for path in page:
                     client.get(base + path).raise_for_status()
                 timings.append(time.perf_counter() - start)
+                cpu_used.append(proc_cpu(server.pid) - cpu)
             client.get(base + "/api/search", params={"q": questions[0]}).raise_for_status()
-            http = []
+            http, http_cpu = [], []
             for q in questions:
-                start = time.perf_counter()
+                start, cpu = time.perf_counter(), proc_cpu(server.pid)
                 client.get(base + "/api/search", params={"q": q, "limit": 10}).raise_for_status()
                 http.append(time.perf_counter() - start)
+                http_cpu.append(proc_cpu(server.pid) - cpu)
             shown = client.get(base + "/api/map").json()
     finally:
         server.terminate()
         server.wait(timeout=30)
-    return up, timings[0], timings[1], http, shown
+    return up, timings, cpu_used, (http, http_cpu), shown
 
 
 def main() -> None:
@@ -263,14 +282,16 @@ def main() -> None:
                     str(store), "--json"], env=env, check=True, capture_output=True, cwd=ROOT)
     figures.append(("`corpus query`, 1er processus après un run (écrit le cache)",
                     f"{time.perf_counter() - start:5.2f} s"))
-    cold = []
+    cold, cold_cpu = [], []
     for q in questions[:args.cold_runs]:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), child_cpu()
         subprocess.run([sys.executable, "-m", "corpus.cli", "query", q, "--store", str(store),
                         "--json"], env=env, check=True, capture_output=True, cwd=ROOT)
         cold.append(time.perf_counter() - start)
+        cold_cpu.append(child_cpu() - cpu)
     figures.append(("`corpus query` à froid (processus, cache présent)",
-                    f"médiane {statistics.median(cold):5.2f} s (sur {len(cold)})"))
+                    f"médiane {statistics.median(cold):5.2f} s (sur {len(cold)}), "
+                    f"CPU {statistics.median(cold_cpu):5.2f} s"))
 
     # the API in this process
     import corpus
@@ -279,19 +300,20 @@ def main() -> None:
     api = corpus.open(store)
     api.query(questions[0], limit=10)
     first = time.perf_counter() - start
-    warm = []
+    warm, warm_cpu, filtered, filtered_cpu = [], [], [], []
     for q in questions:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         api.query(q, territory=None, limit=10)
         warm.append(time.perf_counter() - start)
-    filtered = []
+        warm_cpu.append(time.process_time() - cpu)
     for q in questions:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         api.query(q, territory="territoire-03", orientation="difficulte", limit=10)
         filtered.append(time.perf_counter() - start)
+        filtered_cpu.append(time.process_time() - cpu)
     figures += [("API : première requête (ouverture, chargement)", f"{first:5.2f} s"),
-                ("API : requête à chaud", stats(warm)),
-                ("API : requête à chaud, 2 filtres", stats(filtered))]
+                ("API : requête à chaud", stats(warm, warm_cpu)),
+                ("API : requête à chaud, 2 filtres", stats(filtered, filtered_cpu))]
 
     # the explorer in its own process, as `corpus explore` runs it: first without the map's
     # projection (the first start after a run computes it), then with it cached in the store
@@ -300,15 +322,17 @@ def main() -> None:
     with duckdb.connect(str(store)) as con:
         con.execute("DROP TABLE IF EXISTS projection")
     for label in ("1er démarrage", "2e démarrage"):
-        up, page, again, http, shown = explore(store, env, questions)
+        up, pages, cpu_used, http, shown = explore(store, env, questions)
         figures += [
             (f"explorateur, {label} : jusqu'à /api/health", f"{up:5.2f} s"),
-            (f"explorateur, {label} : première page et carte", f"{page:5.2f} s "
-             f"({shown['shown']} points dessinés sur {shown['total']})"),
+            (f"explorateur, {label} : première page et carte", f"{pages[0]:5.2f} s "
+             f"(CPU du serveur {cpu_used[0]:4.2f} s ; {shown['shown']} points dessinés sur "
+             f"{shown['total']})"),
         ]
     figures += [
-        ("explorateur : page et carte, à chaud", f"{again:5.2f} s"),
-        ("GET /api/search à chaud", stats(http)),
+        ("explorateur : page et carte, à chaud", f"{pages[1]:5.2f} s "
+         f"(CPU du serveur {cpu_used[1]:4.2f} s)"),
+        ("GET /api/search à chaud", stats(*http)),
         ("taille de la base", f"{store.stat().st_size / 1e6:6.0f} Mo "
          f"({args.segments} segments, vecteurs e5 384 dimensions)"),
         ("cache à côté de la base (<base>.vectors/)", f"{cache_mb(store):6.0f} Mo"),

@@ -110,12 +110,19 @@ def create_app(api: CorpusStore) -> FastAPI:
     @app.get("/api/facets")
     @serial
     def facets() -> dict:
+        version = api.index().version
+        if state.get("facets", (None,))[0] != version:
+            state["facets"] = (version, _facets())
+        return state["facets"][1]
+
+    def _facets() -> dict:
         meta = api.index().meta
         entries = {t["theme_id"]: t for t in api.theme_entries()}
         counts = meta["theme_id"].value_counts()
+        stored = meta.dropna(subset=["theme_id"]).drop_duplicates("theme_id").set_index(
+            "theme_id")["theme_label"]
         themes = [{"theme_id": tid, "label": str(entries.get(tid, {}).get("label")
-                                                  or meta.loc[meta.theme_id == tid,
-                                                              "theme_label"].iloc[0]),
+                                                  or stored.get(tid) or tid),
                    "group_id": entries.get(tid, {}).get("group_id"),
                    "group_label": entries.get(tid, {}).get("group_label"),
                    "segments": int(n)} for tid, n in sorted(counts.items())]
@@ -128,8 +135,8 @@ def create_app(api: CorpusStore) -> FastAPI:
             "territories": sorted(meta["territory"].dropna().unique().tolist()),
             "events": [{"id": e, "name": names.get(e) or e}
                        for e in sorted(meta["event"].dropna().unique())],
-            "ateliers": sorted((meta["event"] + "/" + meta["atelier"]).dropna().unique()
-                               .tolist()),
+            "ateliers": sorted(f"{e}/{a}" for e, a in meta[["event", "atelier"]].dropna()
+                               .drop_duplicates().itertuples(index=False)),
             "orientations": ["difficulte", "levier", "autre"],
             "themes": themes,
             "groups": [{"group_id": g, "label": label} for g, label in groups],
