@@ -30,14 +30,25 @@ def _fingerprint(api) -> str | None:
     return str((themed if len(themed) else found)["fingerprint"].iloc[0])
 
 
-def _plane(x: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray, str]:
-    """(mean, 2 axes) of the PCA of theme centroids, or of the rows with < 3 themes."""
-    themes = [t for t in pd.unique(labels) if t]
+def _plane(x: np.ndarray, ok: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray,
+                                                                      str]:
+    """(mean, 2 axes) of the PCA of theme centroids, or of the rows with < 3 themes.
+
+    Centroids are summed through a sparse one-hot product: no copy of the 100,000 rows.
+    """
+    from scipy.sparse import csr_matrix
+
+    use = np.flatnonzero(ok & (labels != ""))
+    codes, themes = pd.factorize(labels[use])
     if len(themes) >= 3:
-        basis = np.stack([unit(x[labels == t].mean(axis=0)) for t in themes])
+        onehot = csr_matrix((np.ones(len(use), dtype=np.float32), (codes, use)),
+                            shape=(len(themes), len(x)))
+        basis = unit(np.asarray(onehot @ np.where(ok[:, None], x, 0), dtype=np.float64))
         method = "pca-centroides"
     else:
-        basis = x[np.random.default_rng(SEED).permutation(len(x))[:5000]]
+        rows = np.flatnonzero(ok)
+        basis = np.asarray(x[np.sort(np.random.default_rng(SEED).permutation(rows)[:5000])],
+                           dtype=np.float64)
         method = "pca-segments"
     mean = basis.mean(axis=0)
     _, _, vt = np.linalg.svd(basis - mean, full_matrices=False)
@@ -52,14 +63,14 @@ def compute(api) -> pd.DataFrame:
     x = api.vectors(fp) if fp else np.zeros((len(meta), 0), dtype=np.float32)
     if x.shape[1] == 0 or np.isnan(x).all():
         x = api.vectors()  # the query embedder's, embedded on need
-    x = np.asarray(x, dtype=np.float64)
     ok = ~np.isnan(x).any(axis=1)
     labels = meta["theme_id"].fillna("").to_numpy(dtype=object)
     xy = np.zeros((len(meta), 2))
     method = "aucun"
     if ok.sum() >= 2:
-        mean, axes, method = _plane(x[ok], labels[ok])
-        xy[ok] = (x[ok] - mean) @ axes.T
+        mean, axes, method = _plane(x, ok, labels)
+        axes32 = axes.T.astype(np.float32)
+        xy = np.where(ok[:, None], x @ axes32 - (mean @ axes.T).astype(np.float32), 0.0)
     return pd.DataFrame({"segment_id": meta["segment_id"], "x": xy[:, 0].astype(np.float32),
                          "y": xy[:, 1].astype(np.float32), "method": method})
 
