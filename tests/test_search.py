@@ -142,7 +142,10 @@ def test_empty_store_gives_no_results(tmp_path):
 
 @pytest.fixture
 def fake_embedder(monkeypatch):
+    from corpus.embed import fast
+
     monkeypatch.setattr(search, "load_embedder", lambda *a, **k: FakeEmbedder())
+    monkeypatch.setattr(fast, "load_query_embedder", lambda: FakeEmbedder())
 
 
 def _flat(text: str) -> str:
@@ -157,7 +160,7 @@ def test_cli_query_json(store, fake_embedder):
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
     assert isinstance(rows, list) and len(rows) == 3
-    assert all(set(r) == set(RESULT_COLUMNS) for r in rows)
+    assert all(set(r) == {*RESULT_COLUMNS, "doc_id"} for r in rows)
     assert {r["territory"] for r in rows} == {"marseille"}
     assert all(isinstance(r["score"], float) for r in rows)
 

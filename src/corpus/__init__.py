@@ -12,3 +12,12 @@ for _var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    """`corpus.open` without importing the API (pandas, DuckDB) at `import corpus`."""
+    if name == "open":
+        from corpus.api import open
+
+        return open
+    raise AttributeError(f"module 'corpus' has no attribute {name!r}")

@@ -82,6 +82,13 @@ def lexical_scores(terms: Sequence[str], texts: Sequence[str]) -> np.ndarray:
     if not terms or not len(texts):
         return np.zeros(len(texts))
     folded = fold("\x00".join(texts)).split("\x00")  # one pass over the page: C speed
+    return folded_lexical_scores(terms, folded)
+
+
+def folded_lexical_scores(terms: Sequence[str], folded: Sequence[str]) -> np.ndarray:
+    """`lexical_scores` of texts already folded (`corpus.text.french.fold`)."""
+    if not terms or not len(folded):
+        return np.zeros(len(folded))
     hits = np.zeros(len(folded))
     for term in terms:
         pattern = re.compile(

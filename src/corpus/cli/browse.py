@@ -48,10 +48,10 @@ def sql(
     as_json: JsonOpt = False,
 ) -> None:
     """Requête SQL en lecture seule sur la base."""
-    from corpus.store import Store, StoreError
+    from corpus.store import StoreError
 
     try:
-        frame = Store(store).read_only_sql(query)
+        frame = _open(store).sql(query)
     except StoreError as exc:
         fail(exc)
     if as_json:
@@ -82,14 +82,14 @@ def query_cmd(
 ) -> None:
     """Recherche sémantique dans les segments (filtres, puis proximité de sens)."""
     setup()
-    from corpus.embed.provision import ModelError
-    from corpus.search import SearchError, query
-    from corpus.store import Store, StoreError
+    from corpus.embed.base import ModelError
+    from corpus.search import SearchError
+    from corpus.store import StoreError
 
     try:
-        found = query(
-            Store(store), text, territory=territory, event=event, orientation=orientation,
-            theme=theme, limit=limit,
+        found = _open(store).query(
+            text, territory=territory, event=event, orientation=orientation, theme=theme,
+            limit=limit,
         )
     except (SearchError, StoreError, ModelError) as exc:
         fail(exc)
@@ -146,6 +146,16 @@ def export_cmd(
         console.print(f"  {path}")
 
 
+def _open(store: Path):
+    """The store through the Python API (`corpus.api`), or a French error naming the fix."""
+    from corpus.api import CorpusStore
+
+    try:
+        return CorpusStore(store)
+    except FileNotFoundError as exc:
+        fail(exc)
+
+
 def _check_orientation(value: str | None) -> None:
     if value is not None and value not in ORIENTATIONS:
         fail(ValueError(
@@ -163,10 +173,13 @@ def themes_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Les thèmes en base, classés par nombre d'ateliers puis de territoires."""
-    from corpus.store import Store
+    from corpus.search import SearchError
 
     _check_orientation(orientation)
-    frame = Store(store).themes.summaries(territory=territory, orientation=orientation)
+    try:
+        frame = _open(store).themes(territory=territory, orientation=orientation)
+    except SearchError as exc:
+        fail(exc)
     if as_json:
         print_json(json.loads(frame.to_json(orient="records", force_ascii=False)))
         return
@@ -188,13 +201,12 @@ def theme_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Un thème et les segments qui le fondent (pour vérifier un thème contre ses citations)."""
-    from corpus.store import Store
+    from corpus.search import SearchError
 
-    db = Store(store)
-    payload = db.themes.detail(theme_id)
-    if payload is None:
-        known = ", ".join(db.themes.ids()[:20]) or "aucun"
-        fail(ValueError(f"thème « {theme_id} » absent de la base. Thèmes connus : {known}."))
+    try:
+        payload = _open(store).theme(theme_id)
+    except SearchError as exc:
+        fail(exc)
     if as_json:
         print_json(payload)
         return

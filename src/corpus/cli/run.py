@@ -187,12 +187,14 @@ def models_build(
 ) -> None:
     """Prépare models/ hors ligne à partir des paquets installés (plongements, communes)."""
     from corpus.config import Settings
+    from corpus.embed.fast import export_onnx
     from corpus.embed.provision import ModelError, build_models
     from corpus.text.places import french_communes
 
     models_dir = Settings().models_dir
     try:
         manifest = build_models(models_dir, force=force)
+        export_onnx(models_dir, force=force)  # the query embedder without torch
     except ModelError as exc:
         fail(exc)
     communes = french_communes(models_dir)
