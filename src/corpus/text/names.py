@@ -179,8 +179,10 @@ class NameFinder:
         ("Vũ", "Wójcik", "Gonçalves" has none, "Łukasz" has one)."""
         if _FOREIGN.search(t.text.lower()):
             return True
-        key = t.key
-        return key not in self.words and not (key[-1:] in ("s", "x") and key[:-1] in self.words)
+        key, words = t.key, self.words
+        if key in folded_stop_words(domain=False):
+            return False
+        return key not in words and not (key[-1:] in ("s", "x") and key[:-1] in words)
 
     # -- growing a name -------------------------------------------------------------------
 

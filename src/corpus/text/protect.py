@@ -130,7 +130,7 @@ class Pseudonymiser:
         """A full known name when `name` is a part of it ("Haddad" -> "karim haddad")."""
         key = _key(name)
         for full in self._full:
-            if key == full or key in full.split():
+            if key == full or key in full.split() or set(key.split()) == set(full.split()):
                 return full
         return key
 
@@ -176,8 +176,14 @@ class Pseudonymiser:
             spans += self.finder.spans(text, self.is_place)
         # Inside an e-mail or a phone number, a name goes with the address, removed whole.
         hidden = [m.span() for rx in (EMAIL, PHONE) for m in rx.finditer(text)]
-        return _disjoint([(s, e) for s, e in spans
-                          if not any(a < e and s < b for a, b in hidden)])
+        out: list[tuple[int, int]] = []
+        for s, e in _disjoint([(s, e) for s, e in spans
+                               if not any(a < e and s < b for a, b in hidden)]):
+            if out and text[out[-1][1]:s] == " ":  # "FONTAINE Hugo": one person, one pseudonym
+                out[-1] = (out[-1][0], e)
+            else:
+                out.append((s, e))
+        return out
 
     def protect(self, text: str, person_spans: Iterable[tuple[int, int]] = ()) -> str:
         """`text` with e-mails and phones removed and people's names pseudonymised."""
