@@ -1,10 +1,11 @@
 """The `corpus` command line: parses arguments, calls the flows or the store, prints.
 
 `common` (the Typer app, options, messages), `run` (commands that compute), `browse` (commands
-that read the store), `serve` (scheduled runs on a Prefect server).
+that read the store), `serve` (scheduled runs on a Prefect server), `forget` (a person
+removed, RGPD).
 """
 
-from corpus.cli import browse, run, serve  # noqa: F401  (each registers its commands)
+from corpus.cli import browse, forget, run, serve  # noqa: F401  (each registers its commands)
 from corpus.cli.common import app
 from corpus.cli.serve import server_ready
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from corpus.records import Demarche, Feedback, Segment
 from corpus.text.french import fold
-from corpus.text.names import NameFinder
+from corpus.text.names import PARTICLES, NameFinder
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 PHONE = re.compile(
@@ -28,7 +28,8 @@ CIVILITY = re.compile(
 )
 EMAIL_MARK = "[e-mail retiré]"
 PHONE_MARK = "[téléphone retiré]"
-_MARKS = re.compile(r"\[(?:e-mail|téléphone) retiré\]|\bPersonne \d+\b")
+FORGOTTEN_MARK = "[personne retirée]"  # `corpus forget`, when no single pseudonym is known
+_MARKS = re.compile(r"\[(?:e-mail|téléphone) retiré\]|\[personne retirée\]|\bPersonne \d+\b")
 
 
 def without_marks(text: str) -> str:
@@ -92,6 +93,24 @@ def _key(name: str) -> str:
     return " ".join(fold(name).replace("-", " ").split())
 
 
+def salted_key(scope: str, key: str) -> str:
+    """How the `pseudonyms` table names a person: a hash of the scope and the folded name."""
+    return hashlib.sha256(f"{scope}\x00{key}".encode()).hexdigest()[:24]
+
+
+def name_keys(scope: str, name: str) -> set[str]:
+    """Every salted key `name` may have been stored under in `scope`: whole, in reverse
+    order, or one of its words alone (a name seen only as "Mme Haddad")."""
+    words = _key(name).split()
+    forms = {" ".join(words), " ".join(reversed(words))} | {w for w in words if len(w) > 2}
+    return {salted_key(scope, f) for f in forms if f}
+
+
+def name_pattern(name: str, words: frozenset[str] = frozenset()) -> re.Pattern | None:
+    """`name` in a text, whole or in part, in any case (see `_known_names_re`)."""
+    return _known_names_re([name], words)
+
+
 @dataclass
 class Pseudonymiser:
     """Maps people's names to "Personne N", stable within one scope (a démarche).
@@ -124,7 +143,7 @@ class Pseudonymiser:
             self.finder = replace(self.finder, stop_words=frozenset(stop), places=self.communes)
 
     def _hash(self, key: str) -> str:
-        return hashlib.sha256(f"{self.scope}\x00{key}".encode()).hexdigest()[:24]
+        return salted_key(self.scope, key)
 
     def _canonical(self, name: str) -> str:
         """A full known name when `name` is a part of it ("Haddad" -> "karim haddad")."""
@@ -202,7 +221,8 @@ def _known_names_re(names: Sequence[str], words: frozenset[str]) -> re.Pattern |
     """The manifests' names, whole or in part ("Haddad", "karim"), in any case; a part that
     is also a French word ("Petit", "Fontaine") only capitalised or in capitals."""
     wholes = {n.strip() for n in names if n.strip()}
-    parts = {p for n in wholes for p in re.split(r"[\s]+", n) if len(p) > 2}
+    parts = {p for n in wholes for p in re.split(r"[\s]+", n)
+             if len(p) > 2 and fold(p) not in PARTICLES}
     loose, strict = set(), set()
     for part in wholes | parts:
         if " " in part or fold(part) not in words:
