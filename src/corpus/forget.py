@@ -15,6 +15,7 @@ import json
 import re
 import zipfile
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 from corpus.store import Store
@@ -22,7 +23,21 @@ from corpus.store import forget as stored
 from corpus.text.names import PARTICLES
 from corpus.text.protect import FORGOTTEN_MARK, name_keys, name_pattern
 
-TEXT_SUFFIXES = {".md", ".html", ".json", ".csv", ".txt", ".xml", ".qde"}
+TEXT_SUFFIXES = {".md", ".json", ".csv", ".txt", ".xml", ".qde"}
+
+
+class _HtmlText(HTMLParser):
+    """The text a reader sees in an HTML page (chart labels included, not the drawing data)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.parts += [v for k, v in attrs if k in ("title", "alt", "aria-label") and v]
 
 
 @dataclass
@@ -72,6 +87,10 @@ def forget_person(store: Store, name: str, *, words: frozenset[str] = frozenset(
 def file_text(path: Path) -> str:
     """The readable text of an output file (Markdown, HTML, JSON, CSV, Parquet, DOCX, QDPX)."""
     suffix = path.suffix.lower()
+    if suffix in (".html", ".htm"):
+        parser = _HtmlText()
+        parser.feed(path.read_text(encoding="utf-8", errors="replace"))
+        return "\n".join(parser.parts)
     if suffix in TEXT_SUFFIXES:
         return path.read_text(encoding="utf-8", errors="replace")
     if suffix == ".parquet":

@@ -254,9 +254,11 @@ def protect_segments(segments: Sequence[Segment], pseudo: Pseudonymiser) -> list
     names = {w for full in pseudo._full for w in full.split()}
     out = []
     for seg in segments:
+        found = pseudo.person_spans(seg.text, seg.person_spans)
+        words = names | {fold(w) for s, e in found for w in re.findall(r"[\w'’-]+", seg.text[s:e])}
         text = pseudo.protect(seg.text, seg.person_spans)
         lemmas = " ".join(
-            w for w in seg.lemmas.split() if fold(w) not in names and "@" not in w
+            w for w in seg.lemmas.split() if fold(w) not in words and "@" not in w
         )
         out.append(seg.model_copy(update={"text": text, "lemmas": lemmas, "person_spans": ()}))
     return out
