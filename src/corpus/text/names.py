@@ -44,6 +44,7 @@ ORG_WORDS = {fold(w) for w in (
     "Secours", "Croix-Rouge", "Restos", "Carif-Oref", "Compétences", "Entreprises",
     "Participants", "Contacts", "Contact", "Constats", "Freins", "Leviers", "Pistes",
     "Propositions", "Ressources", "Difficultés", "Scribe", "Gardien", "Exposant", "Personne",
+    "St", "Ste", "Saint", "Sainte",
 )}
 # A line that lists people: "Participants : A, B et C", "scribe : Lou".
 _LIST_HEAD = re.compile(
@@ -51,6 +52,22 @@ _LIST_HEAD = re.compile(
     r"|scribe|gardien(?:ne)?(?:\s+de\s+la\s+m[ée]thode)?|exposant(?:e)?|anim[ée]e?\s+par"
     r"|excus[ée](?:e)?s?|absent(?:e)?s?)\s*:")
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*", re.UNICODE)
+_INFLECTIONS = (("s", ""), ("x", ""), ("e", ""), ("es", ""), ("nne", "n"), ("nnes", "n"),
+                ("ive", "if"), ("ives", "if"), ("euse", "eur"), ("rice", "eur"), ("aux", "al"),
+                ("elle", "el"), ("ette", "et"), ("ère", "er"), ("ere", "er"))
+# Prefixes written apart ("loi anti casseurs") and other words the tables miss.
+_NOT_NAMES = {"anti", "pro", "post", "pre", "neo", "ultra", "super", "mini", "maxi", "multi",
+              "semi", "auto", "inter", "extra", "hyper", "para", "asso", "info", "infos"}
+_SAINTS = {"st", "ste", "saint", "sainte", "san", "santa", "sao"}
+# Words after which a capitalised first name alone is a person ("voir avec Karima").
+_INTRODUCERS = {"avec", "par", "selon", "pour", "et", "ou", "à", "a", "chez", "de", "d", "entre",
+                "sans", "comme", "dit", "voir", "contacter", "appeler", "joindre", "demander",
+                "merci", "retour", "idée", "idee", "proposition", "question", "remarque",
+                "témoignage", "temoignage", "intervention", "contact", "via", "auprès", "aupres",
+                "mail", "cf", "vu", "rencontré", "rencontre", "dixit", "note", "scribe",
+                "exposant", "gardien", "gardienne", "exposante", "animatrice", "animateur",
+                "relancer", "prévenir", "prevenir", "inviter", "informer"}
+_CLEAN_GAP = re.compile(r"[\s,;:()\-–—'’\"«»/]*")
 _FOREIGN = re.compile(r"[^a-zàâäçéèêëîïôöùûüÿœæ'’\-]")
 # Before a first name that is also a French word, these make it the word ("la Rose", "Belle
 # de Mai"); the name then needs a surname after it.
@@ -180,9 +197,18 @@ class NameFinder:
         if _FOREIGN.search(t.text.lower()):
             return True
         key, words = t.key, self.words
-        if key in folded_stop_words(domain=False):
+        if key in words or key in folded_stop_words(domain=False) or key in _NOT_NAMES:
             return False
-        return key not in words and not (key[-1:] in ("s", "x") and key[:-1] in words)
+        elided = re.match(r"^(?:l|d|qu|j|n|s|c|m|t)['’](.+)$", key)
+        if elided and elided.group(1) in words:  # "L'article", "d'emploi"
+            return False
+        parts = key.split("-")
+        if len(parts) > 1 and all(p in words for p in parts) and not all(
+                p in self.first_names for p in parts):  # "maire-député", not "Jean-Pierre"
+            return False
+        # Inflected forms the tables may lack: plurals, feminines ("urbaines", "nouvelle").
+        return not any(key.endswith(end) and key[:-len(end)] + base in words
+                       for end, base in _INFLECTIONS)
 
     # -- growing a name -------------------------------------------------------------------
 
@@ -234,7 +260,8 @@ class NameFinder:
             if self._name_word(i + 1) or self._initial_at(i + 1):
                 return self._grow(i + 1, i + 1)
             k = i + 1
-            while k < len(toks) and toks[k].key in PARTICLES and k - i <= 2:
+            while k < len(toks) and toks[k].key in PARTICLES and k - i <= 2 and not (
+                    k == i + 1 and toks[k].text in ("le", "la", "les")):  # "M. le Ministre"
                 k += 1
             if k > i + 1 and k < len(toks) and self._name_word(k):
                 return self._grow(i + 1, k)
@@ -252,6 +279,13 @@ class NameFinder:
         toks = self._toks
         if self._initial_at(i) and i + 1 < len(toks) and toks[i + 1].gap == ". " \
                 and self._name_word(i + 1):
+            nxt = toks[i + 1]
+            at_line_start = i == 0 or "\n" in toks[i].gap or toks[i].gap.strip(" \t") in (
+                "-", "•", "*")
+            if nxt.key in folded_stop_words(domain=False) or (
+                    nxt.text.isupper() and len(nxt.text) > 3) or (
+                    at_line_start and not self._unknown_word(nxt)):
+                return None  # "I. La formation", "A. Les freins", "II. TRANSITION"
             return self._grow(i, i + 1)
         if (self._name_word(i) and i + 1 < len(toks) and toks[i + 1].gap == " "
                 and self._initial_at(i + 1)
@@ -280,28 +314,48 @@ class NameFinder:
                 return None
         return self._grow(i, i + 1)
 
+    def _surname_follows(self, i: int) -> bool:
+        """A surname right after token i: an initial, a capitalised word that is no French
+        word (or a first name, or in capitals), or particles then a name ("de Kerros")."""
+        toks = self._toks
+        if i + 1 >= len(toks) or toks[i + 1].gap != " ":
+            return False
+        nxt = toks[i + 1]
+        if self._initial_at(i + 1):
+            return True
+        if nxt.key in PARTICLES:
+            return self._grow(i, i)[1] > toks[i].end
+        return self._name_word(i + 1) and (
+            self._unknown_word(nxt) or self._is_first_name(nxt) or nxt.text.isupper())
+
     def _first_name(self, i: int) -> tuple[int, int] | None:
         toks, t = self._toks, self._toks[i]
         if (len(t.text) < 3 or not self._is_first_name(t) or not self._name_word(i)
                 or t.text.isupper() or t.key in folded_stop_words(domain=False)):
             return None
-        if not self._unknown_word(t):  # "Claire", "Pierre": also French words
-            before = self._text[:t.start].rstrip()
-            sentence_start = not before or before[-1] in ".:;!?-•*#\n("
-            prev = toks[i - 1].key if i else ""
-            followed = i + 1 < len(toks) and toks[i + 1].gap == " " and (
-                self._name_word(i + 1) or toks[i + 1].key in PARTICLES and self._grow(
-                    i, i)[1] > toks[i].end)
-            if prev in _DETERMINERS - {"de", "d", "en"} or not followed and (
-                    sentence_start or prev in _DETERMINERS):
+        prev = toks[i - 1] if i else None
+        if prev is not None and t.gap.strip() in ("", "'", "’") and (
+                prev.key in _DETERMINERS - {"de", "d", "en"} or prev.key in _SAINTS):
+            return None  # "la Rose", "St Martin"
+        if not self._surname_follows(i):
+            # Alone, a first name must be no French word ("Claire"), no commune ("Florence"),
+            # and be introduced as a person is: after punctuation, at the start of a line,
+            # or after a word such as "avec", "selon", "de", "et" (not "programme Erasmus").
+            if not self._unknown_word(t) or t.key in self.places:
+                return None
+            if prev is not None and t.gap.strip() == "" and prev.text.islower() and (
+                    prev.key not in _INTRODUCERS):
                 return None
         return self._grow(self._grow_left(i), i)
 
     def _lower_name(self, i: int) -> tuple[int, int] | None:
         toks, t = self._toks, self._toks[i]
-        if (not t.text.islower() or len(t.text) < 3 or t.key not in self.first_names
+        if (not t.text.islower() or len(t.text) < 4 or t.key not in self.first_names
                 or not self._unknown_word(t)):
             return None
+        after = self._text[t.end:t.end + 1]
+        if not _CLEAN_GAP.fullmatch(t.gap) or (after and after not in " ,;:.)!?\n"):
+            return None  # a piece of a word cut by a bad character ("struc�ture")
         j = i
         if i + 1 < len(toks) and toks[i + 1].gap == " " and toks[i + 1].text.islower() \
                 and self._unknown_word(toks[i + 1]) and len(toks[i + 1].text) > 2:
