@@ -1,6 +1,6 @@
 """Pseudonymisation against an annotated set of person names: recall, precision, kept.
 
-    .venv/bin/python bench/protect.py [--fixture FILE] [--show]
+    .venv/bin/python bench/protect.py [--fixture FILE] [--show] [--real N]
 
 Reads tests/fixtures/protect/names.jsonl (scribe-style French lines written for this check,
 with the expected person names and the organisations and places that must stay), runs the real
@@ -8,6 +8,9 @@ spaCy model and the pipeline's rules on each line, and prints, for the `tune` ha
 on which the rules were adjusted) and the `report` half (odd rows, read only): recall and
 precision on person names, and the share of organisations and places kept. Targets: recall
 >= 95 %, kept >= 95 %. `--show` lists what was missed and what was wrongly touched.
+`--real N` also counts what the rules (beside spaCy) take for a name in the first N real texts
+of ../shared/data/granddebat_reunions/units.csv (read in place): spans and characters, a
+measure of what pseudonymisation may take from texts without people (counts only).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--fixture", type=Path, default=FIXTURE)
     parser.add_argument("--show", action="store_true", help="list misses and wrong touches")
+    parser.add_argument("--real", type=int, default=0, help="count rule spans on N real texts")
     args = parser.parse_args()
 
     from corpus.config import Settings
@@ -50,7 +54,28 @@ def main() -> int:
                 print(f"    manqué : {miss}")
             for touched in s.touched:
                 print(f"    touché : {touched}")
+    if args.real:
+        real_texts(args.real, finder, places.french_communes(settings.models_dir))
     return 0
+
+
+def real_texts(limit: int, finder, communes) -> None:
+    import pandas as pd
+
+    from corpus.text.protect import Pseudonymiser
+
+    units = ROOT.parent / "shared" / "data" / "granddebat_reunions" / "units.csv"
+    if not units.exists():
+        print(f"{units} absent : --real lit les données partagées.", file=sys.stderr)
+        return
+    texts = pd.read_csv(units, nrows=limit)["text"].fillna("").astype(str).tolist()
+    pseudo = Pseudonymiser("banc", communes=communes, finder=finder)
+    spans = [(t, s, e) for t in texts for s, e in pseudo.finder.spans(t, pseudo.is_place)]
+    chars = sum(len(t) for t in texts)
+    touched = sum(e - s for _, s, e in spans)
+    print(f"règles seules sur {len(texts)} textes réels ({chars} caractères) : {len(spans)} "
+          f"noms, {touched} caractères ({touched / max(chars, 1):.3%}), "
+          f"{sum(1 for t in texts if any(x is t for x, _, _ in spans))} textes touchés")
 
 
 if __name__ == "__main__":
