@@ -19,7 +19,9 @@ from corpus.themes import document_themes, fit_themes, seed_vectors, themes_json
 
 @pytest.fixture(scope="module")
 def fake() -> FakeEmbedder:
-    return FakeEmbedder(dim=64)
+    # 128 dimensions: at 64 the hashed trigrams of these short texts collide enough that a
+    # subject of 12 segments splits in two on some library versions.
+    return FakeEmbedder(dim=128)
 
 
 @pytest.fixture(scope="module")
@@ -137,13 +139,19 @@ def test_registry_keeps_ids_and_numbers_new_themes(tmp_path, fake, settings, res
                         registry=registry, run_id="run-2")
     found = [t for t in second.themes if t["status"] == "retrouvé"]
     new = [t for t in second.themes if t["status"] == "nouveau"]
-    assert len(found) >= 3
-    for theme in found:
-        assert theme["theme_id"] in first and set(theme["terms"][:3]) & first[theme["theme_id"]]
+    # Each subject written again is found under an id it had in the first run (a subject may
+    # span two themes on so few segments: any of its ids will do), and its terms carry over.
+    before = segments.merge(result.assignments, on="segment_id")
+    after = segs.merge(second.assignments, on="segment_id")
+    by_id = {t["theme_id"]: t for t in second.themes}
+    for subject in range(3):
+        ids_before = set(before[before["subject"] == subject]["theme_id"].dropna())
+        now = by_id[after[after["subject"] == subject]["theme_id"].mode().iloc[0]]
+        assert now["status"] == "retrouvé" and now["theme_id"] in ids_before
+        assert set(now["terms"][:5]) & set().union(*(first[i] for i in ids_before))
     highest = max(int(t[1:]) for t in first)
     assert new and all(int(t["theme_id"][1:]) > highest for t in new)
-    merged = segs.merge(second.assignments, on="segment_id")
-    housing = merged[merged["subject"] == 3]["theme_id"].mode().iloc[0]
+    housing = after[after["subject"] == 3]["theme_id"].mode().iloc[0]
     assert housing in {t["theme_id"] for t in new}
     register_themes(store, second, run_id="run-2", fingerprint=fake.fingerprint)
     reg = store.themes.registry().set_index("theme_id")

@@ -22,3 +22,22 @@ def test_close_themes_share_a_grand_theme():
 def test_few_themes_make_one_group():
     x = unit(np.eye(4)[[0, 0, 1, 1]] + 0.01)
     assert group_themes(x, np.array([0, 0, 1, 1]), unit(np.eye(4)[:2]), seed=0).tolist() == [0, 0]
+
+
+def test_a_large_theme_does_not_absorb_its_small_neighbours():
+    """Ward weighs each theme by its segments. Two small themes (20 segments) lie at 1.0 and
+    2.2 from a large one (500) at 0: the first small theme is nearer the large one (1.0) than
+    its small neighbour (1.2), but joining the large theme moves 520 segments' variance, so
+    the two small themes join each other first (unweighted Ward on centroids does the
+    opposite)."""
+    from sklearn.cluster import AgglomerativeClustering
+
+    from corpus.themes.groups import weighted_ward
+
+    centroids = np.array([[0.0, 0.0], [1.0, 0.0], [2.2, 0.0], [12.0, 0.0]])
+    cuts = weighted_ward(centroids, np.array([500, 20, 20, 500]))
+    assert cuts[3][1] == cuts[3][2] and cuts[3][0] != cuts[3][1] != cuts[3][3]
+    plain = AgglomerativeClustering(n_clusters=3, linkage="ward").fit(centroids).labels_
+    assert plain[0] == plain[1] and plain[1] != plain[2]
+    assert sorted(np.bincount(cuts[4])) == [1, 1, 1, 1]
+    assert cuts[1].tolist() == [0, 0, 0, 0]
