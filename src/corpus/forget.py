@@ -20,6 +20,7 @@ from pathlib import Path
 
 from corpus.store import Store
 from corpus.store import forget as stored
+from corpus.text.french import fold
 from corpus.text.names import PARTICLES
 from corpus.text.protect import FORGOTTEN_MARK, name_keys, name_pattern
 
@@ -70,15 +71,16 @@ def forget_person(store: Store, name: str, *, words: frozenset[str] = frozenset(
     keys = {k for scope in stored.pseudonym_scopes(store.db) for k in name_keys(scope, name)}
     numbers = set(stored.pseudonym_numbers(store.db, keys).values())
     replacement = f"Personne {numbers.pop()}" if len(numbers) == 1 else FORGOTTEN_MARK
-    # Lemmas are lower-case words: only the name's words that are no French word go.
-    lemma_words = {w.casefold() for w in re.findall(r"[\w'’-]+", name)
-                   if len(w) > 2 and pattern.fullmatch(w.lower())}
+    # Lemmas are lower-case words, a compound name cut in pieces: the name's words that are no
+    # French word go ("tessier", "morvan"; not "petit").
+    lemma_words = {fold(w) for w in re.findall(r"[^\W\d_]+", name)
+                   if len(w) > 2 and fold(w) not in PARTICLES and fold(w) not in words}
 
     def rewrite(text: str) -> str:
         return pattern.sub(replacement, text)
 
     def rewrite_lemmas(text: str) -> str:
-        return " ".join(w for w in text.split() if w.casefold() not in lemma_words)
+        return " ".join(w for w in text.split() if fold(w) not in lemma_words)
 
     tables = stored.forget(store.db, rewrite, rewrite_lemmas=rewrite_lemmas, pseudonym_keys=keys)
     return Forgotten(replacement, tables)
