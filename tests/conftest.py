@@ -24,10 +24,13 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 
 
 def pytest_configure(config):
-    """PREFECT_HOME in pytest's base temporary folder (kept with the last runs' tmp_paths)."""
+    """PREFECT_HOME and hypothesis' storage in pytest's base temporary folder (kept with the
+    last runs' tmp_paths)."""
     factory = getattr(config, "_tmp_path_factory", None)
     base = factory.getbasetemp() if factory is not None else Path(tempfile.mkdtemp())
     os.environ["PREFECT_HOME"] = str(base / "prefect-home")
+    # hypothesis' caches (its example database is off in the property tests)
+    os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(base / "hypothesis")
 
 
 @pytest.fixture(scope="session")

@@ -28,7 +28,7 @@ from corpus.ingest import IngestError, TableOptions, read_demarche, read_table
 from corpus.keys import code_digest, orient_fingerprints, stage_key, synthesis_key  # noqa: F401
 from corpus.records import Demarche, Note, Segment
 from corpus.store import Store, segments_frame
-from corpus.text import french, places, protect, segment
+from corpus.text import french, names, places, protect, segment
 
 log = logging.getLogger(__name__)
 
@@ -103,8 +103,9 @@ def protect_demarche(store: Store, demarche: Demarche, segments: Sequence[Segmen
                      settings: Settings, nlp=None) -> Protected:
     """Segments and feedback with people's names, e-mails and phones protected."""
     numbers = store.pseudonyms.numbers(protect.scope_of(demarche))
+    finder = names.name_finder(settings.models_dir, settings.spacy_model)
     pseudo = protect.pseudonymiser_for(demarche, numbers,
-                                       places.french_communes(settings.models_dir))
+                                       places.french_communes(settings.models_dir), finder)
     nlp = nlp if nlp is not None else french.load_nlp()
     return Protected(protect.protect_segments(segments, pseudo),
                      protect.protect_feedback(demarche.feedback, pseudo, nlp=nlp), pseudo)
@@ -377,7 +378,9 @@ def table_segments(path: str | Path, table: TableOptions, settings: Settings, *,
     if len(notes) < len(demarche.notes):
         log.info("%s : %d ligne(s) écartée(s)", path, len(demarche.notes) - len(notes))
     nlp = nlp if nlp is not None else french.load_nlp(settings.spacy_model)
-    pseudo = protect.pseudonymiser_for(demarche, {}, places.french_communes(settings.models_dir))
+    finder = names.name_finder(settings.models_dir, settings.spacy_model)
+    pseudo = protect.pseudonymiser_for(demarche, {}, places.french_communes(settings.models_dir),
+                                       finder)
     return segments_frame(protect.protect_segments(segment_notes(notes, settings, nlp), pseudo))
 
 

@@ -16,16 +16,6 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample"
 
 
-@pytest.fixture(scope="module")
-def sample_run(tmp_path_factory, prefect_harness):
-    from flows.pipeline import RunParams, pipeline
-
-    tmp = tmp_path_factory.mktemp("run")
-    params = RunParams(input=str(SAMPLE), out=str(tmp / "out"), store=str(tmp / "c.duckdb"))
-    summary = pipeline(params)
-    return tmp, params, summary
-
-
 def test_sample_run_writes_the_output_contract(sample_run):
     tmp, _, summary = sample_run
     out = tmp / "out"

@@ -2,10 +2,10 @@
 
 `common` (the Typer app, options, messages), `run` (commands that compute), `browse` (commands
 that read the store), `explore` (the local explorer), `serve` (scheduled runs on a Prefect
-server).
+server), `forget` (a person removed, RGPD).
 """
 
-from corpus.cli import browse, explore, run, serve  # noqa: F401  (each registers its commands)
+from corpus.cli import browse, explore, forget, run, serve  # noqa: F401  (each registers its commands)
 from corpus.cli.common import app
 from corpus.cli.serve import server_ready
 

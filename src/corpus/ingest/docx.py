@@ -8,40 +8,34 @@ Plain paragraphs get the hand-typed bullet and title rules of .txt notes ("FREIN
 from __future__ import annotations
 
 import re
-import zipfile
 from io import BytesIO
 from pathlib import Path
 
-from corpus.ingest.errors import IngestError
+from corpus.ingest.errors import check_zip, damaged_file
 from corpus.ingest.text import continued, light_line, space_headings, tidy
 
 _HEADING_STYLE = re.compile(r"^(?:heading|titre|überschrift)\s*(\d)?$", re.IGNORECASE)
 _TITLE_STYLES = {"title", "titre", "subtitle", "sous-titre"}
+_DAMAGED = "le document Word est illisible ou endommagé"
+_FIX = ("ouvrez-le dans Word ou LibreOffice et enregistrez-le à nouveau au format .docx "
+        "(un ancien .doc renommé en .docx ne suffit pas)")
 
 
 def read_docx(data: bytes, *, source: str | Path = "note.docx") -> str:
     """A .docx note as light Markdown."""
     from docx import Document
-    from docx.opc.exceptions import PackageNotFoundError
-
-    try:
-        document = Document(BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise IngestError(
-            source,
-            "le document Word est illisible ou endommagé",
-            "ouvrez-le dans Word ou LibreOffice et enregistrez-le à nouveau au format .docx "
-            "(un ancien .doc renommé en .docx ne suffit pas)",
-        ) from exc
     from docx.table import Table
 
-    lines: list[str] = []
-    for block in document.iter_inner_content():
-        if isinstance(block, Table):
-            lines.extend(_table_lines(block))
-            lines.append("")
-        else:
-            lines.append(_paragraph_line(block))
+    check_zip(data, source, _DAMAGED, _FIX)
+    with damaged_file(source, _DAMAGED, _FIX):
+        document = Document(BytesIO(data))
+        lines: list[str] = []
+        for block in document.iter_inner_content():
+            if isinstance(block, Table):
+                lines.extend(_table_lines(block))
+                lines.append("")
+            else:
+                lines.append(_paragraph_line(block))
     return tidy("\n".join(space_headings(lines)))
 
 

@@ -8,13 +8,10 @@ rendered; footnotes, frames and annotations are left out.
 
 from __future__ import annotations
 
-import zipfile
 from io import BytesIO
 from pathlib import Path
-from xml.parsers.expat import ExpatError
-from xml.sax import SAXException
 
-from corpus.ingest.errors import IngestError
+from corpus.ingest.errors import check_zip, damaged_file
 from corpus.ingest.text import continued, light_line, space_headings, tidy
 
 TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -33,17 +30,13 @@ def read_odt(data: bytes, *, source: str | Path = "note.odt") -> str:
     """An .odt note as light Markdown."""
     from odf.opendocument import load
 
-    try:
-        document = load(BytesIO(data))
-        body = document.text
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, SAXException, ExpatError) as exc:
-        raise IngestError(
-            source,
-            "le document LibreOffice est illisible ou endommagé",
-            "ouvrez-le dans LibreOffice Writer et enregistrez-le à nouveau au format .odt",
-        ) from exc
-    lines: list[str] = []
-    _blocks(body, lines, in_list=False)
+    problem = "le document LibreOffice est illisible ou endommagé"
+    fix = "ouvrez-le dans LibreOffice Writer et enregistrez-le à nouveau au format .odt"
+    check_zip(data, source, problem, fix)
+    with damaged_file(source, problem, fix):
+        body = load(BytesIO(data)).text
+        lines: list[str] = []
+        _blocks(body, lines, in_list=False)
     return tidy("\n".join(space_headings(lines)))
 
 

@@ -11,13 +11,12 @@ import csv
 import io
 import math
 import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import NamedTuple
 
-from corpus.ingest.errors import IngestError, quote
+from corpus.ingest.errors import IngestError, check_zip, damaged_file, quote
 from corpus.ingest.text import decode
 
 DELIMITERS = (";", ",", "\t")
@@ -153,37 +152,27 @@ def read_xlsx(
     """An XLSX workbook: the first sheet unless `sheet` (name or 0-based index) is given."""
     from openpyxl import load_workbook
 
-    try:
+    problem = "le classeur Excel est illisible ou endommagé"
+    fix = "ouvrez-le dans Excel ou LibreOffice Calc et enregistrez-le à nouveau au format .xlsx"
+    check_zip(data, source, problem, fix)
+    with damaged_file(source, problem, fix):
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        if isinstance(exc, MemoryError):
-            raise
-        raise IngestError(
-            source,
-            "le classeur Excel est illisible ou endommagé",
-            "ouvrez-le dans Excel ou LibreOffice Calc et enregistrez-le à nouveau au format .xlsx",
-        ) from exc
     try:
-        names = workbook.sheetnames
-        if sheet is None:
-            worksheet = workbook[names[0]]
-        elif isinstance(sheet, int) and 0 <= sheet < len(names):
-            worksheet = workbook[names[sheet]]
-        elif isinstance(sheet, str) and sheet in names:
-            worksheet = workbook[sheet]
-        else:
-            raise IngestError(
-                source,
-                f"la feuille {quote(sheet)} n'existe pas (feuilles : {', '.join(names)})",
-                "indiquez le nom exact d'une feuille du classeur",
-            )
-        return _table_from_cells(worksheet.iter_rows(values_only=True), source)
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise IngestError(
-            source,
-            "le classeur Excel est illisible ou endommagé",
-            "ouvrez-le dans Excel ou LibreOffice Calc et enregistrez-le à nouveau au format .xlsx",
-        ) from exc
+        with damaged_file(source, problem, fix):
+            names = workbook.sheetnames
+            if sheet is None and names:
+                worksheet = workbook[names[0]]
+            elif isinstance(sheet, int) and 0 <= sheet < len(names):
+                worksheet = workbook[names[sheet]]
+            elif isinstance(sheet, str) and sheet in names:
+                worksheet = workbook[sheet]
+            else:
+                raise IngestError(
+                    source,
+                    f"la feuille {quote(sheet)} n'existe pas (feuilles : {', '.join(names)})",
+                    "indiquez le nom exact d'une feuille du classeur",
+                )
+            return _table_from_cells(worksheet.iter_rows(values_only=True), source)
     finally:
         workbook.close()
 
@@ -235,16 +224,13 @@ def read_parquet(raw: bytes, *, source: str | Path = "table.parquet") -> Table:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    try:
+    problem = "le fichier Parquet est illisible ou endommagé"
+    fix = "exportez à nouveau le tableau au format Parquet, ou en CSV"
+    with damaged_file(source, problem, fix):
+        # pyarrow raises ArrowInvalid, OSError, UnicodeDecodeError (a damaged string page)...
         data = pq.read_table(pa.BufferReader(raw))
-    except (pa.ArrowException, OSError) as exc:
-        raise IngestError(
-            source,
-            f"le fichier Parquet est illisible ({exc})",
-            "exportez à nouveau le tableau au format Parquet, ou en CSV",
-        ) from exc
-    columns = _header([str(name) for name in data.column_names])
-    lists = [data.column(i).to_pylist() for i in range(data.num_columns)]
+        columns = _header([str(name) for name in data.column_names])
+        lists = [data.column(i).to_pylist() for i in range(data.num_columns)]
     rows = [
         Row(
             number,

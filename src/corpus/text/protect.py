@@ -7,14 +7,16 @@ Organisation names stay: they are what the synthesis is about.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from corpus.records import Demarche, Feedback, Segment
 from corpus.text.french import fold
+from corpus.text.names import PARTICLES, NameFinder
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 PHONE = re.compile(
@@ -26,7 +28,8 @@ CIVILITY = re.compile(
 )
 EMAIL_MARK = "[e-mail retiré]"
 PHONE_MARK = "[téléphone retiré]"
-_MARKS = re.compile(r"\[(?:e-mail|téléphone) retiré\]|\bPersonne \d+\b")
+FORGOTTEN_MARK = "[personne retirée]"  # `corpus forget`, when no single pseudonym is known
+_MARKS = re.compile(r"\[(?:e-mail|téléphone) retiré\]|\[personne retirée\]|\bPersonne \d+\b")
 
 
 def without_marks(text: str) -> str:
@@ -48,7 +51,8 @@ NOT_PEOPLE = {
 }
 
 
-_LOCATIVE = re.compile(r"(?:^|\s)(?:à|au|aux|en|sur|sous|vers|de|du|des|d')\s*$", re.IGNORECASE)
+_LOCATIVE = re.compile(r"(?:^|\s)(?:à|au|aux|en|sur|sous|vers|de|du|des|d'|entre|par|pour)\s*$",
+                       re.IGNORECASE)
 _JOINED = re.compile(r"([\w'-]+)\s*(?:,|\bet)\s*$")
 
 
@@ -71,6 +75,11 @@ def looks_like_person(ent) -> bool:
     return False
 
 
+def spacy_person_spans(doc) -> list[tuple[int, int]]:
+    """Character spans of the people spaCy finds in `doc` (see `looks_like_person`)."""
+    return [(e.start_char, e.end_char) for e in doc.ents if looks_like_person(e)]
+
+
 def _in_place_list(ent) -> bool:
     """One word in an enumeration of places ("Digne, Manosque, Barcelonnette"): a commune."""
     doc = ent.doc
@@ -82,6 +91,24 @@ def _in_place_list(ent) -> bool:
 
 def _key(name: str) -> str:
     return " ".join(fold(name).replace("-", " ").split())
+
+
+def salted_key(scope: str, key: str) -> str:
+    """How the `pseudonyms` table names a person: a hash of the scope and the folded name."""
+    return hashlib.sha256(f"{scope}\x00{key}".encode()).hexdigest()[:24]
+
+
+def name_keys(scope: str, name: str) -> set[str]:
+    """Every salted key `name` may have been stored under in `scope`: whole, in reverse
+    order, or one of its words alone (a name seen only as "Mme Haddad")."""
+    words = _key(name).split()
+    forms = {" ".join(words), " ".join(reversed(words))} | {w for w in words if len(w) > 2}
+    return {salted_key(scope, f) for f in forms if f}
+
+
+def name_pattern(name: str, words: frozenset[str] = frozenset()) -> re.Pattern | None:
+    """`name` in a text, whole or in part, in any case (see `_known_names_re`)."""
+    return _known_names_re([name], words)
 
 
 @dataclass
@@ -101,26 +128,28 @@ class Pseudonymiser:
     # Folded names of French communes (`corpus.text.places`): a single word found there is a
     # place when the text reads it as one ("à Sisteron", "de Sisteron", "Digne et Sisteron").
     communes: frozenset[str] = frozenset()
+    # Rules beside spaCy (`corpus.text.names`): titles, initials, first names, lists.
+    finder: NameFinder | None = None
 
     def __post_init__(self) -> None:
         self.numbers = dict(self.numbers)
         self._places = {_key(w) for p in self.known_places for w in re.split(r"[\s,()/'’-]+", p)
                         if len(w) > 3 and w[:1].isupper()} - {_key(n) for n in self.known_names}
         self._full = sorted({_key(n) for n in self.known_names if n.strip()}, key=len, reverse=True)
-        words = sorted({re.escape(n.strip()) for n in self.known_names if n.strip()}, key=len,
-                       reverse=True)
-        parts = {p for n in self.known_names for p in n.split() if len(p) > 2}
-        words += sorted({re.escape(p) for p in parts}, key=len, reverse=True)
-        self._known_re = re.compile(r"\b(?:" + "|".join(words) + r")\b") if words else None
+        words = self.finder.words if self.finder is not None else frozenset()
+        self._known_re = _known_names_re(self.known_names, words)
+        if self.finder is not None:
+            stop = {w for phrase in NOT_PEOPLE for w in phrase.split()} | self._places
+            self.finder = replace(self.finder, stop_words=frozenset(stop), places=self.communes)
 
     def _hash(self, key: str) -> str:
-        return hashlib.sha256(f"{self.scope}\x00{key}".encode()).hexdigest()[:24]
+        return salted_key(self.scope, key)
 
     def _canonical(self, name: str) -> str:
         """A full known name when `name` is a part of it ("Haddad" -> "karim haddad")."""
         key = _key(name)
         for full in self._full:
-            if key == full or key in full.split():
+            if key == full or key in full.split() or set(key.split()) == set(full.split()):
                 return full
         return key
 
@@ -152,16 +181,33 @@ class Pseudonymiser:
         return bool(joined) and (fold(joined.group(1)) in self.communes
                                  or _key(joined.group(1)) in self._places)
 
-    def protect(self, text: str, person_spans: Iterable[tuple[int, int]] = ()) -> str:
-        """`text` with e-mails and phones removed and people's names pseudonymised."""
+    def person_spans(self, text: str,
+                     person_spans: Iterable[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+        """Sorted, disjoint spans of people's names in `text`: `person_spans` (spaCy's) that
+        are not places, the manifests' names, and names after a civilité."""
         spans = [(s, e) for s, e in person_spans
                  if self.is_person(name := text[s:e].strip(" .,;:"))
                  and not self.is_place(name, text[:s])]
         if self._known_re is not None:
             spans += [(m.start(), m.end()) for m in self._known_re.finditer(text)]
         spans += [m.span(1) for m in CIVILITY.finditer(text)]
+        if self.finder is not None:
+            spans += self.finder.spans(text, self.is_place)
+        # Inside an e-mail or a phone number, a name goes with the address, removed whole.
+        hidden = [m.span() for rx in (EMAIL, PHONE) for m in rx.finditer(text)]
+        out: list[tuple[int, int]] = []
+        for s, e in _disjoint([(s, e) for s, e in spans
+                               if not any(a < e and s < b for a, b in hidden)]):
+            if out and text[out[-1][1]:s] == " ":  # "FONTAINE Hugo": one person, one pseudonym
+                out[-1] = (out[-1][0], e)
+            else:
+                out.append((s, e))
+        return out
+
+    def protect(self, text: str, person_spans: Iterable[tuple[int, int]] = ()) -> str:
+        """`text` with e-mails and phones removed and people's names pseudonymised."""
         out, cursor = [], 0
-        for start, end in _disjoint(spans):
+        for start, end in self.person_spans(text, person_spans):
             name = text[start:end].strip(" .,;:")
             out += [text[cursor:start], self.pseudonym(name)]
             cursor = end
@@ -169,6 +215,26 @@ class Pseudonymiser:
         text = "".join(out)
         text = EMAIL.sub(EMAIL_MARK, text)
         return PHONE.sub(PHONE_MARK, text)
+
+
+def _known_names_re(names: Sequence[str], words: frozenset[str]) -> re.Pattern | None:
+    """The manifests' names, whole or in part ("Haddad", "karim"), in any case; a part that
+    is also a French word ("Petit", "Fontaine") only capitalised or in capitals."""
+    wholes = {n.strip() for n in names if n.strip()}
+    parts = {p for n in wholes for p in re.split(r"[\s]+", n)
+             if len(p) > 2 and fold(p) not in PARTICLES}
+    loose, strict = set(), set()
+    for part in wholes | parts:
+        if " " in part or fold(part) not in words:
+            loose.add(re.escape(part))
+        else:
+            strict.update({re.escape(part[:1].upper() + part[1:]), re.escape(part.upper())})
+    if not loose and not strict:
+        return None
+    by_length = functools.partial(sorted, key=len, reverse=True)
+    alternatives = [f"(?i:{p})" for p in by_length(loose)] + by_length(strict)
+    alternatives.sort(key=len, reverse=True)
+    return re.compile(r"(?<![\w'’-])(?:" + "|".join(alternatives) + r")(?![\w'’-])")
 
 
 def _disjoint(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -188,9 +254,11 @@ def protect_segments(segments: Sequence[Segment], pseudo: Pseudonymiser) -> list
     names = {w for full in pseudo._full for w in full.split()}
     out = []
     for seg in segments:
+        found = pseudo.person_spans(seg.text, seg.person_spans)
+        words = names | {fold(w) for s, e in found for w in re.findall(r"[\w'’-]+", seg.text[s:e])}
         text = pseudo.protect(seg.text, seg.person_spans)
         lemmas = " ".join(
-            w for w in seg.lemmas.split() if fold(w) not in names and "@" not in w
+            w for w in seg.lemmas.split() if fold(w) not in words and "@" not in w
         )
         out.append(seg.model_copy(update={"text": text, "lemmas": lemmas, "person_spans": ()}))
     return out
@@ -207,7 +275,7 @@ def protect_feedback(
         for j, doc in enumerate(nlp.pipe(texts, batch_size=64)):
             # As in the notes: a capitalised word opening an answer ("Diffuser notre offre",
             # "Bonne organisation") is not a person.
-            spans[j] = [(e.start_char, e.end_char) for e in doc.ents if looks_like_person(e)]
+            spans[j] = spacy_person_spans(doc)
     answers: list[dict[str, str]] = [{} for _ in feedback]
     for (i, k), text, sp in zip(keys, texts, spans, strict=True):
         answers[i][k] = pseudo.protect(text, sp)
@@ -220,16 +288,17 @@ def scope_of(demarche: Demarche) -> str:
 
 
 def pseudonymiser_for(demarche: Demarche, numbers: dict[str, int],
-                      communes: frozenset[str] = frozenset()) -> Pseudonymiser:
+                      communes: frozenset[str] = frozenset(),
+                      finder: NameFinder | None = None) -> Pseudonymiser:
     """A pseudonymiser that knows the names listed in the démarche's manifests and, with
-    `communes`, the French communes."""
+    `communes`, the French communes; with `finder`, the rules of `corpus.text.names`."""
     names = [p for e in demarche.events for p in e.people]
     names += [p for w in demarche.workshops for p in w.people]
     places = [t.name for t in demarche.territories]
     places += [x for e in demarche.events for x in (e.place or "", *e.organisations)]
     places += [o for w in demarche.workshops for o in w.organisations]
     return Pseudonymiser(scope_of(demarche), known_names=sorted(set(names)), numbers=numbers,
-                         known_places=sorted(set(places)), communes=communes)
+                         known_places=sorted(set(places)), communes=communes, finder=finder)
 
 
 def leaks(text: str) -> list[str]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from corpus.records import Note, Orientation, Segment
 from corpus.text.french import fold, is_content, lemma, load_nlp, normalise
-from corpus.text.protect import looks_like_person
+from corpus.text.protect import spacy_person_spans
 
 _BULLET = re.compile(r"^\s*(?:[-*+•▪◦●–—]|\d{1,2}[.)])\s+")
 _HEADING = re.compile(r"^\s*#{1,6}\s+")
@@ -129,7 +129,7 @@ def _sentence_spans(doc, min_chars: int) -> list[tuple[int, int]]:
 
 
 def _fragments(doc, block: Block, min_chars: int, max_chars: int) -> list[Fragment]:
-    persons = [(e.start_char, e.end_char) for e in doc.ents if looks_like_person(e)]
+    persons = spacy_person_spans(doc)
 
     def frag(start: int, end: int) -> Fragment:
         raw = doc.text[start:end]
