@@ -128,3 +128,19 @@ def test_forget_refuses_a_name_without_words(tmp_path, name) -> None:
     store, _ = _store(tmp_path / "c.duckdb")
     with pytest.raises(ValueError, match="Correction"):
         forget_person(store, name)
+
+
+def test_forget_deletes_the_explorers_copy_of_the_texts(tmp_path) -> None:
+    """The API and explorer keep the segments beside the store (Arrow): a forgotten name must
+    not stay there."""
+    from corpus.store.explore import ExploreTables
+
+    store, _ = _store(tmp_path / "c.duckdb")
+    ExploreTables(store.db).all_segments(version="v1")
+    cache = tmp_path / "c.duckdb.vectors"
+    assert any("lefèvre" in p.read_bytes().decode("utf-8", "replace").casefold()
+               for p in cache.iterdir())
+    done = forget_person(store, "Lefèvre")
+    assert not cache.exists() and done.tables["cache_explorateur"] == 1
+    assert "lefèvre" not in ExploreTables(store.db).all_segments(version="v2")["text"].str.cat(
+        sep=" ").casefold()

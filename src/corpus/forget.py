@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import zipfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -83,6 +84,12 @@ def forget_person(store: Store, name: str, *, words: frozenset[str] = frozenset(
         return " ".join(w for w in text.split() if fold(w) not in lemma_words)
 
     tables = stored.forget(store.db, rewrite, rewrite_lemmas=rewrite_lemmas, pseudonym_keys=keys)
+    # The explorer's and the API's cache beside the store holds copies of the segments' texts
+    # (`corpus.store.explore`): derived data, deleted whole; the next read rebuilds it.
+    cache = Path(store.db.path).with_name(f"{Path(store.db.path).name}.vectors")
+    if cache.is_dir():
+        shutil.rmtree(cache, ignore_errors=True)
+        tables["cache_explorateur"] = 1
     return Forgotten(replacement, tables)
 
 

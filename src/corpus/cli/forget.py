@@ -15,6 +15,8 @@ TABLE_NAMES = {
     "segments": "segments", "feedback": "retours", "themes": "thèmes",
     "theme_history": "historique des thèmes", "ateliers": "ateliers", "events": "événements",
     "pseudonyms": "correspondances de pseudonymes",
+    "cache_explorateur": "copie des segments pour l'explorateur et l'API (effacée, refaite à "
+                         "la prochaine lecture)",
 }
 
 
