@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel
 
 import corpus
-from corpus import embed, orient
+from corpus import embed, orient, progress
 from corpus.config import Settings
 from corpus.files import write_atomic, write_json
 from corpus.ingest import IngestError, TableOptions, read_demarche, read_table
@@ -86,8 +86,10 @@ def by_territory(notes: Sequence[Note]) -> list[list[Note]]:
 
 def segment_notes(notes: Sequence[Note], settings: Settings, nlp=None) -> list[Segment]:
     """Segments of notes, cut as `settings` says."""
-    return segment.segment_notes(notes, nlp=nlp, min_chars=settings.min_segment_chars,
-                                 max_chars=settings.max_segment_chars)
+    label = f"segmentation {notes[0].territory_id}" if notes else "segmentation"
+    with progress.track(label, total=len(notes), unit="notes"):
+        return segment.segment_notes(notes, nlp=nlp, min_chars=settings.min_segment_chars,
+                                     max_chars=settings.max_segment_chars)
 
 
 def needs_storing(store: Store, demarche: Demarche, new: Sequence[Note]) -> bool:
@@ -160,6 +162,7 @@ def orientation_model(settings: Settings) -> orient.OrientationModel:
     return orient.load_default_model(settings.embedder_orient)
 
 
+@progress.staged("orientation")
 def orient_scope(store: Store, scope: str, settings: Settings) -> dict[str, int]:
     """Orientation of every segment and document of the scope, written back to the store."""
     segs = scope_segments(store, scope)
@@ -202,6 +205,7 @@ def masked_texts(texts: list[str], names: list[str],
     return places.mask_texts(texts, names, places.french_communes(settings.models_dir))
 
 
+@progress.staged("thèmes")
 def themes_scope(store: Store, scope: str, settings: Settings, *,
                  seed_from: str | Path | None = None, run_id: str = "") -> dict[str, Any]:
     """Themes of the scope, ids matched to the registry and seeds, written back to the store.
@@ -270,6 +274,7 @@ def write_tables(store: Store, doc_ids: Sequence[str], out: str | Path) -> dict[
     }
 
 
+@progress.staged("synthèse")
 def synthesize_scope(store: Store, scope: str, out: str | Path, settings: Settings, *,
                      seed_from: str | Path | None = None) -> dict[str, Any]:
     """The synthesis and the problématiques of the scope, rendered (files' bytes by name).
