@@ -44,6 +44,18 @@ def test_closing_records_carry_the_durations(log_mode, caplog):
     assert all(f["seconds"] >= 0 for f in found)
 
 
+def test_records_go_to_the_file_named(log_mode, monkeypatch, tmp_path):
+    import json
+
+    path = tmp_path / "progress.jsonl"
+    monkeypatch.setenv("CORPUS_PROGRESS_RECORD", str(path))
+    with progress.stage("orientation"), progress.track("plongements e5-small", total=2):
+        progress.advance(2)
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert [(r["kind"], r["name"], r["done"]) for r in rows] == [
+        ("track", "orientation · plongements e5-small", 2), ("stage", "orientation", 1)]
+
+
 def test_advance_without_a_tracker_does_nothing(log_mode, caplog):
     caplog.set_level(logging.INFO, logger="corpus.progress")
     progress.advance(5)

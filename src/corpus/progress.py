@@ -14,12 +14,14 @@ so `--json` stays clean. `CORPUS_PROGRESS=bar|log|off` forces a mode.
 
 Every stage and tracker logs one line when it ends, with its duration in the record's
 `corpus_progress` attribute ({"kind", "name", "done", "total", "seconds"}): `bench/scale.py`
-reads the stages' times from there.
+reads the stages' times from there, through `CORPUS_PROGRESS_RECORD=FILE` (each record is
+appended to FILE as a JSON line).
 """
 
 from __future__ import annotations
 
 import contextvars
+import json
 import logging
 import os
 import sys
@@ -47,6 +49,15 @@ def mode() -> str:
         return "bar" if sys.stderr is not None and sys.stderr.isatty() else "log"
     except (AttributeError, ValueError):  # a closed or odd stream
         return "log"
+
+
+def _record(payload: dict) -> dict:
+    """`payload`, also appended to the file `CORPUS_PROGRESS_RECORD` names (if any)."""
+    path = os.environ.get("CORPUS_PROGRESS_RECORD", "").strip()
+    if path:
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(json.dumps({**payload, "pid": os.getpid()}, ensure_ascii=False) + "\n")
+    return payload
 
 
 def _seconds(value: float) -> str:
@@ -131,9 +142,9 @@ class Tracker:
             _display.remove(self.task)
         if self.how != "off":
             log.info("%s : %s %s en %s s", self.label, _count(self.done), self.unit,
-                     _seconds(seconds), extra={"corpus_progress": {
+                     _seconds(seconds), extra={"corpus_progress": _record({
                          "kind": "track", "name": self.label, "done": self.done,
-                         "total": self.total, "seconds": seconds}})
+                         "total": self.total, "seconds": seconds})})
         return seconds
 
 
@@ -169,8 +180,10 @@ def stage(name: str) -> Iterator[None]:
         _stage.reset(token)
         seconds = time.perf_counter() - started
         if mode() != "off":
-            log.info("étape %s : %s s", name, _seconds(seconds), extra={"corpus_progress": {
-                "kind": "stage", "name": name, "done": 1, "total": 1, "seconds": seconds}})
+            record = _record({"kind": "stage", "name": name, "done": 1, "total": 1,
+                              "seconds": seconds})
+            log.info("étape %s : %s s", name, _seconds(seconds),
+                     extra={"corpus_progress": record})
 
 
 def staged(name: str):
