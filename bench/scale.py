@@ -125,15 +125,18 @@ def segment_texts(n: int, pool: list[tuple[str, str]], seed: int) -> tuple[list[
     return out, made
 
 
-def write_table(n: int, pool, places: list[tuple[str, str]], path: Path, seed: int) -> dict:
-    """A table of rows of 1 to 8 bullets, `n` bullets in all; returns what it holds."""
+def write_table(n: int, pool, places: dict[str, list[str]], path: Path, seed: int) -> dict:
+    """A table of rows of 1 to 8 bullets, `n` bullets in all, ateliers dealt in turn to the
+    régions (`places`: région -> départements); returns what it holds."""
     texts, made = segment_texts(n, pool, seed)
     rng = np.random.default_rng(seed + 1)
     rows, start = [], 0
     while start < n:
         k = int(min(rng.integers(1, 9), n - start))
         atelier = len(rows) // ROWS_PER_ATELIER
-        territory, event = places[atelier % len(places)]
+        territory = sorted(places)[atelier % len(places)]
+        events = places[territory]
+        event = events[(atelier // len(places)) % len(events)]
         rows.append({"id": f"s{n}-{len(rows):06d}", "territory": territory, "event": event,
                      "atelier": f"atelier-{atelier:05d}",
                      "text": "\n".join(f"- {t}" for t in texts[start:start + k])})
@@ -357,7 +360,7 @@ def main() -> int:
     texts = source_texts()
     pool = pieces(texts)
     units = pd.read_csv(UNITS, dtype=str).fillna("")
-    places = sorted(set(zip(units["region"], units["departement"], strict=True)))
+    places = {r: sorted(set(g)) for r, g in units.groupby("region")["departement"]}
     print(f"{len(texts):,} textes réels, {len(pool):,} morceaux différents "
           f"({MIN_CHARS} à {MAX_CHARS} caractères) ; dossier de travail {work}", flush=True)
     cluster = None
@@ -379,16 +382,19 @@ def main() -> int:
                         cluster = LocalCluster(n_workers=2, threads_per_worker=1,
                                                dashboard_address=None)
                     address = cluster.scheduler_address
-                print(f"  run {runner}…", flush=True)
+                print(f"  run {runner}… (charge de la machine : "
+                      f"{os.getloadavg()[0]:.1f})", flush=True)
                 result = run_pipeline(table, work / f"n{n}" / runner, runner, address)
                 times = stage_times(result)
                 floor = embedding_floor(result, args.floor_sample, args.seed)
                 segments = result["summary"]["counts"]["segments"]
-                rows.append({"label": f"{segments // 1000}k {runner}", "runner": runner,
+                rows.append({"label": f"{segments:,} {runner}", "runner": runner,
                              "segments": segments, "times": times, "floor": floor,
                              "peak_mib": result["peak_mib"], "out": result["out"]})
                 print(f"  {runner} : {times['total']:.0f} s, {result['peak_mib']:,.0f} Mio au "
-                      f"plus, {result['summary']['counts']['themes']} thèmes", flush=True)
+                      f"plus, {result['summary']['counts']['themes']} thèmes ; charge moyenne "
+                      f"sur 15 min à la fin : {os.getloadavg()[2]:.1f} pour "
+                      f"{os.cpu_count()} cœurs", flush=True)
             if len(runners) == 2:
                 diffs = same_outputs(rows[-2]["out"], rows[-1]["out"])
                 print("  thread et dask : " + ("sorties identiques (themes.json : ids, tailles, "
