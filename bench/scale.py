@@ -288,6 +288,39 @@ def same_outputs(a: Path, b: Path) -> list[str]:
     return diffs
 
 
+def measure(table: Path, work: Path, runner: str, address: str | None, args) -> dict:
+    """One run and its figures, kept in `work`/result.json. With `--resume`, a run already
+    kept there is read back, not run again (a run kept without result.json: its stage times
+    and floor are taken from its files, its wall time and memory are unknown)."""
+    kept = work / "result.json"
+    if args.resume and kept.exists():
+        row = json.loads(kept.read_text(encoding="utf-8"))
+        print(f"  {runner} : repris de {kept}", flush=True)
+        return {**row, "out": Path(row["out"])}
+    if args.resume and (work / "out" / "run.json").exists():
+        result = {"wall": math.nan, "peak_mib": math.nan, "out": work / "out",
+                  "store": work / "corpus.duckdb",
+                  "summary": json.loads((work / "out" / "run.json").read_text(encoding="utf-8")),
+                  "records": [json.loads(line) for line in
+                              (work / "progress.jsonl").read_text(encoding="utf-8").splitlines()]}
+        print(f"  {runner} : repris de {work} (durée totale et mémoire inconnues)", flush=True)
+    else:
+        print(f"  run {runner}… (charge de la machine : {os.getloadavg()[0]:.1f})", flush=True)
+        result = run_pipeline(table, work, runner, address)
+    times = stage_times(result)
+    floor = embedding_floor(result, args.floor_sample, args.seed)
+    segments = result["summary"]["counts"]["segments"]
+    row = {"label": f"{segments:,} {runner}", "runner": runner, "segments": segments,
+           "times": times, "floor": floor, "peak_mib": result["peak_mib"],
+           "themes": result["summary"]["counts"]["themes"], "out": str(result["out"]),
+           "load_15min": os.getloadavg()[2]}
+    kept.write_text(json.dumps(row, indent=2), encoding="utf-8")
+    print(f"  {runner} : {times['total']:.0f} s, {result['peak_mib']:,.0f} Mio au plus, "
+          f"{row['themes']} thèmes ; charge moyenne sur 15 min à la fin : "
+          f"{row['load_15min']:.1f} pour {os.cpu_count()} cœurs", flush=True)
+    return {**row, "out": Path(row["out"])}
+
+
 # -- report ------------------------------------------------------------------------------------
 
 COLUMNS = [("ingest", "ingest"), ("orientation", "orientation"), ("embed_orient", "  dont e5"),
@@ -348,11 +381,15 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--keep", type=Path, default=None,
                         help="garder tables, bases et sorties dans ce dossier")
+    parser.add_argument("--resume", action="store_true",
+                        help="avec --keep : reprendre les runs déjà gardés au lieu de les refaire")
     args = parser.parse_args()
     for path in (UNITS, REPORTS, ANSWERS):
         if not path.exists():
             print(f"{path} absent : ce banc lit les données partagées.", file=sys.stderr)
             return 1
+    if args.resume and args.keep is None:
+        parser.error("--resume demande --keep DIR")
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     compare = {int(s) for s in args.compare_dask.split(",") if s.strip()}
     work = args.keep or Path(tempfile.mkdtemp(prefix="corpus-scale-"))
@@ -368,7 +405,7 @@ def main() -> int:
     try:
         for n in sizes:
             table = work / f"n{n}" / "table.parquet"
-            made = write_table(n, pool, places, table, args.seed)
+            made = write_table(n, pool, places, table, args.seed)  # same seed: same table
             print(f"\n{n:,} segments : {made['rows']:,} lignes, {made['joined']:,} morceaux "
                   f"faits de deux moitiés, {made['characters'] / n:.0f} caractères en moyenne",
                   flush=True)
@@ -382,19 +419,8 @@ def main() -> int:
                         cluster = LocalCluster(n_workers=2, threads_per_worker=1,
                                                dashboard_address=None)
                     address = cluster.scheduler_address
-                print(f"  run {runner}… (charge de la machine : "
-                      f"{os.getloadavg()[0]:.1f})", flush=True)
-                result = run_pipeline(table, work / f"n{n}" / runner, runner, address)
-                times = stage_times(result)
-                floor = embedding_floor(result, args.floor_sample, args.seed)
-                segments = result["summary"]["counts"]["segments"]
-                rows.append({"label": f"{segments:,} {runner}", "runner": runner,
-                             "segments": segments, "times": times, "floor": floor,
-                             "peak_mib": result["peak_mib"], "out": result["out"]})
-                print(f"  {runner} : {times['total']:.0f} s, {result['peak_mib']:,.0f} Mio au "
-                      f"plus, {result['summary']['counts']['themes']} thèmes ; charge moyenne "
-                      f"sur 15 min à la fin : {os.getloadavg()[2]:.1f} pour "
-                      f"{os.cpu_count()} cœurs", flush=True)
+                rows.append(measure(table, work / f"n{n}" / runner, runner, address, args))
+            print_table(rows)
             if len(runners) == 2:
                 diffs = same_outputs(rows[-2]["out"], rows[-1]["out"])
                 print("  thread et dask : " + ("sorties identiques (themes.json : ids, tailles, "
