@@ -34,6 +34,21 @@ def test_not_on_a_terminal_the_logs_say_each_tenth(log_mode, caplog, capsys):
     assert out.out == ""
 
 
+def test_lines_pass_a_root_logger_at_warning(log_mode, caplog):
+    """The CLI and Prefect keep the root logger at WARNING: progress lines still get out."""
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.WARNING)
+    try:
+        with progress.track("plongements use-multilingual", total=10, unit="textes"):
+            progress.advance(5)
+            progress.advance(5)
+    finally:
+        root.setLevel(level)
+    assert [m for m in _lines(caplog) if "50 %" in m]
+    assert any("10 textes en" in m for m in _lines(caplog))
+
+
 def test_closing_records_carry_the_durations(log_mode, caplog):
     caplog.set_level(logging.INFO, logger="corpus.progress")
     with progress.stage("thèmes"), progress.track("libellés", total=3) as bar:

@@ -31,6 +31,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 log = logging.getLogger("corpus.progress")
+# Prefect gives `corpus` its API handler (PREFECT_LOGGING_EXTRA_LOGGERS) but not a level: under
+# a root logger at WARNING (the CLI's, Prefect's) these lines would be dropped before reaching it.
+if log.level == logging.NOTSET:
+    log.setLevel(logging.INFO)
 
 LOG_EVERY_S = 60.0  # a log line at least this often while a tracker advances
 LOG_STEP = 0.10  # and one each time another tenth of the total is done
