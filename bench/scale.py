@@ -16,7 +16,8 @@ times come from run.json and from the progress records (`CORPUS_PROGRESS_RECORD`
 is the peak of the summed RSS of every process below this one (the run, its Prefect server,
 the Dask workers), sampled every 0.5 s. The embedding floor is each embedder's own texts per
 second (`encode`, model already loaded, no store; the faster of two passes) on a sample of the
-same segments, measured here after the run. The exponent a of a stage fits time ~ n^a between consecutive sizes.
+same segments, measured here after the run. The exponent a of a stage fits time ~ n^a between
+consecutive sizes.
 `--compare-dask` sizes are run a second time with `CORPUS_TASK_RUNNER=dask` on a
 `dask.distributed.LocalCluster` (two worker processes, via `CORPUS_DASK_ADDRESS`) and their
 outputs compared (themes.json ids and sizes, segments.parquet theme_id and orientation).
