@@ -300,6 +300,10 @@ def measure(table: Path, work: Path, runner: str, address: str | None, args) -> 
     if args.resume and kept.exists():
         row = json.loads(kept.read_text(encoding="utf-8"))
         print(f"  {runner} : repris de {kept}", flush=True)
+        if args.refloor:  # the floor again, e.g. on a machine quieter than it was
+            row["floor"] = embedding_floor({"out": work / "out", "store": work / "corpus.duckdb"},
+                                           args.floor_sample, args.seed)
+            kept.write_text(json.dumps(row, indent=2), encoding="utf-8")
         return {**row, "out": Path(row["out"])}
     if args.resume and (work / "out" / "run.json").exists():
         result = {"wall": math.nan, "peak_mib": math.nan, "out": work / "out",
@@ -387,6 +391,8 @@ def main() -> int:
                         help="garder tables, bases et sorties dans ce dossier")
     parser.add_argument("--resume", action="store_true",
                         help="avec --keep : reprendre les runs déjà gardés au lieu de les refaire")
+    parser.add_argument("--refloor", action="store_true",
+                        help="avec --resume : mesurer à nouveau le plancher des runs repris")
     args = parser.parse_args()
     for path in (UNITS, REPORTS, ANSWERS):
         if not path.exists():
