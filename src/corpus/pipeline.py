@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel
 
 import corpus
-from corpus import embed, orient
+from corpus import embed, orient, progress
 from corpus.config import Settings
 from corpus.files import write_atomic, write_json
 from corpus.ingest import IngestError, TableOptions, read_demarche, read_table
@@ -89,8 +89,10 @@ def by_territory(notes: Sequence[Note]) -> list[list[Note]]:
 
 def segment_notes(notes: Sequence[Note], settings: Settings, nlp=None) -> list[Segment]:
     """Segments of notes, cut as `settings` says."""
-    return segment.segment_notes(notes, nlp=nlp, min_chars=settings.min_segment_chars,
-                                 max_chars=settings.max_segment_chars)
+    label = f"segmentation {notes[0].territory_id}" if notes else "segmentation"
+    with progress.track(label, total=len(notes), unit="notes"):
+        return segment.segment_notes(notes, nlp=nlp, min_chars=settings.min_segment_chars,
+                                     max_chars=settings.max_segment_chars)
 
 
 def needs_storing(store: Store, demarche: Demarche, new: Sequence[Note]) -> bool:
@@ -166,6 +168,7 @@ def orientation_model(settings: Settings) -> orient.OrientationModel:
     return orient.load_default_model(settings.embedder_orient)
 
 
+@progress.staged("orientation")
 def orient_scope(store: Store, scope: str, settings: Settings) -> dict[str, int]:
     """Orientation of every segment and document of the scope, written back to the store."""
     segs = scope_segments(store, scope)
@@ -208,6 +211,7 @@ def masked_texts(texts: list[str], names: list[str],
     return places.mask_texts(texts, names, places.french_communes(settings.models_dir))
 
 
+@progress.staged("thèmes")
 def themes_scope(store: Store, scope: str, settings: Settings, *,
                  seed_from: str | Path | None = None, run_id: str = "") -> dict[str, Any]:
     """Themes of the scope, ids matched to the registry and seeds, written back to the store.
@@ -276,6 +280,7 @@ def write_tables(store: Store, doc_ids: Sequence[str], out: str | Path) -> dict[
     }
 
 
+@progress.staged("synthèse")
 def synthesize_scope(store: Store, scope: str, out: str | Path, settings: Settings, *,
                      seed_from: str | Path | None = None,
                      set_aside: Sequence[dict] = ()) -> dict[str, Any]:

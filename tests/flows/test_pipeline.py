@@ -263,3 +263,36 @@ def test_a_table_of_other_subjects_gets_readable_questions(tmp_path, prefect_har
                                                      "aux"}:
                 nxt = next(t for t in tok.doc[tok.i + 1:] if t.pos_ != "ADJ")
                 assert nxt.pos_ in ("NOUN", "PROPN"), (question, tok.text, nxt.text)
+
+
+def test_dask_runner_gives_the_same_outputs(sample_run, tmp_path):
+    """`CORPUS_TASK_RUNNER=dask` pointed at a Dask cluster (`CORPUS_DASK_ADDRESS`, here a local
+    one of one worker process) segments the territories there, and `corpus run` writes the same
+    themes and segments as with the thread pool."""
+    import os
+
+    from dask.distributed import LocalCluster
+
+    tmp, params, _ = sample_run
+    out = tmp_path / "out"
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster:
+        env = {**os.environ, "CORPUS_TASK_RUNNER": "dask",
+               "CORPUS_DASK_ADDRESS": cluster.scheduler_address,
+               "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
+        done = subprocess.run(
+            [sys.executable, "-m", "corpus.cli", "run", str(SAMPLE), "--out", str(out),
+             "--store", str(tmp_path / "c.duckdb"), "--json"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
+        )
+        ran_there = {prefix for prefix, tp in cluster.scheduler.task_prefixes.items()
+                     if sum(tp.state_counts.values())}
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert any("segment_territory" in p for p in ran_there), ran_there
+    assert json.loads(done.stdout)["counts"]["segments"] > 0
+    expected = Path(params.out)
+    assert (out / "themes.json").read_text(encoding="utf-8") == (
+        expected / "themes.json").read_text(encoding="utf-8")
+    mine, theirs = (pd.read_parquet(p / "segments.parquet").sort_values("segment_id")
+                    .reset_index(drop=True) for p in (out, expected))
+    pd.testing.assert_frame_equal(mine, theirs)

@@ -16,6 +16,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from corpus import progress
 from corpus.vectors import unit
 
 E5_NAME = "e5-small"
@@ -69,6 +70,7 @@ def encode_by_length(
     for start in range(0, len(order), batch_size):
         idx = order[start : start + batch_size]
         out[idx] = encode_batch([texts[i] for i in idx])
+        progress.advance(len(idx))
     return unit(out, dtype=np.float32)
 
 

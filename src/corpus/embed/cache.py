@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from contextlib import nullcontext
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from corpus import progress
 from corpus.embed.base import Embedder, canonical_text, text_hash
 
 if TYPE_CHECKING:
@@ -47,13 +49,15 @@ def embed_cached(
     )
     n_cached = len(vectors)
     missing = [k for k in unique if k not in vectors]
-    for start in range(0, len(missing), chunk_size):
-        chunk = missing[start : start + chunk_size]
-        rows = embedder.encode([canonical_text(unique[k]) for k in chunk])
-        new = dict(zip(chunk, rows, strict=True))
-        if store is not None:
-            store.vectors.put(embedder.fingerprint, new)
-        vectors.update(new)
+    with (progress.track(f"plongements {embedder.name}", total=len(missing), unit="textes")
+          if missing else nullcontext()):
+        for start in range(0, len(missing), chunk_size):
+            chunk = missing[start : start + chunk_size]
+            rows = embedder.encode([canonical_text(unique[k]) for k in chunk])
+            new = dict(zip(chunk, rows, strict=True))
+            if store is not None:
+                store.vectors.put(embedder.fingerprint, new)
+            vectors.update(new)
     out = (
         np.stack([vectors[k] for k in keys]).astype(np.float32, copy=False)
         if keys

@@ -140,7 +140,7 @@ class _Context:
             if sims[i] < self.min_similarity:
                 break
             tid = self.lever_ids[i]
-            lev = self.frame[(self.frame["theme_id"] == tid) & (self.frame["orientation"] == LEV)]
+            lev = self.lever_rows(tid)
             closeness = self.embeddings[lev["row"].to_numpy()] @ target
             order = list(lev["segment_id"].to_numpy()[np.argsort(-closeness, kind="stable")])
             out.append(LeverMatch(
@@ -149,6 +149,15 @@ class _Context:
                 self.quotes(lev, order=order, n=2),
             ))
         return out
+
+    def lever_rows(self, tid: str) -> pd.DataFrame:
+        """The lever segments of theme `tid`, filtered once per run, not once per scope and
+        difficulty theme (which made the synthesis grow as n^1.36: bench/scale.py)."""
+        cache = self.__dict__.setdefault("_lever_rows", {})
+        if tid not in cache:
+            levers = self.frame[self.frame["orientation"] == LEV]
+            cache[tid] = levers[levers["theme_id"] == tid]
+        return cache[tid]
 
     def label(self, tid: str) -> str:
         meta = self.meta.get(tid, {})

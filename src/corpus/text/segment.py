@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from corpus import progress
 from corpus.records import Note, Orientation, Segment
 from corpus.text.french import fold, is_content, lemma, load_nlp, normalise
 from corpus.text.protect import spacy_person_spans
@@ -209,4 +210,5 @@ def segment_notes(
                     person_spans=tuple(f.persons),
                 )
             )
+        progress.advance(1)
     return out

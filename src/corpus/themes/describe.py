@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from corpus import progress
 from corpus.config import Settings
 from corpus.records import ORIENTATIONS
 from corpus.text.protect import without_marks
@@ -85,8 +86,11 @@ def _tagged(frame: pd.DataFrame, rows: Sequence[int], nlp,
     texts = [without_marks(str(frame.at[i, "text"])) for i in todo]
     # Sentence boundaries are not needed for noun phrases: without them, a third faster.
     unused = [name for name in ("senter", "parser") if name in nlp.pipe_names]
-    with nlp.select_pipes(disable=unused):
-        cache.update(zip(todo, nlp.pipe(texts, batch_size=64), strict=True))
+    with nlp.select_pipes(disable=unused), progress.track("libellés", total=len(todo),
+                                                          unit="segments"):
+        for i, doc in zip(todo, nlp.pipe(texts, batch_size=64), strict=True):
+            cache[i] = doc
+            progress.advance(1)
     return cache
 
 

@@ -1,0 +1,131 @@
+"""Progress of long stages: log lines when not on a terminal, a bar on standard error, never
+anything on standard output."""
+
+import logging
+import threading
+
+import pytest
+
+from corpus import progress
+
+
+@pytest.fixture
+def log_mode(monkeypatch):
+    monkeypatch.delenv("CORPUS_PROGRESS", raising=False)  # pytest's stderr is not a terminal
+
+
+def _lines(caplog):
+    return [r.getMessage() for r in caplog.records if r.name == "corpus.progress"]
+
+
+def test_not_on_a_terminal_the_logs_say_each_tenth(log_mode, caplog, capsys):
+    caplog.set_level(logging.INFO, logger="corpus.progress")
+    assert progress.mode() == "log"
+    with progress.stage("orientation"):
+        with progress.track("plongements e5-small", total=200, unit="textes"):
+            for _ in range(50):
+                progress.advance(4)
+    lines = _lines(caplog)
+    steps = [m for m in lines if "%)" in m]
+    assert len(steps) == 9, lines  # 10 % ... 90 %, then the closing line
+    assert steps[0].startswith("orientation · plongements e5-small : 20/200 textes (10 %)")
+    assert "200 textes en" in lines[-2] and lines[-1].startswith("étape orientation :")
+    out = capsys.readouterr()
+    assert out.out == ""
+
+
+def test_lines_pass_a_root_logger_at_warning(log_mode, caplog):
+    """The CLI and Prefect keep the root logger at WARNING: progress lines still get out."""
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.WARNING)
+    try:
+        with progress.track("plongements use-multilingual", total=10, unit="textes"):
+            progress.advance(5)
+            progress.advance(5)
+    finally:
+        root.setLevel(level)
+    assert [m for m in _lines(caplog) if "50 %" in m]
+    assert any("10 textes en" in m for m in _lines(caplog))
+
+
+def test_closing_records_carry_the_durations(log_mode, caplog):
+    caplog.set_level(logging.INFO, logger="corpus.progress")
+    with progress.stage("thèmes"), progress.track("libellés", total=3) as bar:
+        bar.advance(3)
+    found = [r.corpus_progress for r in caplog.records if hasattr(r, "corpus_progress")]
+    assert [(f["kind"], f["name"], f["done"]) for f in found] == [
+        ("track", "thèmes · libellés", 3), ("stage", "thèmes", 1)]
+    assert all(f["seconds"] >= 0 for f in found)
+
+
+def test_records_go_to_the_file_named(log_mode, monkeypatch, tmp_path):
+    import json
+
+    path = tmp_path / "progress.jsonl"
+    monkeypatch.setenv("CORPUS_PROGRESS_RECORD", str(path))
+    with progress.stage("orientation"), progress.track("plongements e5-small", total=2):
+        progress.advance(2)
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert [(r["kind"], r["name"], r["done"]) for r in rows] == [
+        ("track", "orientation · plongements e5-small", 2), ("stage", "orientation", 1)]
+
+
+def test_advance_without_a_tracker_does_nothing(log_mode, caplog):
+    caplog.set_level(logging.INFO, logger="corpus.progress")
+    progress.advance(5)
+    assert _lines(caplog) == []
+
+
+def test_each_thread_advances_its_own_tracker(log_mode, caplog):
+    caplog.set_level(logging.INFO, logger="corpus.progress")
+    done = {}
+
+    def work(name, n):
+        with progress.track(name, total=n) as bar:
+            for _ in range(n):
+                progress.advance(1)
+            done[name] = bar.done
+
+    threads = [threading.Thread(target=work, args=(f"segmentation {t}", n))
+               for t, n in (("a", 7), ("b", 13))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert done == {"segmentation a": 7, "segmentation b": 13}
+
+
+def test_a_bar_goes_to_stderr_never_stdout(monkeypatch, capsys):
+    monkeypatch.setenv("CORPUS_PROGRESS", "bar")
+    with progress.track("segmentation marseille", total=4, unit="notes"):
+        for _ in range(4):
+            progress.advance(1)
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert "segmentation marseille" in out.err and "4/4" in out.err
+
+
+def test_off_is_silent(monkeypatch, caplog, capsys):
+    monkeypatch.setenv("CORPUS_PROGRESS", "off")
+    caplog.set_level(logging.INFO, logger="corpus.progress")
+    with progress.stage("synthèse"), progress.track("x", total=2):
+        progress.advance(2)
+    assert _lines(caplog) == [] and capsys.readouterr() == ("", "")
+
+
+def test_embedding_advances_per_batch(log_mode, caplog):
+    from corpus.embed import FakeEmbedder, embed_cached
+    from corpus.embed.base import encode_by_length
+
+    class Batched(FakeEmbedder):  # the real embedders' path: batches by length
+        def encode(self, texts):
+            return encode_by_length(list(texts), super().encode, dim=self.dim, batch_size=8)
+
+    caplog.set_level(logging.INFO, logger="corpus.progress")
+    texts = [f"texte numéro {i}" for i in range(40)]
+    embed_cached(Batched(), texts + texts[:5])
+    lines = _lines(caplog)
+    assert len([m for m in lines if "%)" in m]) == 4, lines  # 8, 16, 24, 32 of 40
+    found = [r.corpus_progress for r in caplog.records if hasattr(r, "corpus_progress")]
+    assert [(f["name"], f["done"], f["total"]) for f in found] == [("plongements fake", 40, 40)]
