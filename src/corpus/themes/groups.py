@@ -9,10 +9,11 @@ régions, seeds 42 and 7) weighting raised the grands thèmes' NMI from 0.38-0.4
 on both halves; average and complete linkage on the centroids did not (0.37-0.44).
 
 The tree is cut where the segments, labelled by their group, are best separated (silhouette,
-cosine, on at most `SAMPLE` segments). A synthesis is organised in a handful of parts: between 2 groups and the square root of the
-number of themes (rounded up). A part that holds most of the synthesis structures nothing: cuts
-whose largest group keeps more than `MAX_SHARE` of the themed segments are taken only when no
-other cut is possible (a rule of reading, not a figure tuned on data).
+cosine, on at most `SAMPLE` segments). A synthesis is organised in a handful of parts: between
+2 groups and the square root of the number of themes (rounded up). A part that holds most of
+the synthesis structures nothing: cuts whose largest group keeps more than `MAX_SHARE` of the
+themed segments are taken only when no other cut is possible (a rule of reading, not a figure
+tuned on data).
 """
 
 from __future__ import annotations

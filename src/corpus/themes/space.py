@@ -6,6 +6,7 @@ Follows scikit-learn where something is fitted (`AllButTheTop`); everything is s
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -132,6 +133,8 @@ def reducer(plan: dict[str, Any], n: int, seed: int, x: np.ndarray | None = None
     knn = (None, None, None)
     if x is not None and len(x) <= EXACT_NEIGHBOURS_MAX:
         knn = neighbours(x, plan["n_neighbors"])
+        # Without a search index UMAP cannot place new points later; the pipeline never asks.
+        warnings.filterwarnings("ignore", message=r"precomputed_knn\[2\]", category=UserWarning)
     return UMAP(n_neighbors=plan["n_neighbors"], n_components=min(plan["n_components"], n - 2),
                 min_dist=0.0, metric="cosine", random_state=seed, n_jobs=1,
                 precomputed_knn=knn)
