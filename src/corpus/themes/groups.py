@@ -37,7 +37,7 @@ def group_themes(x: np.ndarray, labels: np.ndarray, centroids: np.ndarray,
     `x` holds the segments in the theme space, `labels` their theme (-1: outside any theme),
     `centroids` the themes' unit centroids in that space.
     """
-    from sklearn.metrics import silhouette_score
+    from sklearn.metrics import pairwise_distances, silhouette_score
 
     k = len(centroids)
     if k <= 2:
@@ -48,13 +48,15 @@ def group_themes(x: np.ndarray, labels: np.ndarray, centroids: np.ndarray,
     best: tuple[bool, float, np.ndarray] | None = None
     themed = labels[inside]
     cuts = weighted_ward(centroids, np.bincount(themed, minlength=k))
+    # The sample's distances once for every cut, not once per cut (same scores).
+    distances = pairwise_distances(x[sample], metric="cosine")
     for g in range(2, min(k - 1, math.ceil(math.sqrt(k))) + 1):
         of_theme = cuts[g]
         found = of_theme[labels[sample]]
         if len(np.unique(found)) < 2:
             continue
         balanced = np.bincount(of_theme[themed]).max() <= MAX_SHARE * len(themed)
-        score = float(silhouette_score(x[sample], found, metric="cosine"))
+        score = float(silhouette_score(distances, found, metric="precomputed"))
         if best is None or (balanced, score) > (best[0], best[1] + 1e-9):
             best = (balanced, score, of_theme)
     if best is None:

@@ -137,7 +137,7 @@ def reducer(plan: dict[str, Any], n: int, seed: int, x: np.ndarray | None = None
         warnings.filterwarnings("ignore", message=r"precomputed_knn\[2\]", category=UserWarning)
     return UMAP(n_neighbors=plan["n_neighbors"], n_components=min(plan["n_components"], n - 2),
                 min_dist=0.0, metric="cosine", random_state=seed, n_jobs=1,
-                precomputed_knn=knn)
+                n_epochs=plan["n_epochs"], precomputed_knn=knn)
 
 
 def guide(e: np.ndarray, guides: np.ndarray) -> np.ndarray:
