@@ -49,13 +49,17 @@ class Settings:
     # one subsample out of 16 (`bench/themes.py --questions`).
     themes_umap_neighbors: int = 15
     themes_umap_components: int = 5
-    # UMAP's layout epochs (its own default: 500 up to 10,000 points, 200 above). The layout
-    # is single-threaded so that a seed gives the same themes, and at 500 epochs it was 9 of the
-    # 14 s the stage took on the 6,231 segments of the meeting reports (BERTopic's defaults,
-    # multi-threaded: 6 s). 200 epochs: 9.3 s, theme NMI 0.400 / 0.356 (seeds 42 / 7, vs 0.398
-    # / 0.356), grands thèmes 0.469 / 0.389 (vs 0.476 / 0.389); tune half of the Grand Débat
-    # answers, 40 and 10-150 answers a question: NMI 0.565 vs 0.574, time 0.67x.
-    themes_umap_epochs: int | None = 200
+    # UMAP's layout epochs from `themes_umap_epochs_from` segments on (below: UMAP's default,
+    # 500). The layout is single-threaded so that a seed gives the same themes; at 500 epochs it
+    # was 9 of the 14 s the stage took on the 6,231 segments of the meeting reports, where
+    # BERTopic's defaults (multi-threaded) take 6 s. 200 epochs there: 9.3 s, theme NMI 0.400 /
+    # 0.356 (seeds 42 / 7; 500 epochs: 0.398 / 0.356), grands thèmes 0.469 / 0.389 (0.476 /
+    # 0.389). Below 4,096 points UMAP (as BERTopic runs it) finds neighbours pair by pair in
+    # Python, our exact neighbours by matrix products are faster, and the layout is cheap: 200
+    # epochs there bought little time and split 3 questions × 40 answers into 7 themes
+    # (tests/themes/test_real_subjects.py), so the threshold is UMAP's own small-data size.
+    themes_umap_epochs: int = 200
+    themes_umap_epochs_from: int = 4096
     themes_min_cluster_scale: float = 0.25
     themes_min_cluster_exponent: float = 0.65
     themes_max_cluster_share: float = 1 / 3

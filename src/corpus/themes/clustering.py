@@ -44,7 +44,7 @@ def cluster_plan(n: int, settings: Settings | None = None) -> dict[str, Any]:
         # half: fewest themes 0.5 of the questions, 0.7 with this).
         "n_neighbors": int(min(settings.themes_umap_neighbors, max(5, size), max(2, n - 1))),
         "n_components": settings.themes_umap_components,
-        "n_epochs": settings.themes_umap_epochs,
+        "n_epochs": settings.themes_umap_epochs if n >= settings.themes_umap_epochs_from else None,
         "min_cluster_size": size,
         "max_cluster_share": settings.themes_max_cluster_share,
         "outlier_floor": settings.themes_outlier_floor,
