@@ -20,20 +20,12 @@ import time
 from pathlib import Path
 
 import pytest
+from browser import chromium
 from conftest import SAMPLE
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-LOOPBACK_ONLY = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-default-apps", "--disable-extensions", "--disable-dev-shm-usage",
-    "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=127.0.0.1",
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-    "--window-size=1400,1500",
-]
+LOOPBACK_ONLY = ["--proxy-bypass-list=127.0.0.1", "--window-size=1400,1500"]
 # Questions a coordinator preparing the next event would ask, and the difficulty the sample's
 # notes give for each (a fragment of the segment expected first).
 QUESTIONS = [
@@ -141,24 +133,8 @@ def server(sample_api):
 
 @pytest.fixture
 def browser(tmp_path):
-    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-        pytest.skip("Chromium absent : installez les paquets Debian chromium et chromium-driver "
-                    "(apt-get install -y chromium chromium-driver).")
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in [*LOOPBACK_ONLY, f"--user-data-dir={tmp_path / 'profile'}"]:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    try:
-        driver.execute_cdp_cmd("Network.enable", {})
+    with chromium(tmp_path / "profile", LOOPBACK_ONLY) as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(tmp_path / "profile", ignore_errors=True)
 
 
 def _requested(driver) -> list[str]:
