@@ -33,12 +33,15 @@ class AllButTheTop:
         x = np.asarray(x, dtype=np.float64)
         self.mean_ = x.mean(axis=0)
         d = min(self.n_directions, max(0, min(x.shape) - 2))
+        if d == 0:  # USE vectors: nothing to remove, no eigendecomposition to pay for
+            self.directions_ = np.zeros((0, x.shape[1]))
+            return self
         centred = x - self.mean_
         # Eigenvectors of the covariance (dim x dim): exact, and fast for 100,000 rows.
         values, vectors = np.linalg.eigh(centred.T @ centred)
         top = vectors[:, np.argsort(-values, kind="stable")[:d]].T
-        signs = np.sign(top[np.arange(d), np.abs(top).argmax(axis=1)]) if d else 1.0
-        self.directions_ = top * np.reshape(signs, (-1, 1)) if d else np.zeros((0, x.shape[1]))
+        signs = np.sign(top[np.arange(d), np.abs(top).argmax(axis=1)])
+        self.directions_ = top * np.reshape(signs, (-1, 1))
         return self
 
     def transform(self, x: np.ndarray) -> np.ndarray:
