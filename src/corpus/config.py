@@ -55,9 +55,9 @@ class Settings:
     # BERTopic's defaults (multi-threaded) take 6 s. 200 epochs there: 9.3 s, theme NMI 0.400 /
     # 0.356 (seeds 42 / 7; 500 epochs: 0.398 / 0.356), grands thèmes 0.469 / 0.389 (0.476 /
     # 0.389). Below 4,096 points UMAP (as BERTopic runs it) finds neighbours pair by pair in
-    # Python, our exact neighbours by matrix products are faster, and the layout is cheap: 200
-    # epochs there bought little time and split 3 questions × 40 answers into 7 themes
-    # (tests/themes/test_real_subjects.py), so the threshold is UMAP's own small-data size.
+    # Python and our exact neighbours by matrix products are faster: there 200 epochs cut the
+    # time by a third (tune half, 40 and 10-150 answers) but split 3 questions × 40 answers into
+    # 7 themes (tests/themes/test_real_subjects.py), so the threshold is UMAP's small-data size.
     themes_umap_epochs: int = 200
     themes_umap_epochs_from: int = 4096
     themes_min_cluster_scale: float = 0.25

@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+log = logging.getLogger(__name__)
+
 
 @contextmanager
 def atomic_path(path: Path | str) -> Iterator[Path]:
@@ -46,7 +48,7 @@ def word_list(path: Path | str, build: Callable[[], set[str]], unavailable: str)
         try:
             words = build()
         except (ImportError, OSError, ValueError) as exc:
-            logging.getLogger(__name__).warning("%s (%s)", unavailable, exc)
+            log.warning("%s (%s)", unavailable, exc)
             return frozenset()
         write_atomic(path, ("\n".join(sorted(words)) + "\n").encode("utf-8"))
     return frozenset(path.read_text(encoding="utf-8").split("\n")) - {""}
