@@ -169,6 +169,7 @@ def orientation_model(settings: Settings) -> orient.OrientationModel:
 
 
 @progress.staged("orientation")
+@embed.same_on_any_machine
 def orient_scope(store: Store, scope: str, settings: Settings) -> dict[str, int]:
     """Orientation of every segment and document of the scope, written back to the store."""
     segs = scope_segments(store, scope)
@@ -212,6 +213,7 @@ def masked_texts(texts: list[str], names: list[str],
 
 
 @progress.staged("thèmes")
+@embed.same_on_any_machine
 def themes_scope(store: Store, scope: str, settings: Settings, *,
                  seed_from: str | Path | None = None, run_id: str = "") -> dict[str, Any]:
     """Themes of the scope, ids matched to the registry and seeds, written back to the store.
@@ -281,6 +283,7 @@ def write_tables(store: Store, doc_ids: Sequence[str], out: str | Path) -> dict[
 
 
 @progress.staged("synthèse")
+@embed.same_on_any_machine
 def synthesize_scope(store: Store, scope: str, out: str | Path, settings: Settings, *,
                      seed_from: str | Path | None = None,
                      set_aside: Sequence[dict] = ()) -> dict[str, Any]:

