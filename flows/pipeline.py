@@ -1,21 +1,22 @@
-"""The parent flow that `corpus run` calls: ingest, analyse, write the output contract."""
+"""The flows that `corpus run` and `corpus ingest` call: the one loop over the stages
+(`flows.stages`), under the store's writer lock, taken here and only here."""
 
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from pydantic import BaseModel, Field
 
 from corpus import pipeline as stages
 from corpus.config import DEFAULT_STORE, Settings
 from corpus.ingest import TableOptions
+from corpus.pipeline import Context
 from corpus.store import Store, runlock
 from flows import quiet
-from flows.analysis import AnalysisParams, analysis_flow
-from flows.ingest import IngestParams, ingest_flow
-from flows.synthesis import SynthesisParams, synthesis_flow
+from flows.runner import task_runner
+from flows.stages import run_all
 
 quiet.install()
 
@@ -35,63 +36,70 @@ class RunParams(BaseModel):
         None, description="Seconds to wait for another run on the store (default: settings)")
 
     def out_dir(self) -> Path:
-        return Path(self.out) if self.out else Path("reports") / Path(self.input).stem
+        return stages.out_dir(self.input, self.out)
 
 
-@task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE,
-      retry_condition_fn=quiet.retry_unexpected)
-def write_tables(store_path: str, doc_ids: list[str], out: str) -> dict[str, str]:
-    return stages.write_tables(Store(store_path), doc_ids, out)
+class IngestParams(BaseModel):
+    input: str = Field("data/sample", description="Démarche folder or table file")
+    store: str = Field(str(DEFAULT_STORE), description="DuckDB file")
+    table: TableOptions = TableOptions()
+    strict: bool = Field(False, description="Refuse the whole input on any unreadable file")
+    lock_timeout_s: float | None = Field(None, description="Seconds to wait for another run")
 
 
-@flow(name="corpus-pipeline")
+def _settings(params: RunParams | IngestParams) -> Settings:
+    model = getattr(params, "orient_model", None)
+    return Settings(store=Path(params.store), seed=getattr(params, "seed", Settings().seed),
+                    orient_model=Path(model) if model else None)
+
+
+def _lock(params: RunParams | IngestParams, settings: Settings):
+    return runlock.writer(params.store, timeout=runlock.timeout_s(
+        params.lock_timeout_s, settings.run_lock_timeout_s))
+
+
+@task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def ensure_models(settings: Settings) -> None:
+    from corpus.embed.provision import ensure_models
+
+    ensure_models(settings.models_dir)
+
+
+@flow(name="corpus-pipeline", task_runner=task_runner())
 def pipeline(params: RunParams) -> dict:
-    """Run every stage on one input and write its outputs; returns the run summary.
+    """Run every stage on one input and write its outputs; returns the run summary (run.json).
 
     Holds the store's writer lock from start to end (`corpus.store.runlock`); unreadable files
     are set aside and listed (summary["set_aside"]) unless `params.strict`.
     """
-    settings = Settings(
-        store=Path(params.store), seed=params.seed,
-        orient_model=Path(params.orient_model) if params.orient_model else None,
-    )
-    with runlock.writer(params.store, timeout=runlock.timeout_s(
-            params.lock_timeout_s, settings.run_lock_timeout_s)):
+    settings = _settings(params)
+    with _lock(params, settings):
         return _run(params, settings)
+
+
+@flow(name="corpus-ingest", task_runner=task_runner())
+def ingest_flow(params: IngestParams) -> stages.IngestResult:
+    """Read, segment, protect and store one input; files already stored are skipped."""
+    settings = _settings(params)
+    with _lock(params, settings):
+        ctx = Context(store=params.store, input=params.input, settings=settings,
+                      table=params.table, strict=params.strict)
+        _, summaries, _ = run_all(stages.INGEST, ctx)
+        return stages.IngestResult(**summaries["ingest"])
 
 
 def _run(params: RunParams, settings: Settings) -> dict:
     logger = get_run_logger()
     started = datetime.now(UTC)
-    timings: dict[str, float] = {}
-    t0 = time.perf_counter()
-    ingested = ingest_flow(
-        IngestParams(input=params.input, store=params.store, table=params.table,
-                     strict=params.strict, lock_timeout_s=params.lock_timeout_s), settings
-    )
-    timings["ingest"] = round(time.perf_counter() - t0, 3)
     out = params.out_dir()
     run_id = f"{started:%Y%m%dT%H%M%S}-{Path(params.input).stem}"
-    t0 = time.perf_counter()
-    analysed = analysis_flow(
-        AnalysisParams(scope=ingested.scope, store=params.store, out=str(out), seed=params.seed,
-                       seed_from=params.seed_from, run_id=run_id),
-        settings,
-    )
-    timings["analysis"] = round(time.perf_counter() - t0, 3)
-    t0 = time.perf_counter()
-    files = write_tables(params.store, ingested.doc_ids, str(out))
-    files["themes"] = analysed["path"]
-    timings["write"] = round(time.perf_counter() - t0, 3)
-    t0 = time.perf_counter()
-    synthesised = synthesis_flow(
-        SynthesisParams(scope=ingested.scope, store=params.store, out=str(out),
-                        seed_from=params.seed_from, set_aside=ingested.set_aside),
-        settings,
-    )
-    files.update(synthesised["files"])
-    timings["synthesis"] = round(time.perf_counter() - t0, 3)
+    ensure_models(settings)
+    ctx = Context(store=params.store, input=params.input, settings=settings, table=params.table,
+                  strict=params.strict, out=str(out), seed_from=params.seed_from, run_id=run_id)
+    ctx, done, timings = run_all(stages.STAGES, ctx)
+    ingested = stages.IngestResult(**done["ingest"])
     store = Store(params.store)
+    publish_artifacts(params.store, ctx.scope, str(out), done)
     summary = {
         "input": params.input,
         "out": str(out),
@@ -105,19 +113,51 @@ def _run(params: RunParams, settings: Settings) -> dict:
         "counts": {
             "documents": len(ingested.doc_ids),
             "segments": store.texts.count_segments(ingested.doc_ids),
-            "themes": analysed["themes"],
-            "outlier_fraction": analysed["outlier_fraction"],
-            "orientation": analysed["orientation_counts"],
+            "themes": done["themes"]["themes"],
+            "outlier_fraction": done["themes"]["outlier_fraction"],
+            "orientation": done["orientation"]["orientation_counts"],
             "added": ingested.added,
             "unchanged_documents": ingested.unchanged,
             "set_aside": len(ingested.set_aside),
         },
         "set_aside": ingested.set_aside,
-        "files": {**files, "run": str(out / "run.json")},
+        "files": {**done["report"], "run": str(out / "run.json")},
     }
     stages.record_run(store, summary, run_id=run_id, started=started, settings=settings)
+    logger.info("orientations %s ; %d thèmes", done["orientation"]["orientation_counts"],
+                done["themes"]["themes"])
     logger.info("Résultats écrits dans %s", out)
     if ingested.set_aside:
         logger.warning("%d fichier(s) écarté(s), listés dans la synthèse et %s",
                        len(ingested.set_aside), out / "run.json")
     return summary
+
+
+@task(cache_policy=NO_CACHE)
+def publish_artifacts(store_path: str, scope: str, out: str, done: dict) -> None:
+    """Keyed artifacts, so they version across runs in the Prefect UI (read from the store)."""
+    import json
+
+    store = Store(store_path)
+    key = "corpus-" + "".join(c if c.isalnum() else "-" for c in Path(out).name.lower())[:40]
+    files = store.results.files(scope)
+    if "synthese.md" in files:
+        create_markdown_artifact(key=f"{key}-synthese", markdown=files["synthese.md"].decode(),
+                                 description="Synthèse de l'événement")
+    found = json.loads(store.results.get(scope, "themes") or "[]")
+    top = sorted(found, key=lambda t: (-t["n_ateliers"], -t["n_territories"], -t["size"],
+                                       t["theme_id"]))[:10]
+    if top:
+        create_table_artifact(
+            key=f"{key}-themes",
+            table=[{"theme_id": t["theme_id"], "thème": t["label"], "ateliers": t["n_ateliers"],
+                    "territoires": t["n_territories"], "segments": t["size"]} for t in top],
+            description="Thèmes récurrents les plus présents",
+        )
+    if done["synthesis"]["problematiques"]:
+        create_table_artifact(key=f"{key}-problematiques",
+                              table=done["synthesis"]["problematiques"],
+                              description="Problématiques les plus pesantes")
+    for name, path in sorted(done["report"].items()):
+        create_link_artifact(key=f"{key}-{name.replace('_', '-')}"[:60],
+                             link=Path(path).resolve().as_uri(), link_text=Path(path).name)

@@ -12,9 +12,8 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
 from pydantic import BaseModel, Field
 
-from corpus import inbox
 from corpus.config import DEFAULT_STORE
-from flows import quiet
+from flows import inbox, quiet
 from flows.pipeline import RunParams, pipeline
 
 quiet.install()

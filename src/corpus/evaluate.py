@@ -93,23 +93,27 @@ def evaluate_table(
     timings: dict[str, float] = {}
     start = time.perf_counter()
     # Neither the labels nor the orientations are given to the pipeline.
-    ingested = pipeline.ingest(path, store, settings, TableOptions(text=text, id=id), nlp=nlp)
+    ctx = pipeline.Context(store=str(store.path), input=str(path), settings=settings,
+                           table=TableOptions(text=text, id=id), run_id="evaluate")
+    ingested = pipeline.IngestResult(**pipeline.Ingest().run(ctx))
+    ctx = ctx.model_copy(update={"scope": ingested.scope})
     timings["ingest"] = time.perf_counter() - start
     out: dict[str, Any] = {}
     if orientation:
         t = time.perf_counter()
-        pipeline.orient_scope(store, ingested.scope, settings)
+        pipeline.Orientation().run(ctx)
         predicted = store.texts.documents(doc_ids=ingested.doc_ids).set_index("doc_id")[
             "orientation"]
         given = table_labels(path, label=orientation, id=id, text=text)
         out["orientation_macro_f1"] = _macro_f1(given, predicted)
         timings["orient"] = time.perf_counter() - t
     t = time.perf_counter()
-    found = pipeline.themes_scope(store, ingested.scope, settings, run_id="evaluate")
+    found = pipeline.Themes().run(ctx)
     timings["themes"] = time.perf_counter() - t
     segs = store.texts.segments(doc_ids=ingested.doc_ids)
     doc_theme = store.texts.documents(doc_ids=ingested.doc_ids).set_index("doc_id")["theme_id"]
-    group_of = {t["theme_id"]: t["group_id"] for t in json.loads(found["themes_json"])}
+    found_themes = json.loads(store.results.get(ctx.scope, "themes"))
+    group_of = {t["theme_id"]: t["group_id"] for t in found_themes}
     labels = table_labels(path, label=label, id=id, text=text)
     labelled = labels[labels.astype(str).str.strip() != ""]
     segmented = set(segs["doc_id"])

@@ -8,7 +8,7 @@ import shutil
 import pytest
 from corpus_process import SMALL
 
-from corpus import inbox
+from flows import inbox
 
 pytestmark = pytest.mark.slow
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from corpus import inbox
 from corpus.cli import server_ready
+from flows import inbox
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]

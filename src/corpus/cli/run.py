@@ -96,7 +96,7 @@ def run(
         strict=strict, lock_timeout_s=wait,
     )
     try:
-        with _writer(store, wait), temporary_server():
+        with temporary_server():
             summary = pipeline(params)
     except EXPECTED as exc:
         fail(exc)
@@ -113,15 +113,6 @@ def run(
         console.print(f"  {name:<16} {path}")
     print_set_aside(summary["set_aside"])
     _exit_set_aside(summary["set_aside"])
-
-
-def _writer(store: Path, wait: float | None):
-    """The store's writer lock, taken before Prefect's temporary server starts: a second run
-    waits here, saying so, instead of starting a server beside the first one's."""
-    from corpus.config import Settings
-    from corpus.store import runlock
-
-    return runlock.writer(store, timeout=runlock.timeout_s(wait, Settings().run_lock_timeout_s))
 
 
 def _exit_set_aside(set_aside: list[dict]) -> None:
@@ -160,7 +151,7 @@ def ingest(
         strict=strict, lock_timeout_s=wait,
     )
     try:
-        with _writer(store, wait), temporary_server():
+        with temporary_server():
             result = ingest_flow(params)
     except EXPECTED as exc:
         fail(exc)

@@ -7,6 +7,7 @@ document's outline matches the Markdown's.
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 
 from docx import Document
@@ -65,10 +66,17 @@ def build_docx(syn: Synthesis):
 
 
 def docx_bytes(syn: Synthesis) -> bytes:
-    """The .docx file's bytes."""
+    """The .docx file's bytes: the same synthesis gives the same bytes (the zip's entries get a
+    fixed date instead of the minute they were written)."""
     buffer = io.BytesIO()
     build_docx(syn).save(buffer)
-    return buffer.getvalue()
+    fixed = io.BytesIO()
+    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            entry = zipfile.ZipInfo(item.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(entry, src.read(item.filename))
+    return fixed.getvalue()
 
 
 def write_docx(syn: Synthesis, path: Path) -> Path:

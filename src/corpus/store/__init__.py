@@ -12,7 +12,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from corpus.store.database import TABLES, Database, StoreError
+from corpus.store.database import TABLES, Database, StoreError, now
+from corpus.store.results import StageResults
 from corpus.store.runs import Pseudonyms, Runs
 from corpus.store.scopes import Scopes
 from corpus.store.texts import Texts, segments_frame
@@ -21,7 +22,7 @@ from corpus.store.vectors import VectorCache
 
 READ_ONLY_PREFIXES = ("select", "with", "describe", "show", "summarize", "pragma", "explain")
 
-__all__ = ["Store", "StoreError", "segments_frame"]
+__all__ = ["Store", "StoreError", "now", "segments_frame"]
 
 
 class Store:
@@ -35,6 +36,7 @@ class Store:
         self.themes = ThemeTables(self.db)
         self.runs = Runs(self.db)
         self.pseudonyms = Pseudonyms(self.db)
+        self.results = StageResults(self.db)
 
     @property
     def path(self) -> Path:

@@ -58,6 +58,10 @@ CREATE TABLE IF NOT EXISTS scopes (
     scope VARCHAR, doc_id VARCHAR);
 CREATE TABLE IF NOT EXISTS pseudonyms (
     scope VARCHAR, name_key VARCHAR, number INTEGER);
+CREATE TABLE IF NOT EXISTS stage_results (
+    scope VARCHAR, stage VARCHAR, key VARCHAR, payload JSON, recorded_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS outputs (
+    scope VARCHAR, name VARCHAR, content BLOB);
 -- Columns added after the first release: stores made before gain them, empty.
 ALTER TABLE segments ADD COLUMN IF NOT EXISTS group_id VARCHAR;
 """

@@ -108,6 +108,20 @@ class QuestionThemes:
     def n(self) -> int:
         return len(self.answer_ids)
 
+    def to_json(self) -> dict:
+        """What the store keeps of it (the vectors stay in the embedding cache)."""
+        return {"question": self.question, "answer_ids": list(self.answer_ids),
+                "grouped": self.grouped, "themes": self.themes, "theme_of": self.theme_of,
+                "closeness": self.closeness, "seed": self.seed}
+
+    @classmethod
+    def from_json(cls, data: dict, vectors: np.ndarray) -> QuestionThemes:
+        """Back from `to_json`, with the answers' vectors (one row per answer id)."""
+        return cls(data["question"], list(data["answer_ids"]),
+                   np.asarray(vectors, dtype=np.float32), bool(data["grouped"]),
+                   list(data["themes"]), dict(data["theme_of"]), dict(data["closeness"]),
+                   int(data["seed"]))
+
     def members(self, theme_id: str) -> np.ndarray:
         """Rows of `vectors` in the theme."""
         return np.flatnonzero([self.theme_of.get(a) == theme_id for a in self.answer_ids])

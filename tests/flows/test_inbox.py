@@ -1,6 +1,6 @@
 """The drop folder's report: folders processed, failed, and the files set aside with the fix."""
 
-from corpus import inbox
+from flows import inbox
 
 
 def test_report_rows_list_set_aside_files_with_their_fix(tmp_path):

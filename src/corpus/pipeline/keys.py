@@ -1,4 +1,4 @@
-"""What each cached stage of a run depends on: the keys the flows give Prefect's task cache.
+"""What each stage's result depends on: the keys of the stages' cache.
 
 A key changes with the scope's documents as stored, the settings and seed, the seed
 problématiques, the code that computes the results, and the models' fingerprints; a rerun
@@ -17,6 +17,8 @@ from corpus.config import Settings
 from corpus.files import digest, file_digest, tree_digest
 from corpus.store import Store
 
+FLOWS = Path(corpus.__file__).resolve().parents[2] / "flows"
+
 
 @functools.cache
 def code_digest(*roots: Path) -> str:
@@ -25,30 +27,34 @@ def code_digest(*roots: Path) -> str:
     return tree_digest((Path(corpus.__file__).parent, *roots))
 
 
+def run_code() -> str:
+    """`code_digest` of the package and, in a checkout, of the flows beside it."""
+    return code_digest(*([FLOWS] if FLOWS.is_dir() else []))
+
+
 def stage_key(stage: str, store: Store, scope: str, settings: Settings,
               seed_from: str | None, code: str, *extra: Any) -> str:
     """What a stage's result depends on: the scope's documents as stored, the settings, the seed
-    problématiques, the code, and `extra` (model fingerprints)."""
+    problématiques, the code, and `extra` (model fingerprints, the keys of earlier stages)."""
     return digest(stage, str(store.path.resolve()), scope, store.scopes.fingerprint(scope),
                   settings.as_dict(), settings.seed, file_digest(seed_from), code, *extra)
 
 
 def orient_fingerprints(settings: Settings) -> tuple[str, str]:
     """The orientation embedder's fingerprint and the model file's digest."""
+    from corpus.orient.train import LEXICAL
+
     model = settings.orient_model or orient.default_model_file(settings.embedder_orient)
-    return embed.load_embedder(settings.embedder_orient).fingerprint, file_digest(model)
+    name = settings.embedder_orient
+    fingerprint = name if name.lower() in LEXICAL else embed.load_embedder(name).fingerprint
+    return fingerprint, file_digest(model)
 
 
-def synthesis_key(store: Store, scope: str, out: str | Path, settings: Settings,
-                  seed_from: str | None, code: str) -> str:
-    """Same segments and themes files, manifests and feedback, seeds, settings and code."""
+def manifests_digest(store: Store, scope: str) -> str:
+    """The scope's manifests and feedback rows, in a fixed order."""
     doc_ids = store.scopes.doc_ids(scope)
     frames = store.texts.manifests(doc_ids) if doc_ids else {}
-    manifests = {  # rows in a fixed order
+    return digest("manifests", {
         name: frame.astype(str).sort_values(list(frame.columns)).to_csv(index=False)
         for name, frame in frames.items()
-    }
-    return digest("synthesis", [file_digest(Path(out) / n)
-                                for n in ("segments.parquet", "themes.json")],
-                  file_digest(seed_from), manifests, settings.as_dict(),
-                  str(store.path.resolve()), code)
+    })

@@ -1,0 +1,172 @@
+"""The ingest stage: read an input, segment it (one part a territory), protect, store.
+
+Idempotent: documents already stored with the same bytes are skipped. The only stage that reads
+files; every later stage reads what it stored.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from corpus import progress
+from corpus.config import Settings
+from corpus.ingest import IngestError, TableOptions, read_demarche, read_table
+from corpus.pipeline.stage import Context, Mapper, serial
+from corpus.records import Demarche, Note, Segment
+from corpus.store import Store
+from corpus.text import french, names, places, protect, segment
+
+log = logging.getLogger(__name__)
+
+NOTHING_ADDED = {"documents": 0, "segments": 0, "feedback": 0}
+
+
+class IngestResult(BaseModel):
+    scope: str
+    doc_ids: list[str]
+    added: dict[str, int]
+    unchanged: int
+    set_aside: list[dict] = []  # files left out, unreadable: path, kind, reason, fix, line
+
+
+@dataclass
+class Protected:
+    """A démarche's segments and feedback after pseudonymisation, and the pseudonymiser."""
+
+    segments: list[Segment]
+    feedback: list
+    pseudonymiser: protect.Pseudonymiser
+
+
+def scope_name(input: str | Path) -> str:
+    """The scope of one input in the store: its absolute path."""
+    return str(Path(input).resolve())
+
+
+def read_input(input: str | Path, table: TableOptions | None = None, *,
+               strict: bool = False) -> Demarche:
+    """A démarche folder (unreadable files set aside unless `strict`), or a table file read
+    with its column options."""
+    path = Path(input)
+    if path.is_file():
+        options = (table or TableOptions()).model_dump()
+        if not options.get("text"):
+            raise IngestError(path, "une table demande le nom de sa colonne de texte",
+                              "ajoutez --text NOM_DE_COLONNE")
+        return read_table(path, **options)
+    return read_demarche(path, strict=strict)
+
+
+def changed_notes(store: Store, demarche: Demarche) -> tuple[list[Note], list[str]]:
+    """Notes that are new or changed since they were stored, and the ids of the unchanged."""
+    stored = store.texts.stored_hashes(n.doc_id for n in demarche.notes)
+    unchanged = [n.doc_id for n in demarche.notes if stored.get(n.doc_id) == n.content_hash]
+    return [n for n in demarche.notes if stored.get(n.doc_id) != n.content_hash], unchanged
+
+
+def by_territory(notes: Sequence[Note]) -> list[list[Note]]:
+    """Notes grouped by territory (the unit of concurrent segmentation), territories sorted."""
+    return [[n for n in notes if n.territory_id == t]
+            for t in sorted({n.territory_id for n in notes})]
+
+
+def segment_notes(notes: Sequence[Note], settings: Settings, nlp=None) -> list[Segment]:
+    """Segments of notes, cut as `settings` says."""
+    label = f"segmentation {notes[0].territory_id}" if notes else "segmentation"
+    with progress.track(label, total=len(notes), unit="notes"):
+        return segment.segment_notes(notes, nlp=nlp, min_chars=settings.min_segment_chars,
+                                     max_chars=settings.max_segment_chars)
+
+
+def segment_territory(notes: Sequence[Note], settings: Settings, nlp=None) -> list[Segment]:
+    """One part of the ingest stage: the segments of one territory's new or changed notes."""
+    return segment_notes(notes, settings, nlp)
+
+
+def needs_storing(store: Store, demarche: Demarche, new: Sequence[Note]) -> bool:
+    """False when every file read is stored with the same bytes: nothing to protect or write."""
+    return bool(new) or not store.texts.stored_file_hashes().items() >= (
+        demarche.file_hashes.items())
+
+
+def protect_demarche(store: Store, demarche: Demarche, segments: Sequence[Segment],
+                     settings: Settings, nlp=None) -> Protected:
+    """Segments and feedback with people's names, e-mails and phones protected."""
+    numbers = store.pseudonyms.numbers(protect.scope_of(demarche))
+    finder = names.name_finder(settings.models_dir, settings.spacy_model)
+    pseudo = protect.pseudonymiser_for(demarche, numbers,
+                                       places.french_communes(settings.models_dir), finder)
+    nlp = nlp if nlp is not None else french.load_nlp()
+    return Protected(protect.protect_segments(segments, pseudo),
+                     protect.protect_feedback(demarche.feedback, pseudo, nlp=nlp), pseudo)
+
+
+def store_demarche(store: Store, demarche: Demarche, protected: Protected,
+                   unchanged: Sequence[str]) -> dict[str, int]:
+    """Write a protected démarche (one transaction) and its pseudonym numbers."""
+    added = store.texts.write_demarche(demarche, protected.segments, protected.feedback,
+                                       skip_doc_ids=unchanged)
+    store.pseudonyms.add(protected.pseudonymiser.scope, protected.pseudonymiser.numbers)
+    return added
+
+
+def finish_ingest(store: Store, input: str | Path, demarche: Demarche, added: dict[str, int],
+                  unchanged: Sequence[str]) -> IngestResult:
+    """Record the input's scope and say what was added."""
+    scope = scope_name(input)
+    store.scopes.set(scope, (n.doc_id for n in demarche.notes))
+    return IngestResult(scope=scope, doc_ids=sorted(n.doc_id for n in demarche.notes),
+                        added=added, unchanged=len(unchanged),
+                        set_aside=[s.model_dump() for s in demarche.set_aside])
+
+
+def ingest(input: str | Path, store: Store, settings: Settings,
+           table: TableOptions | None = None, *,
+           map_: Mapper | None = None, nlp=None, strict: bool = False) -> IngestResult:
+    """The whole ingest stage: read, segment (per territory, through `map_`), protect, store.
+
+    Idempotent: documents already stored with the same bytes are skipped. `map_` receives a
+    picklable function (it may run the territories in other processes).
+    """
+    demarche = read_input(input, table, strict=strict)
+    new, unchanged = changed_notes(store, demarche)
+    if new and nlp is None:
+        french.load_nlp(settings.spacy_model)  # once, before the territories share it
+    mapped = (map_ or serial)(functools.partial(segment_territory, settings=settings, nlp=nlp),
+                              by_territory(new))
+    segments = [s for group in mapped for s in group]
+    added = dict(NOTHING_ADDED)
+    if needs_storing(store, demarche, new):
+        protected = protect_demarche(store, demarche, segments, settings, nlp)
+        added = store_demarche(store, demarche, protected, unchanged)
+    return finish_ingest(store, input, demarche, added, unchanged)
+
+
+class Ingest:
+    """The ingest stage; always runs (it skips, by content, what is already stored)."""
+
+    name = "ingest"
+
+    def key(self, ctx: Context) -> None:
+        return None
+
+    def run(self, ctx: Context, map_: Mapper = serial) -> dict:
+        result = ingest(ctx.input, ctx.open(), ctx.settings, ctx.table, map_=map_,
+                        strict=ctx.strict)
+        demarche_log(ctx.input, result)
+        return result.model_dump()
+
+
+def demarche_log(input: str, result: IngestResult) -> None:
+    log.info("%s : %d documents lus, %d déjà en base, %d ajoutés (%d segments)", input,
+             len(result.doc_ids), result.unchanged, result.added["documents"],
+             result.added["segments"])
+    if result.set_aside:
+        log.warning("%s : %d fichier(s) illisible(s) écarté(s), le reste est traité : %s",
+                    input, len(result.set_aside), ", ".join(s["path"] for s in result.set_aside))

