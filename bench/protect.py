@@ -64,7 +64,9 @@ def real_texts(limit: int, finder, communes) -> None:
 
     from corpus.text.protect import Pseudonymiser
 
-    units = ROOT.parent / "shared" / "data" / "granddebat_reunions" / "units.csv"
+    found = [p / "shared" / "data" / "granddebat_reunions" / "units.csv"
+             for p in (ROOT.parent, ROOT.parents[1])]  # beside the checkout, or a worktree's
+    units = next((u for u in found if u.exists()), found[0])
     if not units.exists():
         print(f"{units} absent : --real lit les données partagées.", file=sys.stderr)
         return
