@@ -129,6 +129,8 @@ def pipeline_spans(nlp, communes: frozenset[str] = frozenset(), finder=None):
     def spans_of(row: Row) -> list[tuple[int, int]]:
         pseudo = Pseudonymiser("eval", known_names=row.manifest, communes=communes,
                                finder=finder)
+        lines = (*row.context, row.text)  # one démarche: its names are learned first
+        pseudo.learn((line, spacy_person_spans(nlp(line))) for line in lines)
         return pseudo.person_spans(row.text, spacy_person_spans(nlp(row.text)))
 
     return spans_of
