@@ -275,9 +275,11 @@ def _disjoint(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def protect_segments(segments: Sequence[Segment], pseudo: Pseudonymiser) -> list[Segment]:
-    """Segments with their text protected; lemmas lose the names' words. The names that
-    the segments give are learned first (`Pseudonymiser.learn`), then looked for in all."""
-    pseudo.learn((seg.text, seg.person_spans) for seg in segments)
+    """Segments with their text protected; lemmas lose the names' words. With the rules of
+    `corpus.text.names` (a finder), the names that the segments give are learned first
+    (`Pseudonymiser.learn`), then looked for in all of them."""
+    if pseudo.finder is not None:
+        pseudo.learn((seg.text, seg.person_spans) for seg in segments)
     names = {w for full in pseudo._full for w in full.split()}
     out = []
     for seg in segments:
