@@ -92,7 +92,9 @@ def test_a_surname_given_with_a_first_name_is_a_name_when_it_comes_back_alone():
     assert names_in("- la fontaine du village", pseudo) == []
 
 
-def test_nothing_is_learned_from_a_word_alone():
+def test_nothing_is_learned_from_a_word_alone_or_words_without_a_first_name():
     pseudo = Pseudonymiser("s", finder=FINDER)
-    assert pseudo.learn([("- Berger (Mission locale) : trop de sigles", [])]) == []
-    assert names_in("- les bergers de la vallée", pseudo) == []
+    lines = ["- Berger (Mission locale) : trop de sigles",
+             "- Employeurs TPE difficiles à mobiliser"]
+    assert pseudo.learn((line, [(2, 16)] if "TPE" in line else []) for line in lines) == []
+    assert names_in("- les bergers et les employeurs de la vallée", pseudo) == []

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from corpus.records import Demarche, Feedback, Segment
 from corpus.text.french import fold
-from corpus.text.names import PARTICLES, NameFinder
+from corpus.text.names import PARTICLES, TITLES, NameFinder
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 PHONE = re.compile(
@@ -150,16 +150,22 @@ class Pseudonymiser:
     def learn(self, texts: Iterable[tuple[str, Iterable[tuple[int, int]]]]) -> list[str]:
         """Take as known names those the démarche itself gives: a surname written once with
         a first name ("Yvonne Cordonnier") or after a title ("Mme Tessier") is a name when
-        it comes back alone, in any case. `texts` are (text, spaCy's person spans) pairs;
+        it comes back alone, in any case (a French word: capitalised, or where a person is
+        written, see `corpus.text.speakers`). `texts` are (text, spaCy's person spans) pairs;
         returns the names learned."""
         learned = set()
         for text, spans in texts:
             for s, e in self.person_spans(text, spans):
                 name = text[s:e].strip(" .,;:")
                 words = [w for w in name.split() if fold(w) not in PARTICLES and len(w) > 1]
-                titled = re.search(r"\b(?:M|Mme|Mlle|Dr|Me|Pr|Madame|Monsieur)\.?\s*$",
-                                   text[max(0, s - 12):s])
-                if (len(words) >= 2 or titled) and self.is_person(name):
+                titled = bool(re.search(r"\b(?:M|Mme|Mlle|Dr|Me|Pr|Madame|Monsieur)\.?\s*$",
+                                        text[max(0, s - 12):s]))
+                if words and words[0].rstrip(".") in TITLES:  # spaCy's "Mme Tessier"
+                    titled, words = True, words[1:]
+                first = self.finder.first_names if self.finder is not None else frozenset()
+                named = len(words) >= 2 and any(fold(w) in first for w in words) and not any(
+                    w.isupper() and fold(w) not in first and len(w) <= 4 for w in words)
+                if (named or titled) and self.is_person(name):  # not "Employeurs TPE"
                     learned.add(name)
         new = sorted(learned - set(self.known_names))
         if new:

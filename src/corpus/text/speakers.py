@@ -248,8 +248,9 @@ class Speakers:
         if end is None or (end == i and not self._name_or_lower(i, end)):
             return []
         nxt = self.toks[end + 1] if end + 1 < len(self.toks) else None
-        if prev.key == "pour" and (nxt is None or nxt.gap.strip() != ","):
-            return []  # "Pour Mallet, le frein…", not "pour Marseille et sa région"
+        if prev.key == "pour" and (nxt is None or nxt.gap.strip() != "," or (
+                end > i and not any(t.key in self.f.first_names for t in self.toks[i:end + 1]))):
+            return []  # "Pour Mallet, le frein…", not "pour Marseille et…", "Pour Aidants Connect,"
         lexical = self.toks[i].text.islower() and self.toks[i].key in self.f.words
         if lexical and prev.key in ("de", "d") and (len(self.toks[i].text) < 4 or nxt is None
                                                    or nxt.gap.strip() not in (":", ",", "(")):
