@@ -98,3 +98,13 @@ def test_nothing_is_learned_from_a_word_alone_or_words_without_a_first_name():
              "- Employeurs TPE difficiles à mobiliser"]
     assert pseudo.learn((line, [(2, 16)] if "TPE" in line else []) for line in lines) == []
     assert names_in("- les bergers et les employeurs de la vallée", pseudo) == []
+
+
+def test_a_word_that_already_has_a_pseudonym_in_the_demarche_is_a_name():
+    before = Pseudonymiser("s", finder=FINDER)
+    before.pseudonym("Bonnet")  # an earlier run: "Dr Bonnet" became "Personne 1"
+    pseudo = Pseudonymiser("s", numbers=before.numbers, finder=FINDER)
+    assert pseudo.learn([("- Bonnet a trouvé une salle", [])]) == ["Bonnet"]
+    assert pseudo.protect("- Bonnet a trouvé une salle") == "- Personne 1 a trouvé une salle"
+    other = Pseudonymiser("autre", finder=FINDER)
+    assert other.learn([("- Bonnet a trouvé une salle", [])]) == []

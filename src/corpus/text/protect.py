@@ -151,9 +151,15 @@ class Pseudonymiser:
         """Take as known names those the démarche itself gives: a surname written once with
         a first name ("Yvonne Cordonnier") or after a title ("Mme Tessier") is a name when
         it comes back alone, in any case (a French word: capitalised, or where a person is
-        written, see `corpus.text.speakers`). `texts` are (text, spaCy's person spans) pairs;
-        returns the names learned."""
+        written, see `corpus.text.speakers`); so is a word that already has a pseudonym in
+        `numbers`. `texts` are (text, spaCy's person spans) pairs; returns the names learned."""
+        texts = list(texts)
         learned = set()
+        # A word this démarche's earlier runs already gave a pseudonym ("Personne 3").
+        first = self.finder.first_names if self.finder is not None else frozenset()
+        seen = {w for text, _ in texts for w in re.findall(r"[^\W\d_][\w'’-]+", text)
+                if w[:1].isupper() or fold(w) in first}
+        learned |= {w for w in seen if self._hash(_key(w)) in self.numbers and self.is_person(w)}
         for text, spans in texts:
             for s, e in self.person_spans(text, spans):
                 name = text[s:e].strip(" .,;:")
@@ -162,7 +168,6 @@ class Pseudonymiser:
                                         text[max(0, s - 12):s]))
                 if words and words[0].rstrip(".") in TITLES:  # spaCy's "Mme Tessier"
                     titled, words = True, words[1:]
-                first = self.finder.first_names if self.finder is not None else frozenset()
                 named = len(words) >= 2 and any(fold(w) in first for w in words) and not any(
                     w.isupper() and fold(w) not in first and len(w) <= 4 for w in words)
                 if (named or titled) and self.is_person(name):  # not "Employeurs TPE"
