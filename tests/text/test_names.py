@@ -66,8 +66,8 @@ def test_manifest_names_match_in_part_and_in_any_case() -> None:
 
 @pytest.mark.slow
 def test_evaluation_set_reaches_the_targets(nlp) -> None:
-    """Recall >= 95 % on person names and >= 95 % of organisations and places kept, on each
-    half of the evaluation set (rules were tuned on `tune`, `report` was not looked at)."""
+    """Recall >= 98 % on person names and >= 99 % of organisations, places and ordinary
+    words kept, on each half of the evaluation set (rules were tuned on `tune`)."""
     from corpus.config import Settings
     from corpus.text import places
     from corpus.text.names import name_finder
@@ -77,8 +77,8 @@ def test_evaluation_set_reaches_the_targets(nlp) -> None:
     spans_of = pipeline_spans(nlp, places.french_communes(settings.models_dir),
                               name_finder(settings.models_dir, settings.spacy_model))
     rows = load_rows(FIXTURE)
-    assert sum(len(r.persons) for r in rows) >= 150
+    assert sum(len(r.persons) for r in rows) >= 250
     for name, part in halves(rows).items():
         result = score(part, spans_of)
-        assert result.recall >= 0.95, (name, result.missed)
-        assert result.kept_share >= 0.95, (name, result.touched)
+        assert result.recall >= 0.98, (name, result.missed)
+        assert result.kept_share >= 0.99, (name, result.touched)

@@ -23,10 +23,11 @@ from pathlib import Path
 
 from corpus.files import word_list
 from corpus.text.french import fold, folded_stop_words
+from corpus.text.speakers import Speakers, speech_forms
 
 log = logging.getLogger(__name__)
 
-FILE_NAME = "first-names.txt"
+FILE_NAME = "first-names-2.txt"  # 2: the UTF-8 lines are read as UTF-8 ("Céline")
 TITLES = {"M", "Mr", "Mme", "Mlle", "Mmes", "MM", "Madame", "Monsieur", "Mademoiselle", "Dr",
           "Docteur", "Docteure", "Me", "Maître", "Pr", "Professeur", "Professeure"}
 _LOWER_TITLES = {"m", "mr", "mme", "mlle", "madame", "monsieur", "dr", "docteur", "pr"}
@@ -78,9 +79,13 @@ _DETERMINERS = {"le", "la", "les", "l", "un", "une", "des", "du", "au", "aux", "
 def _names_from_gender_guesser() -> set[str]:
     from importlib.resources import files
 
-    text = (files("gender_guesser") / "data" / "nam_dict.txt").read_bytes().decode("latin-1")
+    raw = (files("gender_guesser") / "data" / "nam_dict.txt").read_bytes()
     names: set[str] = set()
-    for line in text.splitlines():
+    for row in raw.splitlines():
+        try:  # mostly Latin-1, but some names ("Céline", "Hélène") are written in UTF-8
+            line = row.decode("utf-8")
+        except UnicodeDecodeError:
+            line = row.decode("latin-1")
         if line.startswith("#") or len(line) < 30 or line[0] not in "MF?1":
             continue
         name = line[3:29].strip().replace("+", "-")
@@ -143,6 +148,10 @@ class NameFinder:
     stop_words: frozenset[str] = field(default_factory=frozenset)
     # Folded place names (communes): never joined to a name by "," or "et", nor before one.
     places: frozenset[str] = field(default_factory=frozenset)
+    # Lower-case forms of the verbs of speech (`corpus.text.speakers.speech_forms`).
+    speech: frozenset[str] = frozenset()
+    # Folded words the démarche already gives as names (`Pseudonymiser.learn`).
+    known: frozenset[str] = frozenset()
 
     def spans(self, text: str,
               is_place: Callable[[str, str], bool] = lambda word, before: False
@@ -162,6 +171,7 @@ class NameFinder:
             if span:
                 found.append(span)
         found += self._listed()
+        found += Speakers(self, found).spans()
         return self._coordinated(found)
 
     # -- what a token is ------------------------------------------------------------------
@@ -425,4 +435,5 @@ class NameFinder:
 @functools.cache
 def name_finder(models_dir: Path, model: str = "fr_core_news_sm") -> NameFinder:
     """The finder with the general resources (first names, French words)."""
-    return NameFinder(first_names(Path(models_dir)), french_words(model))
+    return NameFinder(first_names(Path(models_dir)), french_words(model),
+                      speech=speech_forms(model))

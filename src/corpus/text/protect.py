@@ -16,7 +16,7 @@ from pathlib import Path
 
 from corpus.records import Demarche, Feedback, Segment
 from corpus.text.french import fold
-from corpus.text.names import PARTICLES, NameFinder
+from corpus.text.names import PARTICLES, TITLES, NameFinder
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 PHONE = re.compile(
@@ -133,6 +133,9 @@ class Pseudonymiser:
 
     def __post_init__(self) -> None:
         self.numbers = dict(self.numbers)
+        self._setup()
+
+    def _setup(self) -> None:
         self._places = {_key(w) for p in self.known_places for w in re.split(r"[\s,()/'’-]+", p)
                         if len(w) > 3 and w[:1].isupper()} - {_key(n) for n in self.known_names}
         self._full = sorted({_key(n) for n in self.known_names if n.strip()}, key=len, reverse=True)
@@ -140,7 +143,40 @@ class Pseudonymiser:
         self._known_re = _known_names_re(self.known_names, words)
         if self.finder is not None:
             stop = {w for phrase in NOT_PEOPLE for w in phrase.split()} | self._places
-            self.finder = replace(self.finder, stop_words=frozenset(stop), places=self.communes)
+            known = {w for n in self._full for w in n.split() if fold(w) not in PARTICLES}
+            self.finder = replace(self.finder, stop_words=frozenset(stop), places=self.communes,
+                                  known=frozenset(known - stop))
+
+    def learn(self, texts: Iterable[tuple[str, Iterable[tuple[int, int]]]]) -> list[str]:
+        """Take as known names those the démarche itself gives: a surname written once with
+        a first name ("Yvonne Cordonnier") or after a title ("Mme Tessier") is a name when
+        it comes back alone, in any case (a French word: capitalised, or where a person is
+        written, see `corpus.text.speakers`); so is a word that already has a pseudonym in
+        `numbers`. `texts` are (text, spaCy's person spans) pairs; returns the names learned."""
+        texts = list(texts)
+        learned = set()
+        # A word this démarche's earlier runs already gave a pseudonym ("Personne 3").
+        first = self.finder.first_names if self.finder is not None else frozenset()
+        seen = {w for text, _ in texts for w in re.findall(r"[^\W\d_][\w'’-]+", text)
+                if w[:1].isupper() or fold(w) in first}
+        learned |= {w for w in seen if self._hash(_key(w)) in self.numbers and self.is_person(w)}
+        for text, spans in texts:
+            for s, e in self.person_spans(text, spans):
+                name = text[s:e].strip(" .,;:")
+                words = [w for w in name.split() if fold(w) not in PARTICLES and len(w) > 1]
+                titled = bool(re.search(r"\b(?:M|Mme|Mlle|Dr|Me|Pr|Madame|Monsieur)\.?\s*$",
+                                        text[max(0, s - 12):s]))
+                if words and words[0].rstrip(".") in TITLES:  # spaCy's "Mme Tessier"
+                    titled, words = True, words[1:]
+                named = len(words) >= 2 and any(fold(w) in first for w in words) and not any(
+                    w.isupper() and fold(w) not in first and len(w) <= 4 for w in words)
+                if (named or titled) and self.is_person(name):  # not "Employeurs TPE"
+                    learned.add(name)
+        new = sorted(learned - set(self.known_names))
+        if new:
+            self.known_names = tuple(self.known_names) + tuple(new)
+            self._setup()
+        return new
 
     def _hash(self, key: str) -> str:
         return salted_key(self.scope, key)
@@ -250,7 +286,11 @@ def _disjoint(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def protect_segments(segments: Sequence[Segment], pseudo: Pseudonymiser) -> list[Segment]:
-    """Segments with their text protected; lemmas lose the names' words."""
+    """Segments with their text protected; lemmas lose the names' words. With the rules of
+    `corpus.text.names` (a finder), the names that the segments give are learned first
+    (`Pseudonymiser.learn`), then looked for in all of them."""
+    if pseudo.finder is not None:
+        pseudo.learn((seg.text, seg.person_spans) for seg in segments)
     names = {w for full in pseudo._full for w in full.split()}
     out = []
     for seg in segments:

@@ -2,7 +2,8 @@
 
 An evaluation set is a JSON-lines file, one scribe-style line a row:
 ``{"text": ..., "persons": [names as written], "kept": [organisations and places],
-"manifest": [full names listed in the manifests, optional]}``. Each line is read as the
+"manifest": [full names listed in the manifests, optional], "context": [other lines of the same
+démarche, optional, not scored]}``. Each line is read as the
 pipeline reads a segment (spaCy, then `Pseudonymiser.person_spans`) and scored:
 
 - recall: share of the persons' occurrences whose words are all pseudonymised (lower-case
@@ -32,6 +33,7 @@ class Row:
     persons: tuple[str, ...]
     kept: tuple[str, ...]
     manifest: tuple[str, ...] = ()
+    context: tuple[str, ...] = ()
 
 
 @dataclass
@@ -64,7 +66,8 @@ def load_rows(path: Path | str) -> list[Row]:
         if line.strip():
             raw = json.loads(line)
             rows.append(Row(raw["text"], tuple(raw.get("persons", ())),
-                            tuple(raw.get("kept", ())), tuple(raw.get("manifest", ()))))
+                            tuple(raw.get("kept", ())), tuple(raw.get("manifest", ())),
+                            tuple(raw.get("context", ()))))
     return rows
 
 
@@ -126,6 +129,8 @@ def pipeline_spans(nlp, communes: frozenset[str] = frozenset(), finder=None):
     def spans_of(row: Row) -> list[tuple[int, int]]:
         pseudo = Pseudonymiser("eval", known_names=row.manifest, communes=communes,
                                finder=finder)
+        lines = (*row.context, row.text)  # one démarche: its names are learned first
+        pseudo.learn((line, spacy_person_spans(nlp(line))) for line in lines)
         return pseudo.person_spans(row.text, spacy_person_spans(nlp(row.text)))
 
     return spans_of
