@@ -32,6 +32,13 @@ class Settings:
     # cut into sentences. Design choices (a segment is "one idea"), not fitted.
     min_segment_chars: int = 30
     max_segment_chars: int = 600
+    # The largest text one note, table cell or feedback answer may hold (UTF-8 bytes); a bigger
+    # one is set aside with its size (CORPUS_MAX_NOTE_KB changes it). Real notes: 2-5 KB (the
+    # sample démarche), the longest real text seen 34 KB (a Grand Débat meeting report). Here
+    # (2 busy cores) segmenting takes about 55 s a MB and spaCy holds about 3 GB a MB of one
+    # paragraph, so 256 KB (~2,000 segments) segments in ~12 s and stays under 1 GB, where a
+    # 20 MB note would take some 20 minutes of segmentation alone and fill the memory.
+    max_note_bytes: int = 256 * 1024
 
     # -- themes ----------------------------------------------------------------------------------
     # At most this share of segments stays outside every theme (a design limit: a synthesis
