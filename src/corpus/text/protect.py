@@ -133,6 +133,7 @@ class Pseudonymiser:
 
     def __post_init__(self) -> None:
         self.numbers = dict(self.numbers)
+        self._next = max(self.numbers.values(), default=0) + 1  # not a max per new name
         self._places = {_key(w) for p in self.known_places for w in re.split(r"[\s,()/'’-]+", p)
                         if len(w) > 3 and w[:1].isupper()} - {_key(n) for n in self.known_names}
         self._full = sorted({_key(n) for n in self.known_names if n.strip()}, key=len, reverse=True)
@@ -156,7 +157,7 @@ class Pseudonymiser:
     def pseudonym(self, name: str) -> str:
         digest = self._hash(self._canonical(name))
         if digest not in self.numbers:
-            self.numbers[digest] = max(self.numbers.values(), default=0) + 1
+            self.numbers[digest], self._next = self._next, self._next + 1
         return f"Personne {self.numbers[digest]}"
 
     def is_person(self, text: str) -> bool:
