@@ -21,8 +21,9 @@ LIMIT_ENV = "CORPUS_MAX_NOTE_KB"
 # sample's notes, more with heavy formatting): a member this many times the limit is not parsed.
 XML_PER_TEXT = 32
 _MAIN_XML = {"docx": "word/document.xml", "odt": "content.xml"}
-_FIX = ("découpez la note en plusieurs fichiers (une note par atelier), ou relevez la limite : "
-        f"{LIMIT_ENV}={{kb}} par exemple")
+_SPLIT_NOTE = "découpez la note en plusieurs fichiers (une note par atelier)"
+_SPLIT_CELL = "raccourcissez ce texte ou répartissez-le sur plusieurs lignes"
+_FIX = "{split}, ou relevez la limite : " + LIMIT_ENV + "={kb} par exemple"
 
 
 def note_limit(given: int | None = None) -> int:
@@ -53,13 +54,14 @@ def size_text(n: int) -> str:
 
 def _too_big(source: str | Path, what: str, size: int, limit: int, *,
              line: int | None = None, times: int = 1) -> IngestError:
+    split = _SPLIT_CELL if line is not None else _SPLIT_NOTE
     suggested = max(limit // 1024 * 2, -(-size // (1024 * times)))  # enough for this text
     bound = f"{times} fois " if times > 1 else ""
     return IngestError(
         source,
         f"{what} fait {size_text(size)}, au-delà de {bound}la limite de {size_text(limit)} par "
         "texte (une note de scribe fait quelques Ko)",
-        _FIX.format(kb=suggested),
+        _FIX.format(split=split, kb=suggested),
         line=line,
     )
 
