@@ -64,11 +64,14 @@ class _SetAsides:
     strict: bool = False
     errors: list[tuple[IngestError, str]] = field(default_factory=list)
 
-    def add(self, exc: IngestError, kind: str) -> None:
+    def add(self, exc: IngestError, kind: str, *, row: bool = False) -> None:
         if self.strict:
             raise exc
-        log.warning("%s (%s écarté%s)", exc, "événement" if kind == "evenement" else "fichier",
-                    ", le reste de la démarche est traité" if kind != "evenement" else "")
+        if row:  # one row of a retours file, the others kept
+            log.warning("%s (ligne écartée, le reste du fichier est traité)", exc)
+        else:
+            log.warning("%s (%s écarté%s)", exc, "événement" if kind == "evenement" else "fichier",
+                        ", le reste de la démarche est traité" if kind != "evenement" else "")
         self.errors.append((exc, kind))
 
     def records(self) -> tuple[SetAside, ...]:
@@ -304,7 +307,7 @@ def _feedback(folder: Path, event: Event, rows: list[WorkshopRow], files: _Files
             source=path.as_posix(),
             ateliers={row.atelier_id: row.problematique for row in rows},
             max_answer_bytes=files.limit,
-            aside=lambda exc: aside.add(exc, "retours"),
+            aside=lambda exc: aside.add(exc, "retours", row=True),
         )
     except IngestError as exc:
         aside.add(exc, "retours")
