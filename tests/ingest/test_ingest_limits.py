@@ -113,3 +113,14 @@ def test_a_table_of_many_rows_is_not_set_aside(tmp_path):
     table.write_text("id;texte\n" + body, encoding="utf-8")  # 0.9 MB in short rows
     found = read_table(table, text="texte", id="id")
     assert len(found.notes) == 20_000 and found.set_aside == ()
+
+
+def test_a_word_note_whose_xml_is_far_above_the_limit_is_not_parsed(demarche, event_dir):
+    (event_dir / "notes" / "A1.md").write_text("- Un frein : le manque de temps.\n", "utf-8")
+    # A2.docx: word/document.xml of 3,681 bytes, over 32 times a limit of 100 bytes
+    found = read_demarche(demarche, max_note_bytes=100)
+    assert [n.atelier_id for n in found.notes] == ["A1"]
+    reasons = {Path(s.path).name: s.reason for s in found.set_aside}
+    assert reasons["A2.docx"].startswith(
+        "le contenu XML de la note (« word/document.xml ») fait 4 Ko, au-delà de 32 fois la "
+        "limite de 100 octets")
