@@ -60,7 +60,7 @@ class Territory(_Record):
 
 
 class Event(_Record):
-    event_id: str  # "<territory_id>/<event folder>"
+    event_id: str  # "<territory_id>/<event folder>"; in a table "<territory>/<event>"
     territory_id: str
     name: str
     date: Date | None = None
@@ -113,7 +113,8 @@ class Feedback(_Record):
 class SetAside(_Record):
     """A file left out of a run because it cannot be read, with why and how to fix it.
 
-    `kind`: "note" or "retours" (that file only), "evenement" (a broken evenement.yaml or
+    `kind`: "note" or "retours" (that file only; with `line`, possibly that row only: a table
+    row or a feedback answer above the size limit), "evenement" (a broken evenement.yaml or
     ateliers.csv: the whole event is left out).
     """
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from corpus.ingest.errors import IngestError, quote
+from corpus.ingest.limits import check_text
 from corpus.ingest.manifest import normalise_header
 from corpus.ingest.tables import Table, parse_number
 from corpus.records import Feedback
@@ -85,8 +86,14 @@ def read_feedback(
     territory_id: str,
     source: str | Path,
     ateliers: dict[str, str] | None = None,
+    max_answer_bytes: int | None = None,
+    aside: Callable[[IngestError], None] | None = None,
 ) -> list[Feedback]:
-    """One Feedback a participant row. `ateliers` maps atelier_id -> problématique."""
+    """One Feedback a participant row. `ateliers` maps atelier_id -> problématique.
+
+    A row with an answer above `max_answer_bytes` is left out and its error given to `aside`
+    (raised without it): the other participants' rows are kept.
+    """
     ateliers = ateliers or {}
     by_name = {a.casefold(): a for a in ateliers}
     by_name.update({p.casefold(): a for a, p in ateliers.items() if p})
@@ -96,6 +103,9 @@ def read_feedback(
         log.info("%s : colonnes personnelles écartées : %s", source, ", ".join(dropped))
     records: list[Feedback] = []
     for row in table.rows:
+        if max_answer_bytes is not None and not _within(row, roles, max_answer_bytes, source,
+                                                         aside):
+            continue
         organisation, atelier = "", ""
         ratings: dict[str, float] = {}
         answers: dict[str, str] = {}
@@ -129,6 +139,23 @@ def read_feedback(
             )
         )
     return records
+
+
+def _within(row, roles: dict[str, str], limit: int, source: str | Path,
+            aside: Callable[[IngestError], None] | None) -> bool:
+    """False (the error given to `aside`, or raised) when a cell of the row is above `limit`."""
+    for column, value in row.values.items():
+        if roles[column] in ("identity", "ignored") or len(value) * 4 <= limit:
+            continue
+        try:
+            check_text(source, f"la réponse de la colonne {quote(column)}", value, limit,
+                       line=row.line)
+        except IngestError as exc:
+            if aside is None:
+                raise
+            aside(exc)
+            return False
+    return True
 
 
 def _rating(value: str, column: str, line: int, source: str | Path) -> float:

@@ -2,6 +2,11 @@
 
 The user names the text column and, optionally, the id, territory, event, atelier and
 orientation columns. Territory, Event and Workshop records are built for the distinct values.
+An event is named within its territory and an atelier within its event: the year "2015" of
+two districts is two events, whose ids are "<territory>/<event>" as a démarche folder's
+("<territory>/<event folder>"); the event keeps "2015" as its name. Without a territory
+column, every row is in the table's one territory and the event id is the value itself.
+A row whose text is above the size limit (`limits`) is set aside with its line number.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from corpus.ingest.errors import IngestError, quote
+from corpus.ingest.limits import check_text, note_limit
 from corpus.ingest.manifest import normalise_header
 from corpus.ingest.tables import Table, read_any
 from corpus.ingest.text import bullets_to_light
@@ -21,6 +27,7 @@ from corpus.records import (
     Event,
     Note,
     Orientation,
+    SetAside,
     Territory,
     Workshop,
     orientation_label,
@@ -52,8 +59,14 @@ def read_table(
     atelier: str | None = None,
     orientation: str | None = None,
     sheet: str | int | None = None,
+    strict: bool = False,
+    max_note_bytes: int | None = None,
 ) -> Demarche:
-    """One Note per row with a non-empty text; Territory/Event/Workshop for the distinct values."""
+    """One Note per row with a non-empty text; Territory/Event/Workshop for the distinct values.
+
+    A row with a cell above `max_note_bytes` (default `limits.note_limit()`) is set aside
+    (`Demarche.set_aside`, kind "note", with its line) unless `strict`, where it is raised.
+    """
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -73,7 +86,7 @@ def read_table(
         "orientation": orientation,
     }
     columns = {role: _column(table, name, role, path) for role, name in named.items() if name}
-    return _demarche(path, data, table, columns)
+    return _demarche(path, data, table, columns, note_limit(max_note_bytes), strict)
 
 
 def _column(table: Table, name: str, role: str, path: Path) -> str:
@@ -94,15 +107,29 @@ def _column(table: Table, name: str, role: str, path: Path) -> str:
     )
 
 
-def _demarche(path: Path, data: bytes, table: Table, columns: dict[str, str]) -> Demarche:
+def _demarche(path: Path, data: bytes, table: Table, columns: dict[str, str], limit: int,
+              strict: bool) -> Demarche:
     stem, fmt, source = path.stem, _FORMATS[path.suffix.lower()], path.as_posix()
     territories: dict[str, Territory] = {}
     events: dict[str, Event] = {}
-    workshops: dict[str, Workshop] = {}
+    workshops: dict[tuple[str, str], Workshop] = {}
     notes: list[Note] = []
+    aside: list[SetAside] = []
     first_line: dict[str, int] = {}
     skipped = 0
     for line, values in table.rows:
+        try:
+            for role, column in columns.items():
+                if len(values[column]) * 4 > limit:  # else within the limit in any encoding
+                    check_text(source, f"la cellule de la colonne {quote(column)} (--{role})",
+                               values[column], limit, line=line)
+        except IngestError as exc:
+            if strict:
+                raise
+            log.warning("%s (ligne écartée, le reste du tableau est traité)", exc)
+            aside.append(SetAside(path=source, kind="note", reason=exc.problem, fix=exc.fix,
+                                  line=line))
+            continue
         body = bullets_to_light(values[columns["text"]])
         if not body.strip():
             skipped += 1
@@ -121,17 +148,19 @@ def _demarche(path: Path, data: bytes, table: Table, columns: dict[str, str]) ->
             )
         first_line[doc_id] = line
         territory_id = values.get(columns.get("territory", ""), "") or stem
-        event_id = values.get(columns.get("event", ""), "") or territory_id
+        event_name = values.get(columns.get("event", ""), "")
+        event_id = event_key(territory_id, event_name, "territory" in columns)
         atelier_id = values.get(columns.get("atelier", ""), "") or doc_id
         territories.setdefault(
             territory_id, Territory(territory_id=territory_id, name=territory_id)
         )
         event_record = events.setdefault(
-            event_id, Event(event_id=event_id, territory_id=territory_id, name=event_id)
+            event_id,
+            Event(event_id=event_id, territory_id=territory_id, name=event_name or event_id),
         )
         _same_parent("l'événement", event_id, event_record.territory_id, territory_id, source, line)
-        workshop = workshops.setdefault(
-            atelier_id,
+        workshops.setdefault(
+            (event_id, atelier_id),
             Workshop(
                 atelier_id=atelier_id,
                 event_id=event_id,
@@ -139,7 +168,8 @@ def _demarche(path: Path, data: bytes, table: Table, columns: dict[str, str]) ->
                 problematique="",
             ),
         )
-        _same_parent("l'atelier", atelier_id, workshop.event_id, event_id, source, line)
+        given = _orientation(values, columns, source, line)
+        placed = columns.keys() & {"territory", "event", "atelier", "orientation"}
         notes.append(
             Note(
                 doc_id=doc_id,
@@ -148,13 +178,17 @@ def _demarche(path: Path, data: bytes, table: Table, columns: dict[str, str]) ->
                 atelier_id=atelier_id,
                 source=f"{source}:{line}",
                 format=fmt,
-                content_hash=hashlib.sha256(body.encode("utf-8")).hexdigest(),
+                content_hash=row_hash(body, (territory_id, event_id, atelier_id, given or "")
+                                      if placed else ()),
                 text=body,
-                given_orientation=_orientation(values, columns, source, line),
+                given_orientation=given,
             )
         )
     if skipped:
         log.info("%s : %d ligne(s) sans texte ignorée(s)", source, skipped)
+    if aside and not notes:  # nothing readable left: refused, as with --strict
+        first = aside[0]
+        raise IngestError(source, first.reason, first.fix, line=first.line)
     return Demarche(
         root=source,
         territories=tuple(territories.values()),
@@ -162,7 +196,26 @@ def _demarche(path: Path, data: bytes, table: Table, columns: dict[str, str]) ->
         workshops=tuple(workshops.values()),
         notes=tuple(notes),
         file_hashes={source: hashlib.sha256(data).hexdigest()},
+        set_aside=tuple(aside),
     )
+
+
+def event_key(territory_id: str, event: str, by_territory: bool) -> str:
+    """The id of a table's event: named within its territory when the table has territories.
+
+    ("Nord", "2015", True) -> "Nord/2015"; without an event value, the territory's own event
+    (its id); without a territory column, the value itself (one territory: no clash).
+    """
+    if not event:
+        return territory_id
+    return f"{territory_id}/{event}" if by_territory else event
+
+
+def row_hash(body: str, placement: tuple[str, ...] = ()) -> str:
+    """What identifies a row's stored version: its text, and where it sits when the table
+    says so (a row moved to another event, or relabelled, is stored again)."""
+    key = "\x1f".join((*placement, body)) if placement else body
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
 def _same_parent(what: str, value: str, known: str, found: str, source: str, line: int) -> None:

@@ -14,8 +14,10 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from corpus.config import Settings
 from corpus.ingest.errors import IngestError, quote
 from corpus.ingest.feedback import read_feedback
+from corpus.ingest.limits import check_note_archive, check_note_file, check_text, note_limit
 from corpus.ingest.manifest import EventManifest, WorkshopRow, load_manifest, parse_workshops
 from corpus.ingest.notes import note_format, read_note
 from corpus.ingest.tables import read_any
@@ -35,6 +37,7 @@ class _Files:
     """Reads each file once and keeps the sha256 of its raw bytes."""
 
     hashes: dict[str, str] = field(default_factory=dict)
+    limit: int = Settings.max_note_bytes  # of one text (`limits`)
 
     def read(self, path: Path) -> bytes:
         try:
@@ -61,11 +64,14 @@ class _SetAsides:
     strict: bool = False
     errors: list[tuple[IngestError, str]] = field(default_factory=list)
 
-    def add(self, exc: IngestError, kind: str) -> None:
+    def add(self, exc: IngestError, kind: str, *, row: bool = False) -> None:
         if self.strict:
             raise exc
-        log.warning("%s (%s écarté%s)", exc, "événement" if kind == "evenement" else "fichier",
-                    ", le reste de la démarche est traité" if kind != "evenement" else "")
+        if row:  # one row of a retours file, the others kept
+            log.warning("%s (ligne écartée, le reste du fichier est traité)", exc)
+        else:
+            log.warning("%s (%s écarté%s)", exc, "événement" if kind == "evenement" else "fichier",
+                        ", le reste de la démarche est traité" if kind != "evenement" else "")
         self.errors.append((exc, kind))
 
     def records(self) -> tuple[SetAside, ...]:
@@ -107,14 +113,16 @@ def _subfolders(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
 
 
-def read_demarche(root: Path | str, *, strict: bool = False) -> Demarche:
+def read_demarche(root: Path | str, *, strict: bool = False,
+                  max_note_bytes: int | None = None) -> Demarche:
     """Read and validate a démarche root, a territory folder or a single event folder.
 
-    Unreadable files are set aside (`Demarche.set_aside`) unless `strict`; IngestError when
-    `strict` and a file is unreadable, or when no note at all is left readable.
+    Unreadable files are set aside (`Demarche.set_aside`) unless `strict`, and so are notes
+    and feedback answers above `max_note_bytes` (default: `limits.note_limit()`); IngestError
+    when `strict` and a file is unreadable, or when no note at all is left readable.
     """
     root = Path(root)
-    files = _Files()
+    files = _Files(limit=note_limit(max_note_bytes))
     aside = _SetAsides(strict)
     territories: dict[str, Territory] = {}
     events: list[Event] = []
@@ -272,8 +280,14 @@ def _read_note(path: Path, rows: list[WorkshopRow], files: _Files,
             f"({found[atelier_id][0].name} et {path.name})",
             "gardez une seule note par atelier (réunissez-les dans un même fichier)",
         )
+    try:
+        check_note_file(path, path.stat().st_size, files.limit)
+    except OSError:
+        pass  # `files.read` names the problem
     data = files.read(path)
+    check_note_archive(path, data, files.limit)
     fmt, text = read_note(path, data)
+    check_text(path.as_posix(), "le texte de la note", text, files.limit)
     found[atelier_id] = (path, fmt, text, data)
 
 
@@ -292,6 +306,8 @@ def _feedback(folder: Path, event: Event, rows: list[WorkshopRow], files: _Files
             territory_id=event.territory_id,
             source=path.as_posix(),
             ateliers={row.atelier_id: row.problematique for row in rows},
+            max_answer_bytes=files.limit,
+            aside=lambda exc: aside.add(exc, "retours", row=True),
         )
     except IngestError as exc:
         aside.add(exc, "retours")

@@ -59,7 +59,7 @@ def read_input(input: str | Path, table: TableOptions | None = None, *,
         if not options.get("text"):
             raise IngestError(path, "une table demande le nom de sa colonne de texte",
                               "ajoutez --text NOM_DE_COLONNE")
-        return read_table(path, **options)
+        return read_table(path, **options, strict=strict)
     return read_demarche(path, strict=strict)
 
 

@@ -133,6 +133,7 @@ class Pseudonymiser:
 
     def __post_init__(self) -> None:
         self.numbers = dict(self.numbers)
+        self._next = max(self.numbers.values(), default=0) + 1  # not a max per new name
         self._setup()
 
     def _setup(self) -> None:
@@ -192,7 +193,7 @@ class Pseudonymiser:
     def pseudonym(self, name: str) -> str:
         digest = self._hash(self._canonical(name))
         if digest not in self.numbers:
-            self.numbers[digest] = max(self.numbers.values(), default=0) + 1
+            self.numbers[digest], self._next = self._next, self._next + 1
         return f"Personne {self.numbers[digest]}"
 
     def is_person(self, text: str) -> bool:

@@ -75,6 +75,7 @@ class Block:
 def blocks(text: str) -> list[Block]:
     """Split a light-Markdown note into bullets and paragraphs under their headings."""
     out: list[Block] = []
+    lines: list[list[str]] = []  # each block's lines, joined once (a long paragraph stays linear)
     section, hint = "", None
     current: Block | None = None
     for line in normalise(text).splitlines():
@@ -88,11 +89,15 @@ def blocks(text: str) -> list[Block]:
         if _BULLET.match(line):
             current = Block(_BULLET.sub("", line).strip(), True, section, hint)
             out.append(current)
+            lines.append([current.text])
         elif current is not None and (not current.bullet or not line[:1].isupper()):
-            current.text = f"{current.text} {line}".strip()
+            lines[-1].append(line)
         else:
             current = Block(line, False, section, hint)
             out.append(current)
+            lines.append([line])
+    for block, parts in zip(out, lines, strict=True):
+        block.text = " ".join(parts).strip() if len(parts) > 1 else parts[0]
     return [b for b in out if _MARKUP.sub("", b.text).strip()]
 
 
