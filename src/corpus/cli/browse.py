@@ -82,8 +82,8 @@ def query_cmd(
 ) -> None:
     """Recherche sémantique dans les segments (filtres, puis proximité de sens)."""
     setup()
-    from corpus.embed.base import ModelError
     from corpus.api import SearchError
+    from corpus.embed.base import ModelError
     from corpus.store import StoreError
 
     try:
