@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from store_inputs import ROWS, make_store
 from typer.testing import CliRunner
 
@@ -50,3 +51,45 @@ def test_unknown_theme_and_orientation_are_explained(tmp_path):
     assert done.exit_code == 2 and "T999" in done.output and "T001" in done.output
     done = runner.invoke(app, ["themes", "--store", str(store.path), "--orientation", "frein"])
     assert done.exit_code == 2 and "difficulte, levier, autre" in " ".join(done.output.split())
+
+
+# -- corpus query --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fake_embedder(monkeypatch):
+    from corpus.embed import FakeEmbedder, fast
+
+    monkeypatch.setattr(fast, "load_query_embedder", lambda: FakeEmbedder())
+
+
+def test_cli_query_json(tmp_path, fake_embedder):
+    from corpus.api import RESULT_COLUMNS
+
+    store = make_store(tmp_path / "c.duckdb")
+    result = runner.invoke(app, [
+        "query", "financer la formation", "--store", str(store.path), "--territory",
+        "marseille", "--limit", "3", "--json",
+    ])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert isinstance(rows, list) and len(rows) == 3
+    assert all(set(r) == set(RESULT_COLUMNS) for r in rows)
+    assert {r["territory"] for r in rows} == {"marseille"}
+    assert all(isinstance(r["score"], float) for r in rows)
+
+
+def test_cli_query_table(tmp_path, fake_embedder):
+    store = make_store(tmp_path / "c.duckdb")
+    result = runner.invoke(app, ["query", "RQTH", "--store", str(store.path), "--limit", "2"])
+    assert result.exit_code == 0, result.output
+    assert "RQTH" in result.stdout and "score" in result.stdout
+
+
+def test_cli_query_bad_orientation(tmp_path, fake_embedder):
+    store = make_store(tmp_path / "c.duckdb")
+    result = runner.invoke(app, [
+        "query", "formation", "--store", str(store.path), "--orientation", "frein",
+    ])
+    assert result.exit_code == 2
+    assert "Valeurs acceptées : difficulte, levier, autre" in " ".join(result.output.split())

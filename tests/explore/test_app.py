@@ -49,7 +49,7 @@ def test_search_filters(client):
     ({"theme": "T42"}, "T001, T002, T003, T004, T005"),
 ])
 def test_bad_filter_is_a_400_naming_the_accepted_values(client, params, accepted):
-    for path in ("/api/search", "/api/map", "/api/segments"):
+    for path in ("/api/search", "/api/map", "/api/segments", "/api/export.csv"):
         answer = client.get(path, params={"q": "formation", **params})
         assert answer.status_code == 400
         assert "Valeurs acceptées" in answer.json()["detail"]

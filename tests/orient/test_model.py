@@ -42,6 +42,45 @@ def test_save_load_round_trip_gives_identical_probabilities(small_model, fake, t
     assert loaded.embedder == "fake" and loaded.dim_ == 32
 
 
+def test_settings_are_scikit_learn_params_and_saved_as_such(small_model, tmp_path):
+    from sklearn.base import clone
+
+    params = small_model.get_params()
+    assert params["n_bits"] == small_model.n_bits and params["embedder"] == "fake"
+    copy = clone(small_model).set_params(C=0.5)
+    assert copy.C == 0.5 and copy.n_bits == small_model.n_bits and not hasattr(copy, "coef_")
+    import json
+
+    meta = json.loads(small_model.save(tmp_path / "m.npz").with_suffix(".json").read_text())
+    assert meta["params"] == {k: list(v) if isinstance(v, tuple) else v
+                              for k, v in params.items()}
+
+
+def test_shipped_models_score_as_the_stored_weights_say():
+    """The shipped lexical model: probabilities are the softmax of the stored weights times
+    the hand-written features (sublinear TF x smoothed IDF, unit rows, cues)."""
+    from scipy.special import softmax
+
+    from corpus.orient import features
+
+    model = OrientationModel.load(default_model_path("lexical"))
+    texts = ["Manque de transports en commun le soir", "Créer un guichet unique"]
+    word, char = model._counts(texts)
+
+    def hand(counts, df):
+        dense = counts.toarray()
+        tf = np.where(dense > 0, 1 + np.log(np.maximum(dense, 1)), 0)
+        idf = (np.log((1 + model.n_docs_) / (1 + df)) + 1) * (df >= model.min_df)
+        raw = tf * idf
+        return raw / np.maximum(np.linalg.norm(raw, axis=1, keepdims=True), 1e-12)
+
+    x = np.hstack([model.word_weight * hand(word, model.word_df_),
+                   model.char_weight * hand(char, model.char_df_),
+                   model.cue_weight * features.cue_features(texts)])
+    expected = softmax(x @ model.coef_.T.astype(np.float64) + model.intercept_, axis=1)
+    assert np.abs(model.predict_proba(texts) - expected).max() < 1e-6
+
+
 def test_wrong_embedding_size_is_refused(small_model):
     with pytest.raises(ValueError, match="dimension"):
         small_model.predict_proba(["créer un guide"], np.zeros((1, 8), dtype=np.float32))

@@ -1,5 +1,6 @@
 """Labels: a noun phrase of the theme's own segments, written in two of them, one per theme."""
 
+import pytest
 import spacy
 from spacy.tokens import Doc
 
@@ -68,3 +69,71 @@ def test_every_theme_gets_its_own_label():
 def test_without_any_phrase_the_best_term_stands_alone():
     (label, is_phrase), = choose_labels([{}], [["mobilité", "voiture"]], [0])
     assert (label, is_phrase) == ("Mobilité", False)
+
+
+# -- the Matcher patterns give what the state machine gave -----------------------------------
+
+PHRASES = [
+    "Le financement des parcours de formation reste flou pour les demandeurs d'emploi.",
+    "La mobilité des publics ruraux est un frein majeur à l'accès aux offres.",
+    "Créer une offre de service commune entre les structures d'insertion.",
+    "Les jeunes sans permis de conduire restent isolés dans les villages.",
+    "Manque de places en crèche pour les parents en reprise d'emploi.",
+    "Un guichet unique pour l'orientation professionnelle des adultes handicapés.",
+    "Renforcer la coordination des acteurs de l'emploi sur le territoire de Sisteron.",
+    "La fracture numérique touche surtout les personnes âgées isolées.",
+    "Le reste à charge sur le CPF décourage les salariés des petites entreprises.",
+    "Développer l'apprentissage dans l'artisanat et les métiers de bouche.",
+    "Les délais de la MDPH retardent l'entrée en formation qualifiante.",
+    "Une meilleure connaissance mutuelle des dispositifs d'accompagnement vers l'emploi.",
+    "Personne 3 présente le diagnostic partagé des besoins en compétences.",
+    "Mise en place d’un annuaire partagé des partenaires de l’insertion à Marseille.",
+    "Des aides financières pour le transport solidaire et la garde d'enfants.",
+]
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from corpus.text.french import load_nlp
+
+    try:
+        return load_nlp()
+    except OSError:
+        pytest.skip("modèle spaCy français absent")
+
+
+def _spans(found) -> list[tuple[int, int]]:
+    return [(span[0].i, span[-1].i + 1) for span in found]
+
+
+@pytest.mark.parametrize("text", PHRASES)
+def test_matcher_patterns_find_the_state_machines_phrases(nlp, text):
+    from noun_phrase_oracle import machine_noun_phrases
+
+    doc = nlp(text)
+    places = frozenset({"sisteron", "marseille"})
+    assert _spans(noun_phrases(doc, places)) == _spans(machine_noun_phrases(doc, places))
+    assert _spans(noun_phrases(doc))  # every phrase holds at least one noun phrase
+
+
+def test_matcher_candidates_are_the_state_machines_on_the_sample_notes(nlp, monkeypatch):
+    """Every line of the sample's text notes: the same candidates, keys, lemmas, spellings."""
+    from pathlib import Path
+
+    import noun_phrase_oracle
+
+    from corpus.themes import labels
+
+    root = Path(__file__).parents[2] / "data" / "sample"
+    lines = [line.strip("-* \t") for path in sorted([*root.rglob("*.md"), *root.rglob("*.txt")])
+             for line in path.read_text(encoding="utf-8", errors="replace").splitlines()
+             if len(line.strip()) > 20]
+    assert len(lines) > 100
+    docs = list(nlp.pipe(lines))
+    new = candidates(docs)
+    monkeypatch.setattr(labels, "noun_phrases", noun_phrase_oracle.machine_noun_phrases)
+    old = labels.candidates(docs)
+    assert len(new) > 500
+    assert list(new) == list(old)
+    assert [(c.lemmas, c.segments, c.spellings) for c in new.values()] == [
+        (c.lemmas, c.segments, c.spellings) for c in old.values()]

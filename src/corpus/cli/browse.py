@@ -82,8 +82,8 @@ def query_cmd(
 ) -> None:
     """Recherche sémantique dans les segments (filtres, puis proximité de sens)."""
     setup()
+    from corpus.api import SearchError
     from corpus.embed.base import ModelError
-    from corpus.search import SearchError
     from corpus.store import StoreError
 
     try:
@@ -173,7 +173,7 @@ def themes_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Les thèmes en base, classés par nombre d'ateliers puis de territoires."""
-    from corpus.search import SearchError
+    from corpus.api import SearchError
 
     _check_orientation(orientation)
     try:
@@ -201,7 +201,7 @@ def theme_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Un thème et les segments qui le fondent (pour vérifier un thème contre ses citations)."""
-    from corpus.search import SearchError
+    from corpus.api import SearchError
 
     try:
         payload = _open(store).theme(theme_id)

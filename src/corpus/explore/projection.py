@@ -37,6 +37,7 @@ def _plane(x: np.ndarray, ok: np.ndarray, labels: np.ndarray) -> tuple[np.ndarra
     Centroids are summed through a sparse one-hot product: no copy of the 100,000 rows.
     """
     from scipy.sparse import csr_matrix
+    from sklearn.decomposition import PCA
 
     use = np.flatnonzero(ok & (labels != ""))
     codes, themes = pd.factorize(labels[use])
@@ -50,10 +51,11 @@ def _plane(x: np.ndarray, ok: np.ndarray, labels: np.ndarray) -> tuple[np.ndarra
         basis = np.asarray(x[np.sort(np.random.default_rng(SEED).permutation(rows)[:5000])],
                            dtype=np.float64)
         method = "pca-segments"
-    mean = basis.mean(axis=0)
-    _, _, vt = np.linalg.svd(basis - mean, full_matrices=False)
-    axes = vt[:2] if len(vt) >= 2 else np.eye(2, x.shape[1])
-    return mean, axes, method
+    if min(basis.shape) < 2:
+        return basis.mean(axis=0), np.eye(2, x.shape[1]), method
+    # Exact SVD; scikit-learn fixes each axis's sign (largest coordinate positive).
+    pca = PCA(n_components=2, svd_solver="full").fit(basis)
+    return pca.mean_, pca.components_, method
 
 
 def compute(api) -> pd.DataFrame:

@@ -83,18 +83,16 @@ def hashers(n_bits: int, word_ngrams: tuple[int, int], char_ngrams: tuple[int, i
     return word, char
 
 
-def l2_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-    return sp.diags(1.0 / np.maximum(norms, 1e-12)) @ matrix
-
-
 def tfidf(counts: sp.csr_matrix, df: np.ndarray, n_docs: int, min_df: int) -> sp.csr_matrix:
-    """Sublinear TF times smoothed IDF (scikit-learn's formula), rows L2-normalised.
+    """Sublinear TF times smoothed IDF, rows L2-normalised: scikit-learn's `TfidfTransformer`
+    with the IDF of the training texts' document frequencies `df`.
 
     Features seen in fewer than `min_df` training texts count as unknown (weight 0), like words
     outside a vocabulary.
     """
-    tf = counts.astype(np.float64).tocsr()
-    tf.data = 1.0 + np.log(tf.data)
-    idf = (np.log((1.0 + n_docs) / (1.0 + df)) + 1.0) * (df >= min_df)
-    return l2_rows(tf @ sp.diags(idf))
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    transformer = TfidfTransformer(norm="l2", use_idf=True, smooth_idf=True, sublinear_tf=True)
+    # The transformer's own smoothed IDF, from the stored counts instead of a fit.
+    transformer.idf_ = (np.log((1.0 + n_docs) / (1.0 + df)) + 1.0) * (df >= min_df)
+    return transformer.transform(counts.astype(np.float64).tocsr())

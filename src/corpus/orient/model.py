@@ -27,11 +27,11 @@ import logging
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit, softmax
+from sklearn.base import BaseEstimator
 
 from corpus.orient import features
 from corpus.records import ORIENTATIONS, orientation_label
@@ -57,8 +57,11 @@ def balanced_weights(labels: Sequence[str], weights: np.ndarray) -> np.ndarray:
     return out
 
 
-class OrientationModel:
+class OrientationModel(BaseEstimator):
     """Difficulte / levier (/ autre) classifier on hashed n-grams, cues and embeddings.
+
+    A scikit-learn estimator: `get_params` / `set_params` and `clone` read the settings of
+    `__init__`, which `save` writes to the `.json`.
 
     `embedder` names the embedder whose vectors `fit` and `predict_proba` receive (None: lexical
     features only). When `embeddings` is not passed, the model loads that embedder itself.
@@ -96,16 +99,6 @@ class OrientationModel:
         self.max_iter = max_iter
 
     # -- features ------------------------------------------------------------------------------
-
-    def _params(self) -> dict[str, Any]:
-        return {
-            "embedder": self.embedder, "C": self.C, "n_bits": self.n_bits,
-            "word_ngrams": list(self.word_ngrams), "char_ngrams": list(self.char_ngrams),
-            "word_weight": self.word_weight, "char_weight": self.char_weight,
-            "cue_weight": self.cue_weight, "embedding_weight": self.embedding_weight,
-            "min_df": self.min_df, "autre_threshold": self.autre_threshold,
-            "balance": self.balance, "max_iter": self.max_iter,
-        }
 
     def _counts(self, texts: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         word, char = features.hashers(self.n_bits, self.word_ngrams, self.char_ngrams)
@@ -261,7 +254,7 @@ class OrientationModel:
         meta = {
             "format": "corpus-orientation",
             "features_version": features.FEATURES_VERSION,
-            "params": self._params(),
+            "params": self.get_params(),
             "classes": list(self.classes_),
             "n_docs": int(self.n_docs_),
             "dim": int(self.dim_),

@@ -310,14 +310,15 @@ def loop_status(themes: Sequence[ThemeSummary], previous: Sequence[Mapping]) -> 
 
 
 def map_points(frame: pd.DataFrame, embeddings: np.ndarray | None) -> list[tuple]:
-    """2-D coordinates of the segments (PCA by SVD, signs fixed: deterministic)."""
+    """2-D coordinates of the segments: scikit-learn's PCA (exact SVD, each axis's sign fixed
+    so that its largest coordinate is positive: deterministic)."""
+    from sklearn.decomposition import PCA
+
     if embeddings is None or len(frame) < 3:
         return []
     x = np.asarray(embeddings, dtype=np.float64)[frame["row"].to_numpy()]
-    x = x - x.mean(axis=0)
-    _, _, vt = np.linalg.svd(x, full_matrices=False)
-    vt = vt[:2] * np.sign(vt[:2][np.arange(2), np.abs(vt[:2]).argmax(axis=1)])[:, None]
-    xy = np.round(x @ vt.T, 4)
+    pca = PCA(n_components=2, svd_solver="full").fit(x)
+    xy = np.round((x - pca.mean_) @ pca.components_.T, 4)
     return [(s, float(a), float(b), t) for s, (a, b), t in
             zip(frame["segment_id"], xy, frame["theme_id"], strict=True)]
 

@@ -46,30 +46,46 @@ class ThemeResult:
     groups: list[dict[str, Any]] = field(default_factory=list)  # the grands thèmes
 
 
-def ranked_terms(frame: pd.DataFrame, x: np.ndarray, labels: np.ndarray,
+@dataclass
+class TermCounts:
+    """The segments' lemma 1-2 gram counts and one vector per term: counted once per fit, read
+    for the themes and for the grands thèmes."""
+
+    counts: Any  # scipy CSR, segments x terms
+    words: list[str]
+    vectors: np.ndarray  # term -> unit vector (`terms.term_vectors`)
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, x: np.ndarray) -> TermCounts | None:
+        """None when no term survives the stop words."""
+        vectorizer = theme_terms.make_vectorizer(len(frame))
+        try:
+            counts = vectorizer.fit_transform(frame["lemmas"].fillna("").tolist()).tocsr()
+        except ValueError:
+            return None
+        return cls(counts, vectorizer.get_feature_names_out().tolist(),
+                   theme_terms.term_vectors(counts, x))
+
+
+def ranked_terms(found: TermCounts | None, labels: np.ndarray,
                  cx: np.ndarray) -> list[list[tuple[str, float]]]:
     """Ranked key terms per theme (c-TF-IDF candidates, closeness re-ranking, MMR)."""
     from bertopic.vectorizers import ClassTfidfTransformer
     from scipy import sparse
 
     k = len(cx)
-    vectorizer = theme_terms.make_vectorizer(len(frame))
-    try:
-        counts = vectorizer.fit_transform(frame["lemmas"].fillna("").tolist()).tocsr()
-    except ValueError:  # no term survives the stop words
+    if found is None:
         return [[] for _ in range(k)]
-    words = vectorizer.get_feature_names_out().tolist()
     assigned = np.flatnonzero(labels >= 0)
     member = sparse.csr_matrix(
-        (np.ones(len(assigned)), (labels[assigned], assigned)), shape=(k, len(frame))
+        (np.ones(len(assigned)), (labels[assigned], assigned)), shape=(k, len(labels))
     )
-    per_theme = (member @ counts).tocsr()
+    per_theme = (member @ found.counts).tocsr()
     used = np.flatnonzero(np.asarray(per_theme.sum(axis=0)).ravel() > 0)
-    per_theme, counts = per_theme[:, used], counts[:, used]
-    words = [words[i] for i in used]
-    ctfidf = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(per_theme)
+    words = [found.words[i] for i in used]
+    ctfidf = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(per_theme[:, used])
     ctfidf = np.asarray(ctfidf.todense())
-    vectors = theme_terms.term_vectors(counts, x)
+    vectors = found.vectors[used]
     return [theme_terms.rank_terms(ctfidf[t], words, cx[t], vectors) for t in range(k)]
 
 
@@ -121,7 +137,8 @@ def describe(frame: pd.DataFrame, raw: np.ndarray, labels: np.ndarray, x: np.nda
     k = int(labels.max()) + 1 if len(labels) and (labels >= 0).any() else 0
     cx = clusters.centroids(x, labels, k) if k else np.zeros((0, x.shape[1]))
     craw = clusters.centroids(raw, labels, k) if k else np.zeros((0, raw.shape[1]))
-    ranked = ranked_terms(frame, x, labels, cx) if k else []
+    counted = TermCounts.of(frame, x) if k else None
+    ranked = ranked_terms(counted, labels, cx) if k else []
     terms = [[t for t, _ in r] for r in ranked]
     matched = theme_registry.match(craw, terms, known, threshold=settings.theme_match_threshold,
                                    floor=settings.theme_match_floor,
@@ -141,7 +158,7 @@ def describe(frame: pd.DataFrame, raw: np.ndarray, labels: np.ndarray, x: np.nda
     single = settings.themes_label_single_word_weight
     named = names(frame, central, terms, sizes, nlp, places, tagged, single)
     of_theme = theme_groups.group_themes(x, labels, cx, seed=seed) if k else np.zeros(0, int)
-    groups = _groups(frame, x, labels, of_theme, nlp, places, tagged, single)
+    groups = _groups(frame, x, labels, of_theme, nlp, places, tagged, single, counted)
     keys = frame["event_id"].astype(str) + "/" + frame["atelier_id"].astype(str)
     themes = []
     for t in range(k):
@@ -195,14 +212,15 @@ def describe(frame: pd.DataFrame, raw: np.ndarray, labels: np.ndarray, x: np.nda
 
 
 def _groups(frame: pd.DataFrame, x: np.ndarray, labels: np.ndarray, of_theme: np.ndarray,
-            nlp, places: frozenset[str], tagged: dict[int, Any], single: float) -> list[dict]:
+            nlp, places: frozenset[str], tagged: dict[int, Any], single: float,
+            counted: TermCounts | None) -> list[dict]:
     """The grands thèmes: id, label (a noun phrase of their segments), key terms, size."""
     if not len(of_theme):
         return []
     n_groups = int(of_theme.max()) + 1
     glabels = np.where(labels >= 0, of_theme[np.maximum(labels, 0)], -1)
     gc = clusters.centroids(x, glabels, n_groups)
-    ranked = ranked_terms(frame, x, glabels, gc)
+    ranked = ranked_terms(counted, glabels, gc)
     terms = [[t for t, _ in r] for r in ranked]
     members = [np.flatnonzero(glabels == g) for g in range(n_groups)]
     central = [_central(idx, x[idx] @ gc[g]) for g, idx in enumerate(members)]

@@ -1,8 +1,9 @@
-"""Themes: BERTopic on precomputed embeddings, with French terms and stable theme ids.
+"""Themes: BERTopic's steps on precomputed embeddings, with French terms and stable theme ids.
 
-`fit_themes` groups segments about the same subject across ateliers and territories. It never
-lets BERTopic load a model: the embeddings are computed by `corpus.embed` and passed in, and the
-reduction, clustering and vectorizer are explicit, seeded and sized to the corpus:
+`fit_themes` groups segments about the same subject across ateliers and territories. It runs
+BERTopic's pipeline step by step, each once (no model is loaded: the embeddings are computed by
+`corpus.embed` and passed in), and the reduction, clustering and vectorizer are explicit, seeded
+and sized to the corpus:
 
 - embeddings are centred and their dominant directions removed ("all-but-the-top"): e5 and USE
   vectors share a common direction that lines up with text length, not with the subject; a
@@ -10,9 +11,10 @@ reduction, clustering and vectorizer are explicit, seeded and sized to the corpu
 - UMAP (seeded), then HDBSCAN: the themes are the dense regions that persist, with a smallest
   theme that grows with the corpus and no theme above a share of it (`themes.clustering`);
 - segments far from every theme stay unassigned, but at most `Settings.max_outlier_fraction`;
-- key terms, a noun-phrase label, grands thèmes and counts (`themes.describe`); themes are
-  numbered by size, then by smallest segment id; matched to the registry and to seed
-  problématiques (`themes.registry`) so that a theme seen before keeps its id.
+- key terms (BERTopic's c-TF-IDF of the final themes, computed once), a noun-phrase label,
+  grands thèmes and counts (`themes.describe`); themes are numbered by size, then by smallest
+  segment id; matched to the registry and to seed problématiques (`themes.registry`) so that a
+  theme seen before keeps its id.
 
 The input order does not matter: segments are sorted by `segment_id` before anything is fitted.
 """
@@ -27,7 +29,6 @@ import numpy as np
 import pandas as pd
 
 from corpus.config import Settings
-from corpus.text.french import stop_words
 from corpus.themes import clustering as clusters
 from corpus.themes import describe, space
 from corpus.themes import registry as theme_registry
@@ -69,28 +70,20 @@ def _prepare(segments: pd.DataFrame, embeddings: np.ndarray) -> tuple[pd.DataFra
     return frame, x[order]
 
 
-def _bertopic(plan: dict[str, Any], n: int, seed: int, x: np.ndarray | None = None):
-    """A BERTopic model that loads nothing: explicit reducer, clusterer and vectorizer."""
-    from bertopic import BERTopic
-    from bertopic.vectorizers import ClassTfidfTransformer
-    from sklearn.feature_extraction.text import CountVectorizer
+def _partition(plan: dict[str, Any], x: np.ndarray, seed: int) -> np.ndarray:
+    """BERTopic's clustering steps, each run once: UMAP (`space.reducer`), then HDBSCAN
+    (`clusters.DensityThemes`); -1 marks a segment outside any theme.
 
-    return BERTopic(
-        embedding_model=None,
-        language="multilingual",  # never "english": its preprocessing strips accented letters
-        umap_model=space.reducer(plan, n, seed, x),
-        hdbscan_model=clusters.DensityThemes(min_cluster_size=plan["min_cluster_size"],
-                                             max_cluster_share=plan["max_cluster_share"],
-                                             selection=plan["selection"]),
-        # BERTopic counts terms on one joined text per topic; the key terms are recomputed
-        # per segment in `_theme_terms` (document-level min_df), so keep this one cheap.
-        vectorizer_model=CountVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False,
-                                         stop_words=list(stop_words())),
-        ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
-        top_n_words=10,
-        calculate_probabilities=False,
-        verbose=False,
-    )
+    `BERTopic.fit_transform` runs the same two steps, then a c-TF-IDF of its raw topics that
+    nothing here reads: key terms come from the final themes (`describe.ranked_terms`, with
+    BERTopic's `ClassTfidfTransformer`), computed once there.
+    """
+    reducer = space.reducer(plan, len(x), seed, x)
+    reduced = np.nan_to_num(reducer.fit_transform(x))
+    clusterer = clusters.DensityThemes(min_cluster_size=plan["min_cluster_size"],
+                                       max_cluster_share=plan["max_cluster_share"],
+                                       selection=plan["selection"])
+    return np.asarray(clusterer.fit(reduced).labels_, dtype=int)
 
 
 def fit_themes(
@@ -135,13 +128,7 @@ def fit_themes(
     x = space.theme_space(e, frame, plan, seed) if n >= MIN_SEGMENTS else e
     labels = np.zeros(n, dtype=int)  # a handful of segments is one theme
     if n >= MIN_SEGMENTS:
-        model = _bertopic(plan, n, seed, x)
-        docs = frame["lemmas"].fillna("").tolist()
-        if not any(d.strip() for d in docs):  # no content word anywhere: count the words
-            docs = frame["text"].str.lower().tolist()
-        docs = [d if d.strip() else "_" for d in docs]
-        topics, _ = model.fit_transform(docs, embeddings=x)
-        labels = np.asarray(topics, dtype=int)
+        labels = _partition(plan, x, seed)
     labels = clusters.renumber(labels, min_size=2 if n >= MIN_SEGMENTS else 1)
     labels = clusters.reduce_outliers(x, labels, max_fraction=0.0, floor=-1.0)
     labels = clusters.mark_outliers(x, labels, frame, floor=plan["outlier_floor"],

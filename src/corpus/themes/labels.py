@@ -1,7 +1,7 @@
 """Theme labels a practitioner would write: one French noun phrase of the theme's own segments.
 
-Candidates are the noun phrases of the theme's most central segments, read from spaCy's
-part-of-speech tags (no parser needed): an optional adjective, a noun, its adjectives or
+Candidates are the noun phrases of the theme's most central segments, found by spaCy's `Matcher`
+on the part-of-speech tags (no parser needed): an optional adjective, a noun, its adjectives or
 participles, then up to two complements introduced by "de", "à", "pour"... ("financement des
 parcours de formation", "mobilité des publics", "offre de service"). A candidate counts when it
 is written, word for word (case and accents aside), in at least two of the theme's segments.
@@ -64,41 +64,60 @@ def _content(token, places: frozenset[str]) -> bool:
         token, places) and token.is_alpha
 
 
+# The grammar as spaCy `Matcher` token patterns, over roles set on each token (`_roles`):
+# ADJ* NOUN (content)*, then up to two complements: a link word ("de", "pour"...), an optional
+# article, a noun, (content)*. After a link word, an article is always read as the article.
+_ADJ = {"_": {"np_adj": True}, "OP": "*"}
+_HEAD = {"_": {"np_head": True}}
+_MORE = {"_": {"np_content": True}, "OP": "*"}
+_COMPLEMENTS = (
+    [{"_": {"np_link": True}}, {"_": {"np_article": True}}, _HEAD, _MORE],
+    [{"_": {"np_link": True}}, {"_": {"np_head": True, "np_article": False}}, _MORE],
+)
+PATTERNS = [[_ADJ, _HEAD, _MORE]] + [
+    [_ADJ, _HEAD, _MORE, *first, *second]
+    for first in _COMPLEMENTS for second in ([], *_COMPLEMENTS)
+]
+_ROLES = ("np_adj", "np_head", "np_content", "np_link", "np_article")
+_MATCHERS: dict[int, tuple] = {}
+
+
+def _matcher(vocab):
+    """One `Matcher` per vocabulary, with the token roles registered once."""
+    from spacy.matcher import Matcher
+    from spacy.tokens import Token
+
+    for role in _ROLES:
+        if not Token.has_extension(role):
+            Token.set_extension(role, default=False)
+    if id(vocab) not in _MATCHERS:
+        matcher = Matcher(vocab)
+        matcher.add("NP", PATTERNS)
+        _MATCHERS[id(vocab)] = (vocab, matcher)
+    return _MATCHERS[id(vocab)][1]
+
+
+def _roles(doc, places: frozenset[str]) -> None:
+    """Each token's role in the grammar: content (a head noun, an adjective, a participle),
+    a link word or an article. A content word is never a link."""
+    for token in doc:
+        content = _content(token, places)
+        token._.np_content = content
+        token._.np_head = content and token.pos_ in _HEAD_POS
+        token._.np_adj = content and token.pos_ == "ADJ"
+        token._.np_link = not content and fold(token.text).replace("’", "'") in LINKS
+        token._.np_article = fold(token.text) in ARTICLES
+
+
 def noun_phrases(doc, places: frozenset[str] = frozenset()) -> Iterable[list]:
-    """Noun phrases of a tagged spaCy doc, as token lists: every span that starts with an
-    adjective or a noun, holds a noun, and ends on a content word, within the grammar above."""
-    tokens = list(doc)
-    for i, first in enumerate(tokens):
-        if not (first.pos_ in _HEAD_POS or first.pos_ == "ADJ") or not _content(first, places):
-            continue
-        span, has_noun, links, j = [first], first.pos_ in _HEAD_POS, 0, i + 1
-        if has_noun:
-            yield list(span)
-        while j < len(tokens) and len(span) < MAX_WORDS:
-            tok = tokens[j]
-            if _content(tok, places):
-                if tok.pos_ in _HEAD_POS:
-                    has_noun = True
-                elif not has_noun and tok.pos_ != "ADJ":
-                    break
-                span.append(tok)
-                j += 1
-                if has_noun and span[-1].pos_ != "ADP":
-                    yield list(span)
-                continue
-            word = fold(tok.text).replace("’", "'")
-            if word in LINKS and has_noun and links < 2 and j + 1 < len(tokens):
-                nxt = tokens[j + 1]
-                step = [tok]
-                if fold(nxt.text) in ARTICLES and j + 2 < len(tokens):
-                    step.append(nxt)
-                    nxt = tokens[j + 2]
-                if nxt.pos_ in _HEAD_POS and _content(nxt, places):
-                    span += step
-                    links += 1
-                    j += len(step)
-                    continue
-            break
+    """Noun phrases of a tagged spaCy doc, as token lists, by start then length: every span of
+    at most `MAX_WORDS` tokens that starts with an adjective or a noun, holds a noun, and ends
+    on a content word, within the grammar above (`PATTERNS`)."""
+    matcher = _matcher(doc.vocab)
+    _roles(doc, places)
+    spans = sorted({(start, end) for _, start, end in matcher(doc) if end - start <= MAX_WORDS})
+    for start, end in spans:
+        yield list(doc[start:end])
 
 
 def _display(words: Sequence[str]) -> str:

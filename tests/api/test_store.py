@@ -7,10 +7,10 @@ import sys
 
 import pandas as pd
 import pytest
+from search_oracle import query
 from store_inputs import H_EVENT, ROWS, segment_id_of
 
 from corpus.api import RESULT_COLUMNS, SearchError
-from corpus.search import query
 
 
 @pytest.mark.parametrize("filters", [
@@ -28,9 +28,9 @@ def test_query_ranks_as_corpus_query(api, small_store, embedder, filters):
 
 def test_query_ranking_with_many_candidates_matches(api, small_store, embedder, monkeypatch):
     """The bound that skips hopeless candidates gives the same top rows in tiny chunks."""
-    import corpus.api as module
+    from corpus.api import ranking
 
-    monkeypatch.setattr(module, "CHUNK", 2)
+    monkeypatch.setattr(ranking, "CHUNK", 2)
     mine = api.query("les délais des financements", limit=7)
     ref = query(small_store, "les délais des financements", embedder=embedder, limit=7)
     assert mine["segment_id"].tolist() == ref["segment_id"].tolist()
