@@ -66,6 +66,8 @@ def test_a_person_is_found_where_the_sentence_writes_one(text, expected):
     "- post-it rose pour les freins",
     "- Forte demande de participation des citoyens",
     "- Formation proposée par la CCI",
+    "Venir présenter la plateforme à l'agence de la ville",  # an infinitive has no subject
+    "Aller expliquer le dispositif aux conseillers",
     "- chaque proposition de loi, sans évaluation",
     "- avec mise en place d'une aide",
     "- La Région rappelle que le CPF est plafonné",

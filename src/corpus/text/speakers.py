@@ -209,8 +209,8 @@ class Speakers:
         if j >= n or toks[j].gap.strip() not in ("", ")", "'", "’"):
             return None
         word = toks[j].text.lower()
-        if word not in self.f.speech:
-            return None
+        if word not in self.f.speech or word in SPEECH_LEMMAS:
+            return None  # an infinitive has no subject: "Venir présenter la plateforme"
         if word.endswith(_PARTICIPLE) and not aux:
             return None  # "Formation proposée par…": a participle, no subject
         return word
