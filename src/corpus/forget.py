@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import zipfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -86,9 +85,9 @@ def forget_person(store: Store, name: str, *, words: frozenset[str] = frozenset(
     tables = stored.forget(store.db, rewrite, rewrite_lemmas=rewrite_lemmas, pseudonym_keys=keys)
     # The explorer's and the API's cache beside the store holds copies of the segments' texts
     # (`corpus.store.explore`): derived data, deleted whole; the next read rebuilds it.
-    cache = Path(store.db.path).with_name(f"{Path(store.db.path).name}.vectors")
-    if cache.is_dir():
-        shutil.rmtree(cache, ignore_errors=True)
+    from corpus.store.explore import ExploreTables
+
+    if ExploreTables(store.db).drop_cache():
         tables["cache_explorateur"] = 1
     return Forgotten(replacement, tables)
 

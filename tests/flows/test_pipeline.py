@@ -147,64 +147,30 @@ def test_next_territory_seeded_from_the_previous_problematiques(tmp_path, prefec
         assert (rural / name).stat().st_size > 0
 
 
-def _latest_task_states(names: list[str]) -> dict[str, str]:
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterName
-    from prefect.client.schemas.sorting import TaskRunSort
-
-    with get_client(sync_client=True) as client:
-        states = {}
-        for name in names:
-            runs = client.read_task_runs(
-                task_run_filter=TaskRunFilter(name=TaskRunFilterName(like_=name)),
-                sort=TaskRunSort.EXPECTED_START_TIME_DESC, limit=1,
-            )
-            states[name] = runs[0].state.name
-    return states
-
-
-def test_unchanged_rerun_comes_from_the_cache_and_rewrites_missing_outputs(sample_run):
-    """Nothing new: orientation, themes and synthesis are not recomputed, and an output file
-    deleted since the last run is written again, byte for byte."""
+def test_unchanged_rerun_reuses_the_stored_results_and_rewrites_missing_outputs(sample_run):
+    """Nothing new: orientation, themes, feedback themes and synthesis are not recomputed (their
+    results in the store keep their date), and an output file deleted since the last run is
+    written again, byte for byte, from the store."""
+    from corpus.store import Store
     from flows.pipeline import pipeline
 
     tmp, params, _ = sample_run
     out = Path(params.out)
+    store = Store(params.store)
+
+    def recorded() -> dict:
+        frame = store.db.frame("SELECT stage, recorded_at FROM stage_results ORDER BY stage")
+        return dict(zip(frame["stage"], frame["recorded_at"], strict=True))
+
+    before_runs = recorded()
+    assert {"run:orientation", "run:themes", "run:feedback", "run:synthesis"} <= set(before_runs)
     before = {n: (out / n).read_bytes() for n in ("themes.json", "synthese.md", "synthese.docx")}
     for name in before:
         (out / name).unlink()
     again = pipeline(params)
     assert again["counts"]["added"]["documents"] == 0
-    assert _latest_task_states(["orient_scope", "themes_scope", "synthesize_scope"]) == {
-        "orient_scope": "Cached", "themes_scope": "Cached", "synthesize_scope": "Cached"
-    }
+    assert recorded() == before_runs
     assert {n: (out / n).read_bytes() for n in before} == before
-
-
-def test_cache_keys_follow_the_code(tmp_path):
-    """After an upgrade of corpus, an unchanged démarche is analysed again, not served from
-    results the older code cached."""
-    from corpus import pipeline
-    from corpus.config import Settings
-    from corpus.files import tree_digest
-    from corpus.store import Store
-    from flows import analysis
-
-    code = tmp_path / "code"
-    code.mkdir()
-    (code / "stage.py").write_text("SEUIL = 1\n")
-    before = tree_digest((code,))
-    (code / "stage.py").write_text("SEUIL = 2\n")
-    assert tree_digest((code,)) != before
-    assert analysis.code_digest() != pipeline.code_digest()  # the flows' code counts too
-
-    store = Store(tmp_path / "c.duckdb")
-    key = pipeline.stage_key("themes", store, str(tmp_path), Settings(), None,
-                             analysis.code_digest())
-    assert key == pipeline.stage_key("themes", store, str(tmp_path), Settings(), None,
-                                     analysis.code_digest())
-    assert key != pipeline.stage_key("themes", store, str(tmp_path), Settings(), None,
-                                     "une autre version")
 
 
 def test_sample_synthesis_names_themes_of_the_participants_answers(sample_run):

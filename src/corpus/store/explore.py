@@ -14,6 +14,7 @@ and a key of the theme assignment it was computed for (created on first write: a
 from __future__ import annotations
 
 import json
+import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -130,9 +131,21 @@ class ExploreTables:
         first = np.r_[True, rows[1:] != rows[:-1]] if len(rows) else np.zeros(0, dtype=bool)
         return rows[first], matrix[first]
 
+    @property
+    def cache_dir(self) -> Path:
+        """`<store>.vectors/`: copies of the segments' vectors and texts beside the store."""
+        return self.db.path.with_name(f"{self.db.path.name}.vectors")
+
+    def drop_cache(self) -> bool:
+        """Delete the cache beside the store (derived data: the next read rebuilds it)."""
+        if not self.cache_dir.is_dir():
+            return False
+        shutil.rmtree(self.cache_dir, ignore_errors=True)
+        return True
+
     def _snapshot_path(self, fingerprint: str) -> Path:
         safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in fingerprint)
-        return self.db.path.with_name(f"{self.db.path.name}.vectors") / f"{safe}.npy"
+        return self.cache_dir / f"{safe}.npy"
 
     def snapshot(self, fingerprint: str, version: str, n: int) -> np.ndarray | None:
         """The segments' vectors as saved by `save_snapshot` for this store version, or None.

@@ -86,6 +86,12 @@ def forget(db: Database, rewrite: Callable[[str], str], *,
                             "(SELECT DISTINCT doc_id FROM segments JOIN forgotten "
                             "USING (segment_id))", [now()])
             con.unregister("forgotten")
+        # What the stages derived from these texts (themes, rendered synthesis with its quotes):
+        # deleted, the next run computes it from the rewritten texts.
+        counts["resultats_derives"] = int(con.execute(
+            "SELECT count(*) FROM stage_results").fetchone()[0])
+        con.execute("DELETE FROM stage_results")
+        con.execute("DELETE FROM outputs")
         if keys:
             con.register("forgotten_keys", pd.DataFrame({"name_key": keys}))
             counts["pseudonyms"] = int(con.execute(
