@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, NoReturn
 import numpy as np
 import pandas as pd
 
-from corpus.config import Settings
+from corpus.config import default
 from corpus.embed import Embedder, canonical_text, embed_cached, load_embedder
 from corpus.records import ORIENTATIONS
 from corpus.text.french import fold, folded_stop_words
@@ -140,7 +140,7 @@ def query(
     limit: int = 10,
     embedder: Embedder | None = None,
     page_size: int = PAGE_SIZE,
-    lexical_weight: float = Settings.search_lexical_weight,
+    lexical_weight: float = default("search_lexical_weight"),
 ) -> pd.DataFrame:
     """The `limit` stored segments closest to `text`, best first (ties by segment id).
 
