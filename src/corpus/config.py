@@ -204,6 +204,10 @@ class Settings(BaseSettings):
 
     def with_(self, **changes: Any) -> Settings:
         """A copy with `changes` (checked like the constructor's arguments)."""
+        unknown = sorted(set(changes) - set(type(self).model_fields))
+        if unknown:
+            raise ConfigError(f"réglage(s) inconnu(s) : {', '.join(unknown)}. Correction : "
+                              "voyez les champs de corpus.config.Settings.")
         try:
             return type(self).model_validate({**dict(self), **changes})
         except ValidationError as exc:

@@ -72,11 +72,11 @@ def read_table(
         "atelier": atelier,
         "orientation": orientation,
     }
-    columns = {role: _column(table, name, role, path) for role, name in named.items() if name}
+    columns = {role: find_column(table, name, role, path) for role, name in named.items() if name}
     return _demarche(path, data, table, columns)
 
 
-def _column(table: Table, name: str, role: str, path: Path) -> str:
+def find_column(table: Table, name: str, role: str, path: Path) -> str:
     """The column called `name`, matched exactly, else ignoring case and accents."""
     if name in table.columns:
         return name

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from corpus.files import word_list
+from corpus.lang.fr import NAME_PARTICLES
 from corpus.text.french import fold, folded_stop_words
 
 log = logging.getLogger(__name__)
@@ -30,9 +31,7 @@ FILE_NAME = "first-names.txt"
 TITLES = {"M", "Mr", "Mme", "Mlle", "Mmes", "MM", "Madame", "Monsieur", "Mademoiselle", "Dr",
           "Docteur", "Docteure", "Me", "Maître", "Pr", "Professeur", "Professeure"}
 _LOWER_TITLES = {"m", "mr", "mme", "mlle", "madame", "monsieur", "dr", "docteur", "pr"}
-PARTICLES = {"de", "du", "des", "da", "do", "dos", "das", "e", "van", "von", "der", "den",
-             "el", "al", "ben", "bin", "ibn", "ould", "le", "la", "di", "del", "della", "ter",
-             "ten", "y"}
+PARTICLES = NAME_PARTICLES  # shared with the evaluator (corpus.lang.fr)
 # Words of organisations and of the domain that a name never runs into ("Marie Pôle emploi").
 ORG_WORDS = {fold(w) for w in (
     "Pôle", "emploi", "France", "Travail", "Mission", "locale", "Cap", "Région", "Sud", "Nord",
