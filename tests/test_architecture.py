@@ -240,3 +240,41 @@ TOO_LONG = {"corpus.api", "corpus.pipeline", "corpus.synthesis.build", "corpus.t
 def test_modules_stay_short(module):
     lines = len(MODULES[module].read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_LINES, f"{MODULES[module].relative_to(ROOT)} : {lines} lignes"
+
+
+def _environment_reads(tree: ast.AST) -> Iterator[tuple[int, str]]:
+    """(line, variable) for each read of a CORPUS_* variable: `os.environ.get("CORPUS_X")`,
+    `os.getenv("CORPUS_X")`, `os.environ["CORPUS_X"]` (writes are not reads)."""
+    constants = {t.id: n.value.value for n in ast.walk(tree) if isinstance(n, ast.Assign)
+                 and isinstance(n.value, ast.Constant) and isinstance(n.value.value, str)
+                 for t in n.targets if isinstance(t, ast.Name)}  # DEBUG_ENV = "CORPUS_DEBUG"
+
+    def corpus_name(node: ast.AST) -> str | None:
+        value = node.value if isinstance(node, ast.Constant) else (
+            constants.get(node.id) if isinstance(node, ast.Name) else None)
+        return value if isinstance(value, str) and value.startswith("CORPUS_") else None
+
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("get", "getenv", "pop") and node.args
+                and (name := corpus_name(node.args[0]))):
+            yield node.lineno, name
+        elif (isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load)
+              and isinstance(node.value, ast.Attribute) and node.value.attr == "environ"
+              and (name := corpus_name(node.slice))):
+            yield node.lineno, name
+
+
+def test_only_the_settings_read_corpus_variables():
+    """`corpus.config` reads the environment once, with one rule; a module reading a CORPUS_*
+    variable itself would bring back a second rule (CORPUS_DEBUG=false on in one place)."""
+    found = [f"{module}:{line} lit {name}"
+             for module, path in MODULES.items() if module != "corpus.config"
+             for line, name in _environment_reads(ast.parse(path.read_text(encoding="utf-8")))]
+    assert not found, "\n".join(found)
+
+
+def test_the_reader_check_sees_a_read():
+    tree = ast.parse('import os\nos.environ.get("CORPUS_X", "")\nos.environ["CORPUS_Y"]\n'
+                     'os.environ["CORPUS_Z"] = "1"\nV = "CORPUS_V"\nos.getenv(V)\n')
+    assert sorted(_environment_reads(tree)) == [(2, "CORPUS_X"), (3, "CORPUS_Y"), (6, "CORPUS_V")]

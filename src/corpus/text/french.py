@@ -89,7 +89,7 @@ def is_content(token) -> bool:
 # -- articles and contractions -----------------------------------------------------------------
 
 _VOWEL_START = re.compile(r"^[aeiouyhâàäéèêëîïôöûùüœæ]", re.IGNORECASE)
-# An "h aspiré" forbids the elision: "le handicap", "la hausse", not "l'handicap".
+# An "h aspiré" (`H_ASPIRE`) forbids the elision: "le handicap", "la hausse", not "l'handicap".
 
 
 def _head(doc):
