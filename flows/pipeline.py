@@ -10,7 +10,7 @@ from prefect.cache_policies import NO_CACHE
 from pydantic import BaseModel, Field
 
 from corpus import pipeline as stages
-from corpus.config import DEFAULT_STORE, Settings
+from corpus.config import DEFAULT_SEED, DEFAULT_STORE, Settings
 from corpus.ingest import TableOptions
 from corpus.pipeline import Context
 from corpus.store import Store, runlock
@@ -27,7 +27,7 @@ class RunParams(BaseModel):
     input: str = Field("data/sample", description="Démarche folder or table file")
     out: str | None = Field(None, description="Output folder (default reports/<input name>)")
     store: str = Field(str(DEFAULT_STORE), description="DuckDB file")
-    seed: int = 42
+    seed: int = DEFAULT_SEED
     seed_from: str | None = Field(None, description="problematiques.json of an earlier run")
     orient_model: str | None = Field(None, description="A team's orientation model (.npz)")
     table: TableOptions = TableOptions()

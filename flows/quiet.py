@@ -12,20 +12,20 @@ Tasks with retries do not retry an expected error either (`retry_unexpected`).
 from __future__ import annotations
 
 import logging
-import os
 
+from corpus.config import ConfigError, environment
 from corpus.ingest import IngestError
 from corpus.store import StoreError
 
-EXPECTED: tuple[type[BaseException], ...] = (IngestError, StoreError, FileNotFoundError)
-DEBUG_ENV = "CORPUS_DEBUG"
+EXPECTED: tuple[type[BaseException], ...] = (IngestError, StoreError, FileNotFoundError,
+                                             ConfigError)
 LOGGERS = ("prefect", "prefect.engine", "prefect.flow_runs", "prefect.task_runs",
            "prefect.flow_engine", "prefect.task_engine")
 SEE_ABOVE = "(voir ci-dessus)"
 
 
 def debug() -> bool:
-    return os.environ.get(DEBUG_ENV, "").strip().lower() not in ("", "0", "false", "no")
+    return environment().debug
 
 
 def expected(exc: BaseException | None) -> bool:

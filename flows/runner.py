@@ -6,12 +6,12 @@ cluster: a local one by default, or the one at `CORPUS_DASK_ADDRESS`.
 
 from __future__ import annotations
 
-import os
+from corpus.config import environment
 
 
 def task_runner():
-    kind = os.environ.get("CORPUS_TASK_RUNNER", "threads").strip().lower()
-    if kind == "dask":
+    env = environment()
+    if env.task_runner == "dask":
         try:
             from prefect_dask import DaskTaskRunner
         except ImportError as exc:  # pragma: no cover - depends on the optional extra
@@ -19,8 +19,8 @@ def task_runner():
                 "CORPUS_TASK_RUNNER=dask demande le paquet prefect-dask : "
                 "pip install -e '.[dask]'"
             ) from exc
-        address = os.environ.get("CORPUS_DASK_ADDRESS")
+        address = env.dask_address
         return DaskTaskRunner(address=address) if address else DaskTaskRunner()
     from prefect.task_runners import ThreadPoolTaskRunner
 
-    return ThreadPoolTaskRunner(max_workers=int(os.environ.get("CORPUS_THREADS", "2")))
+    return ThreadPoolTaskRunner(max_workers=env.threads or 2)

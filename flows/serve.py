@@ -12,7 +12,7 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
 from pydantic import BaseModel, Field
 
-from corpus.config import DEFAULT_STORE
+from corpus.config import DEFAULT_SEED, DEFAULT_STORE
 from flows import inbox, quiet
 from flows.pipeline import RunParams, pipeline
 
@@ -23,7 +23,7 @@ class InboxParams(BaseModel):
     inbox: str = Field(..., description="Dossier de dépôt : un sous-dossier par démarche")
     out: str = Field("reports", description="Sorties : OUT/<nom du dossier>/")
     store: str = Field(str(DEFAULT_STORE), description="Fichier DuckDB")
-    seed: int = 42
+    seed: int = DEFAULT_SEED
 
 
 @flow(name="corpus-inbox")

@@ -33,6 +33,16 @@ def pytest_configure(config):
     os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(base / "hypothesis")
 
 
+@pytest.fixture(autouse=True)
+def _environment_read_afresh():
+    """Each test reads the CORPUS_* variables anew (`config.environment()` reads them once)."""
+    from corpus.config import environment
+
+    environment.cache_clear()
+    yield
+    environment.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def prefect_harness():
     """A real Prefect engine and temporary server for the whole session."""

@@ -3,6 +3,7 @@ anything on standard output."""
 
 import logging
 import threading
+import time
 
 import pytest
 
@@ -51,12 +52,16 @@ def test_lines_pass_a_root_logger_at_warning(log_mode, caplog):
 
 def test_closing_records_carry_the_durations(log_mode, caplog):
     caplog.set_level(logging.INFO, logger="corpus.progress")
-    with progress.stage("thèmes"), progress.track("libellés", total=3) as bar:
-        bar.advance(3)
+    with progress.stage("thèmes"):
+        with progress.track("libellés", total=3) as bar:
+            time.sleep(0.05)
+            bar.advance(3)
+        time.sleep(0.05)
     found = [r.corpus_progress for r in caplog.records if hasattr(r, "corpus_progress")]
     assert [(f["kind"], f["name"], f["done"]) for f in found] == [
         ("track", "thèmes · libellés", 3), ("stage", "thèmes", 1)]
-    assert all(f["seconds"] >= 0 for f in found)
+    track, stage = (f["seconds"] for f in found)
+    assert 0.05 <= track < 5 and track + 0.05 <= stage < 5  # the time spent, each
 
 
 def test_records_go_to_the_file_named(log_mode, monkeypatch, tmp_path):

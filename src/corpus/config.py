@@ -2,21 +2,45 @@
 
 Every constant tuned on data lives here, with the data it was tuned on and the figure it gave,
 so that a reader can tell a design choice from a fitted value, and re-tune on other data.
+
+`Settings` is also the only reader of the `CORPUS_*` environment variables: any field can be
+set as `CORPUS_<FIELD>` (`CORPUS_SEED=7`), and the process-wide switches (`CORPUS_DEBUG`,
+`CORPUS_PROGRESS`, `CORPUS_THREADS`...) are fields too, kept out of `as_dict()` (run.json and
+the cache keys: they change how a run is shown or scheduled, not what it finds). One rule for
+every variable: pydantic's (booleans: 1/0, true/false, yes/no, on/off, any case; integers and
+seconds: numbers; an empty variable counts as unset); a value that does not parse is an error
+naming the variable and the fix. `environment()` reads the environment once per process.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import functools
 from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, PositiveFloat, PositiveInt, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_STORE = Path("data/corpus.duckdb")
 DEFAULT_SEED = 42
+ENV_PREFIX = "CORPUS_"
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Everything a run depends on besides its inputs. Stored in `run.json`."""
+class ConfigError(ValueError):
+    """A setting (an environment variable) that does not parse; the message names the fix."""
+
+
+def _process(default: Any = None) -> Any:
+    """A field of the process, not of the run: not in `as_dict()` (run.json, cache keys)."""
+    return Field(default, exclude=True)
+
+
+class Settings(BaseSettings):
+    """Everything a run depends on besides its inputs. Stored in `run.json` (`as_dict`)."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="forbid",
+                                      env_ignore_empty=True, validate_default=False)
 
     store: Path = DEFAULT_STORE
     models_dir: Path = PROJECT_ROOT / "models"
@@ -92,6 +116,38 @@ class Settings:
     # below 0.64): fitted to the sample, to be re-measured on other démarches.
     theme_match_threshold: float = 0.80
     theme_match_floor: float = 0.70
+    # A seed problématique (its text too short for its embedding to be compared with a theme
+    # centroid) is recognised in a theme sharing this share of the shorter list of key terms,
+    # and at least `theme_seed_min_shared_terms` of them (`themes.registry.match`). Set by hand
+    # when seeds came in (commit a1eaab7), not fitted.
+    theme_seed_min_overlap: float = 0.5
+    theme_seed_min_shared_terms: int = 2
+    # Fewer segments than this make one theme: too few to tell subjects apart (a design choice,
+    # not fitted: HDBSCAN's smallest theme is 3 segments).
+    themes_min_segments: int = 10
+    # Dominant directions removed from the embeddings: this many when the vectors crowd in a
+    # cone (squared norm of the mean unit vector, i.e. the mean pairwise cosine, at least
+    # `themes_cone_cosine`: e5 0.84, USE 0.07), none otherwise ("all-but-the-top",
+    # Mu & Viswanath 2018, who remove a few; set by these two measures, not tuned further).
+    themes_cone_directions: int = 2
+    themes_cone_cosine: float = 0.5
+    # Up to this many segments UMAP gets exact neighbours by matrix products
+    # (`themes.space.neighbours`; UMAP's own search calls Python per pair below 4,096 points):
+    # on the Grand Débat questions' tune half the stage took 0.71x BERTopic's defaults' time
+    # (was 1.82x), NMI 0.574 (0.563). Above, the n² products are left to UMAP's approximate
+    # search: a cost bound (commit 22a41f1), not a quality optimum.
+    themes_exact_neighbours_max: int = 20_000
+    # A seed guides the segments whose cosine to it is at least the median of the segments'
+    # best cosines (and at least `themes_guide_min_cosine`): they are moved this share towards
+    # it (BERTopic's guided mode's 3-to-1 average). Not tuned on data.
+    themes_guide_share: float = 0.25
+    themes_guide_min_cosine: float = 0.2
+    # Grands thèmes: the silhouette of a cut is computed on at most this many segments (it is
+    # quadratic in their number; a cost bound, not fitted), and a cut whose largest group holds
+    # more than `themes_group_max_share` of the themed segments is taken only when no other cut
+    # is possible (a rule of reading: a part holding most of a synthesis structures nothing).
+    themes_group_silhouette_sample: int = 3000
+    themes_group_max_share: float = 0.6
 
     # -- synthesis and search --------------------------------------------------------------------
     # A theme is a difficulty (lever) theme in a scope when this share of its segments there is
@@ -124,25 +180,81 @@ class Settings:
     # sentences differ by a few hundredths, so this reorders near ties without letting a bag of
     # shared words beat a real paraphrase (set by hand).
     search_lexical_weight: float = 0.05
-    # Seconds a second `corpus` process waits for the store before giving up.
+    # Seconds a second `corpus` process waits for the store's connection lock before giving up
+    # (`corpus.store.database.Database`; a run waits for another run with the run lock below).
     store_lock_timeout_s: float = 600.0
     # Seconds a second run waits for the run holding the store (`corpus.store.runlock`): an
     # hour lets a nightly passage wait for a run started by hand (the sample démarche takes
     # minutes on 2 cores). A choice, not fitted; `--wait` or CORPUS_LOCK_TIMEOUT change it.
     run_lock_timeout_s: float = 3600.0
-    extra: dict = field(default_factory=dict)
 
-    def with_(self, **changes) -> Settings:
-        return replace(self, **changes)
+    # -- the process (CORPUS_<NAME>; not in `as_dict`: how a run is shown and scheduled) -------
+    debug: bool = _process(False)  # tracebacks everywhere (`--debug`)
+    progress: Literal["bar", "log", "off"] | None = _process()  # None: "bar" on a terminal
+    progress_record: Path | None = _process()  # also append progress lines (JSON) to this file
+    lock_timeout: PositiveFloat | None = _process()  # seconds; None: `run_lock_timeout_s`
+    # Compute threads of an embedder (None: every core; `corpus.embed.base.default_threads`)
+    # and the flows' thread pool (None: 2).
+    threads: PositiveInt | None = _process()
+    task_runner: Literal["threads", "dask"] = _process("threads")
+    dask_address: str | None = _process()  # a Dask scheduler; None: a local cluster
+
+    def __init__(self, **values: Any) -> None:
+        try:
+            super().__init__(**values)
+        except ValidationError as exc:
+            raise ConfigError(_explain(exc)) from None
+
+    @field_validator("progress", "task_runner", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    def with_(self, **changes: Any) -> Settings:
+        """A copy with `changes` (checked like the constructor's arguments)."""
+        unknown = sorted(set(changes) - set(type(self).model_fields))
+        if unknown:
+            raise ConfigError(f"réglage(s) inconnu(s) : {', '.join(unknown)}. Correction : "
+                              "voyez les champs de corpus.config.Settings.")
+        try:
+            return type(self).model_validate({**dict(self), **changes})
+        except ValidationError as exc:
+            raise ConfigError(_explain(exc)) from None
 
     def as_dict(self) -> dict:
-        out = {}
-        for key, value in self.__dict__.items():
-            out[key] = str(value) if isinstance(value, Path) else value
-        return out
+        """The run's settings, paths as text (run.json, cache keys)."""
+        return {k: str(v) if isinstance(v, Path) else v for k, v in self.model_dump().items()}
 
 
-DEFAULT = Settings()
+_EXAMPLES = {"debug": "1 (ou 0)", "progress": "log (ou bar, off)", "lock_timeout": "600",
+             "threads": "2", "task_runner": "threads (ou dask)"}
+
+
+def _explain(exc: ValidationError) -> str:
+    """The French message of a setting that does not parse: the variable, the value, the fix."""
+    lines = []
+    for error in exc.errors():
+        name = str(error["loc"][0]) if error["loc"] else "?"
+        var = ENV_PREFIX + name.upper()
+        example = _EXAMPLES.get(name)
+        fix = f"export {var}={example}" if example else f"donnez à {var} une valeur valable"
+        lines.append(f"{var}={error.get('input')!r} n'est pas un réglage valable. "
+                     f"Correction : {fix}, ou retirez cette variable.")
+    return " ".join(lines)
+
+
+def default(name: str) -> Any:
+    """A field's default value, as code written before a `Settings` is at hand takes it."""
+    return Settings.model_fields[name].default
+
+
+@functools.cache
+def environment() -> Settings:
+    """The settings as this process's environment gives them, read once, on first use.
+
+    Whoever changes a `CORPUS_*` variable in-process (`--debug`) calls
+    `environment.cache_clear()` after."""
+    return Settings()
 
 
 def project_home() -> Path:

@@ -21,7 +21,7 @@ import pandas as pd
 from sklearn.metrics import adjusted_rand_score, f1_score, normalized_mutual_info_score
 
 from corpus import pipeline
-from corpus.config import Settings
+from corpus.config import DEFAULT_SEED, Settings
 from corpus.ingest import TableOptions
 from corpus.records import orientation_label
 from corpus.store import Store
@@ -33,14 +33,14 @@ OUTLIER = "__hors_theme__"
 def table_labels(path: Path | str, *, label: str, id: str | None = None,
                  text: str | None = None) -> pd.Series:
     """doc_id -> label, with the doc ids `ingest.read_table` gives the same rows."""
-    from corpus.ingest.flat import _column
+    from corpus.ingest import find_column
     from corpus.ingest.tables import read_any
 
     path = Path(path)
     table = read_any(path, path.read_bytes())
-    label_col = _column(table, label, "label", path)
-    id_col = _column(table, id, "id", path) if id else None
-    text_col = _column(table, text, "text", path) if text else None
+    label_col = find_column(table, label, "label", path)
+    id_col = find_column(table, id, "id", path) if id else None
+    text_col = find_column(table, text, "text", path) if text else None
     out = {}
     for line, values in table.rows:
         if text_col is not None and not str(values.get(text_col, "")).strip():
@@ -72,7 +72,7 @@ def evaluate_table(
     label: str,
     id: str | None = None,
     orientation: str | None = None,
-    seed: int = 42,
+    seed: int = DEFAULT_SEED,
     settings: Settings | None = None,
     store: Store | None = None,
     nlp: Any = None,

@@ -30,6 +30,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from corpus.config import environment
+
 log = logging.getLogger("corpus.progress")
 # Prefect gives `corpus` its API handler (PREFECT_LOGGING_EXTRA_LOGGERS) but not a level: under
 # a root logger at WARNING (the CLI's, Prefect's) these lines would be dropped before reaching it.
@@ -46,8 +48,8 @@ _current: contextvars.ContextVar[Tracker | None] = contextvars.ContextVar(
 
 def mode() -> str:
     """"bar" on a terminal, "log" otherwise; `CORPUS_PROGRESS` overrides ("off": silent)."""
-    wanted = os.environ.get("CORPUS_PROGRESS", "").strip().lower()
-    if wanted in ("bar", "log", "off"):
+    wanted = environment().progress
+    if wanted is not None:
         return wanted
     try:
         return "bar" if sys.stderr is not None and sys.stderr.isatty() else "log"
@@ -57,8 +59,8 @@ def mode() -> str:
 
 def _record(payload: dict) -> dict:
     """`payload`, also appended to the file `CORPUS_PROGRESS_RECORD` names (if any)."""
-    path = os.environ.get("CORPUS_PROGRESS_RECORD", "").strip()
-    if path:
+    path = environment().progress_record
+    if path is not None:
         with open(path, "a", encoding="utf-8") as f:
             f.write(json.dumps({**payload, "pid": os.getpid()}, ensure_ascii=False) + "\n")
     return payload

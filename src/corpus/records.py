@@ -12,23 +12,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from corpus.text.french import fold
+from corpus.lang.fr import ORIENTATION_LABELS, fold
 
 Orientation = Literal["difficulte", "levier", "autre"]
 ORIENTATIONS: tuple[str, ...] = ("difficulte", "levier", "autre")
 
-# How teams write an orientation in their own tables, folded, words joined by "_".
-ORIENTATION_WORDS: dict[str, Orientation] = {
-    word: orientation
-    for orientation, words in {
-        "difficulte": "difficulte difficultes constat constats frein freins difficulte_constat "
-        "difficulte_constats obstacle obstacles probleme problemes besoin besoins difficulty",
-        "levier": "levier leviers proposition propositions piste pistes levier_proposition "
-        "leviers_propositions solution solutions ressource ressources action actions lever",
-        "autre": "autre autres contexte other none",
-    }.items()
-    for word in words.split()
-}
+# How teams write an orientation in their own tables (`corpus.lang.fr`).
+ORIENTATION_WORDS: dict[str, Orientation] = ORIENTATION_LABELS  # type: ignore[assignment]
 
 
 def orientation_label(value: object) -> Orientation | None:

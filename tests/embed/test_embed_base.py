@@ -9,6 +9,7 @@ import unicodedata
 import numpy as np
 import pytest
 
+from corpus.config import ConfigError
 from corpus.embed import (
     Embedder,
     FakeEmbedder,
@@ -17,6 +18,7 @@ from corpus.embed import (
     encode_by_length,
     text_hash,
 )
+from corpus.embed.base import _cpu_threads
 
 # -- text identity -----------------------------------------------------------------------------
 
@@ -34,9 +36,10 @@ def test_same_text_same_hash(a, b):
     assert canonical_text(a) == canonical_text(b)
 
 
-def test_hash_is_32_hex_and_keeps_case_and_accents():
-    h = text_hash("Mission locale")
-    assert len(h) == 32 and int(h, 16) >= 0
+def test_hash_is_stable_and_keeps_case_and_accents():
+    """The embeddings cache is keyed by this hash: a new version that changed it would
+    recompute every stored embedding."""
+    assert text_hash("Mission locale") == "887bb414878ce849b76291b6bb5f3a05"
     assert text_hash("Mission locale") != text_hash("mission locale")
     assert text_hash("formé") != text_hash("forme")
 
@@ -113,12 +116,16 @@ def test_corpus_threads_sets_the_thread_count(monkeypatch, wanted, expected):
     assert default_threads() == expected
 
 
-@pytest.mark.parametrize("wanted", ["", "0", "deux", "-2"])
-def test_unusable_corpus_threads_falls_back_to_every_core(monkeypatch, wanted):
-    monkeypatch.delenv("CORPUS_THREADS", raising=False)
-    every_core = default_threads()
+def test_an_empty_corpus_threads_means_every_core(monkeypatch):
+    monkeypatch.setenv("CORPUS_THREADS", "")
+    assert default_threads() == _cpu_threads() >= 1
+
+
+@pytest.mark.parametrize("wanted", ["0", "deux", "-2"])
+def test_unusable_corpus_threads_says_how_to_fix_it(monkeypatch, wanted):
     monkeypatch.setenv("CORPUS_THREADS", wanted)
-    assert default_threads() == every_core >= 1
+    with pytest.raises(ConfigError, match=f"CORPUS_THREADS='{wanted}'.*export CORPUS_THREADS=2"):
+        default_threads()
 
 
 # -- import cost -------------------------------------------------------------------------------

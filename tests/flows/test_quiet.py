@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from corpus.config import environment
 from corpus.ingest import IngestError
 from flows import quiet
 
@@ -18,7 +19,8 @@ BAD = IngestError("data/x/notes/a01.docx", "le document Word est illisible",
 
 def _logged(exc: BaseException, monkeypatch, *, debug: bool = False) -> str:
     """What a handler writes for Prefect's two failure records of `exc`."""
-    monkeypatch.setenv(quiet.DEBUG_ENV, "1" if debug else "0")
+    monkeypatch.setenv("CORPUS_DEBUG", "1" if debug else "false")  # "false" is off too
+    environment.cache_clear()
     logger = logging.getLogger("prefect.task_runs.test-quiet")
     out = io.StringIO()
     handler = logging.StreamHandler(out)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from corpus.config import ConfigError, environment
 from corpus.store import StoreError, runlock
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,8 +82,10 @@ def test_timeout_from_option_environment_or_default(monkeypatch):
     monkeypatch.delenv(runlock.TIMEOUT_ENV, raising=False)
     assert runlock.timeout_s(None, 3600) == 3600
     monkeypatch.setenv(runlock.TIMEOUT_ENV, "90")
+    environment.cache_clear()
     assert runlock.timeout_s(None, 3600) == 90
     assert runlock.timeout_s(5, 3600) == 5
     monkeypatch.setenv(runlock.TIMEOUT_ENV, "une heure")
-    with pytest.raises(StoreError, match="CORPUS_LOCK_TIMEOUT"):
+    environment.cache_clear()
+    with pytest.raises(ConfigError, match="CORPUS_LOCK_TIMEOUT='une heure'.*export"):
         runlock.timeout_s(None, 3600)

@@ -16,7 +16,7 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
-from corpus.config import DEFAULT_SEED, DEFAULT_STORE, prefect_env
+from corpus.config import DEFAULT_SEED, DEFAULT_STORE, ConfigError, environment, prefect_env
 
 app = typer.Typer(
     help="corpus : des notes de scribe aux difficultés, leviers et problématiques du territoire.",
@@ -59,18 +59,30 @@ __all__ = ["DEFAULT_SEED", "DEFAULT_STORE", "EXIT_SET_ASIDE", "app", "console", 
 def setup() -> None:
     """Prefect's settings for this project, and warnings only from the libraries."""
     os.environ.update(prefect_env(dict(os.environ)))
+    try:
+        environment()  # every CORPUS_* variable read now: a bad one stops here, with its fix
+    except ConfigError as exc:
+        fail(exc)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
 
 def debug_mode(on: bool) -> None:
     """`--debug`: tracebacks everywhere (CORPUS_DEBUG=1 reaches the flows' log filter)."""
     if on:
-        os.environ["CORPUS_DEBUG"] = "1"
+        os.environ["CORPUS_DEBUG"] = "1"  # for this process and those it starts (Dask workers)
+        environment.cache_clear()
+
+
+def _debug() -> bool:
+    try:
+        return environment().debug
+    except ConfigError:  # the error being reported may be this one
+        return False
 
 
 def fail(exc: Exception) -> NoReturn:
     """The error's message in red, exit code 2 (with its traceback under `--debug`)."""
-    if os.environ.get("CORPUS_DEBUG", "").strip() not in ("", "0"):
+    if _debug():
         console.print_exception()
     console.print(f"[bold red]Erreur[/] : {exc}", soft_wrap=True, highlight=False)
     raise typer.Exit(code=2)

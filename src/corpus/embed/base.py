@@ -135,10 +135,9 @@ def default_threads() -> int:
     machine already busy with other work one thread did better (e5 7.0 vs 4.6 texts/s): set
     `CORPUS_THREADS=1` there.
     """
-    wanted = os.environ.get("CORPUS_THREADS", "").strip()
-    if wanted.isdigit() and int(wanted) > 0:
-        return int(wanted)
-    return _cpu_threads()
+    from corpus.config import environment
+
+    return environment().threads or _cpu_threads()
 
 
 # -- the fake ----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ everything before returning, and raise `IngestError` (file, line, fix, in French
 """
 
 from corpus.ingest.errors import IngestError
-from corpus.ingest.flat import TableOptions, read_table
+from corpus.ingest.flat import TableOptions, find_column, read_table
 from corpus.ingest.walker import read_demarche
 
-__all__ = ["IngestError", "TableOptions", "read_demarche", "read_table"]
+__all__ = ["IngestError", "TableOptions", "find_column", "read_demarche", "read_table"]

@@ -85,11 +85,11 @@ def read_table(
         "atelier": atelier,
         "orientation": orientation,
     }
-    columns = {role: _column(table, name, role, path) for role, name in named.items() if name}
+    columns = {role: find_column(table, name, role, path) for role, name in named.items() if name}
     return _demarche(path, data, table, columns, note_limit(max_note_bytes), strict)
 
 
-def _column(table: Table, name: str, role: str, path: Path) -> str:
+def find_column(table: Table, name: str, role: str, path: Path) -> str:
     """The column called `name`, matched exactly, else ignoring case and accents."""
     if name in table.columns:
         return name

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from corpus.config import DEFAULT_SEED
 from corpus.orient.apply import document_orientation, orient_segments
 from corpus.orient.model import OrientationModel
 
@@ -32,7 +33,7 @@ def cross_validate(
     *,
     embedder: str | None,
     folds: int = 5,
-    seed: int = 42,
+    seed: int = DEFAULT_SEED,
     **params: Any,
 ) -> dict[str, Any]:
     """Macro-F1 per document (majority of its segments, section hints applied) and per segment,

@@ -3,7 +3,8 @@
 DuckDB lets one process at a time open a file for writing. Every connection of a `corpus`
 process holds an inter-process lock file beside the database (`<store>.lock`, `filelock`), so
 that a second process waits for the first instead of failing; within a process, threads share
-it. After `Settings.store_lock_timeout_s` of waiting, a clear error says what to do.
+it. After `Settings.store_lock_timeout_s` of waiting (`CORPUS_STORE_LOCK_TIMEOUT_S`), a clear
+error says what to do.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 from filelock import FileLock, Timeout
+
+from corpus.config import environment
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +70,6 @@ ALTER TABLE segments ADD COLUMN IF NOT EXISTS group_id VARCHAR;
 """
 TABLES = ("territories", "events", "ateliers", "documents", "segments", "feedback", "themes",
           "runs", "embeddings")
-DEFAULT_LOCK_TIMEOUT_S = 600.0
 
 
 def now() -> datetime:
@@ -82,10 +84,11 @@ class StoreError(RuntimeError):
 class Database:
     """One DuckDB file: `connect()` and `transaction()` yield short-lived connections."""
 
-    def __init__(self, path: Path | str, *, lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S):
+    def __init__(self, path: Path | str, *, lock_timeout_s: float | None = None):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.lock_timeout_s = lock_timeout_s
+        self.lock_timeout_s = (environment().store_lock_timeout_s if lock_timeout_s is None
+                               else lock_timeout_s)
         # One lock object per file and process (is_singleton), shared by its threads.
         self._lock = FileLock(f"{self.path}.lock", thread_local=False, is_singleton=True)
         with self.connect() as con:

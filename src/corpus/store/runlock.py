@@ -19,6 +19,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from corpus.config import environment
 from corpus.store.database import StoreError
 
 log = logging.getLogger(__name__)
@@ -44,19 +45,13 @@ def holder(store: Path | str) -> str:
 
 
 def timeout_s(given: float | None, default: float) -> float:
-    """`given` (an option), else the CORPUS_LOCK_TIMEOUT environment variable, else `default`."""
+    """`given` (an option), else the CORPUS_LOCK_TIMEOUT environment variable, else `default`.
+
+    A CORPUS_LOCK_TIMEOUT that is not a number of seconds raises `ConfigError` (its fix)."""
     if given is not None:
         return float(given)
-    raw = os.environ.get(TIMEOUT_ENV, "").strip()
-    if not raw:
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        raise StoreError(
-            f"{TIMEOUT_ENV}={raw!r} n'est pas un nombre de secondes. Correction : "
-            f"export {TIMEOUT_ENV}=600 par exemple, ou retirez cette variable."
-        ) from None
+    from_env = environment().lock_timeout
+    return default if from_env is None else float(from_env)
 
 
 def _duration(seconds: float) -> str:

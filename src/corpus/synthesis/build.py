@@ -23,7 +23,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from corpus.config import Settings
+from corpus.config import default
 from corpus.synthesis.actors import actors_in_scope
 from corpus.synthesis.feedback import QuestionThemes, link_feedback, summarise_feedback
 from corpus.synthesis.model import (
@@ -343,10 +343,10 @@ def build_synthesis(
     recurring_min_ateliers: int = 2,
     n_quotes: int = 3,
     n_levers: int = 3,
-    min_similarity: float = Settings.synthesis_lever_min_similarity,
-    min_share: float = Settings.synthesis_min_share,
+    min_similarity: float = default("synthesis_lever_min_similarity"),
+    min_share: float = default("synthesis_min_share"),
     feedback_themes: Mapping[str, QuestionThemes] | None = None,
-    feedback_link_min_beats: float = Settings.feedback_link_min_beats,
+    feedback_link_min_beats: float = default("feedback_link_min_beats"),
 ) -> Synthesis:
     """The synthesis of one run: the démarche, each territory, each event, and the loop.
 

@@ -218,7 +218,6 @@ def fit_question(question: str, answers: pd.DataFrame, vectors: np.ndarray, *,
                  places: frozenset[str] = frozenset()) -> QuestionThemes:
     """Themes of the answers to one question (rows of `answers_frame`, one vector each)."""
     from corpus.themes import fit_themes
-    from corpus.themes.fit import MIN_SEGMENTS
 
     frame = pd.DataFrame({
         "segment_id": answers["answer_id"].to_numpy(), "doc_id": answers["answer_id"].to_numpy(),
@@ -229,7 +228,7 @@ def fit_question(question: str, answers: pd.DataFrame, vectors: np.ndarray, *,
     result = fit_themes(frame, vectors, seed=settings.seed, settings=settings, nlp=nlp,
                         places=places)
     a = result.assignments
-    grouped = len(frame) >= MIN_SEGMENTS
+    grouped = len(frame) >= settings.themes_min_segments
     of_theme = a.set_index("segment_id")["theme_id"].reindex(frame["segment_id"]).to_numpy()
     tight = {t["theme_id"]: round(cohesion(vectors, np.flatnonzero(of_theme == t["theme_id"])), 3)
              for t in result.themes}

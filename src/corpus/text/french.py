@@ -8,47 +8,16 @@ the loaded pipeline, which `load_nlp` keeps once per process.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
-_COMBINING = re.compile(r"[\u0300-\u036f]")
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'",
-                              "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
-                              "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\t": " "})
-_SPACES = re.compile(r"[ ]{2,}")
+from corpus.lang.fr import DOMAIN_STOP_WORDS, FUNCTION_WORDS, H_ASPIRE, fold, normalise
 
-# Elisions and discourse words that spaCy's French list lacks but that carry no subject.
-FUNCTION_WORDS = frozenset(
-    "c d j l m n qu s t aucun aucune bien faire faut non oui trop rien mieux autant ete avez"
-    .split()
-)
-# Words that say how a participant speaks, not what about: they would label every theme and
-# fill every list of shared feedback terms.
-DOMAIN_STOP_WORDS = frozenset(
-    """
-    faire être avoir pouvoir devoir falloir aller venir mettre permettre prendre donner dire
-    voir savoir vouloir rendre trouver passer rester tenir parler penser demander sembler
-    exister manquer poser proposer constater souhaiter noter évoquer exprimer aborder
-    chose cas fois façon manière niveau exemple type part point question sujet thème idée
-    problème besoin manque difficulté levier piste proposition constat solution frein
-    participant participante personne gens monde groupe atelier réunion débat échange
-    discussion avis remarque ensemble certain autre même tout plusieurs nombreux grand
-    petit bon mauvais nouveau important possible nécessaire général particulier actuel
-    réel vrai an année jour mois temps moment plus moins trop beaucoup
-    """.split()
-)
+# The language data and pure folding live in `corpus.lang.fr` (shared with the records);
+# re-exported here for the stages that already take them from this module.
+__all__ = ["CONTENT_POS", "DOMAIN_STOP_WORDS", "FUNCTION_WORDS", "a_", "de_", "fold",
+           "folded_stop_words", "is_content", "lemma", "load_nlp", "normalise", "stop_words",
+           "with_article"]
 CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, for matching words (never for display)."""
-    return _COMBINING.sub("", unicodedata.normalize("NFD", text.casefold()))
-
-
-def normalise(text: str) -> str:
-    """NFC, straight apostrophes and quotes, no non-breaking spaces, single spaces."""
-    text = unicodedata.normalize("NFC", text).translate(_APOSTROPHES)
-    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.splitlines())
 
 
 def _spacy_stop_words() -> frozenset[str]:
@@ -120,8 +89,7 @@ def is_content(token) -> bool:
 # -- articles and contractions -----------------------------------------------------------------
 
 _VOWEL_START = re.compile(r"^[aeiouyhâàäéèêëîïôöûùüœæ]", re.IGNORECASE)
-# An "h aspiré" forbids the elision: "le handicap", "la hausse", not "l'handicap".
-_H_ASPIRE = frozenset("handicap hausse hiérarchie honte hasard haut hauteur hall halte".split())
+# An "h aspiré" (`H_ASPIRE`) forbids the elision: "le handicap", "la hausse", not "l'handicap".
 
 
 def _head(doc):
@@ -161,7 +129,7 @@ def with_article(phrase: str, nlp) -> str:
         return f"les {phrase}"
     starts = phrase.split()[0]
     if _VOWEL_START.match(starts) and not starts.isupper() and fold(starts) not in {
-        fold(w) for w in _H_ASPIRE
+        fold(w) for w in H_ASPIRE
     }:
         return f"l'{phrase}"
     return f"{'la' if 'Fem' in morph.get('Gender') else 'le'} {phrase}"

@@ -21,19 +21,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from corpus.files import word_list
+from corpus.lang.fr import NAME_PARTICLES
 from corpus.text.french import fold, folded_stop_words
+from corpus.text.name_lists import first_names, french_words
 from corpus.text.speakers import Speakers, speech_forms
 
 log = logging.getLogger(__name__)
 
-FILE_NAME = "first-names-2.txt"  # 2: the UTF-8 lines are read as UTF-8 ("Céline")
 TITLES = {"M", "Mr", "Mme", "Mlle", "Mmes", "MM", "Madame", "Monsieur", "Mademoiselle", "Dr",
           "Docteur", "Docteure", "Me", "Maître", "Pr", "Professeur", "Professeure"}
 _LOWER_TITLES = {"m", "mr", "mme", "mlle", "madame", "monsieur", "dr", "docteur", "pr"}
-PARTICLES = {"de", "du", "des", "da", "do", "dos", "das", "e", "van", "von", "der", "den",
-             "el", "al", "ben", "bin", "ibn", "ould", "le", "la", "di", "del", "della", "ter",
-             "ten", "y"}
+PARTICLES = NAME_PARTICLES  # shared with the evaluator (corpus.lang.fr)
 # Words of organisations and of the domain that a name never runs into ("Marie Pôle emploi").
 ORG_WORDS = {fold(w) for w in (
     "Pôle", "emploi", "France", "Travail", "Mission", "locale", "Cap", "Région", "Sud", "Nord",
@@ -74,52 +72,6 @@ _FOREIGN = re.compile(r"[^a-zàâäçéèêëîïôöùûüÿœæ'’\-]")
 # de Mai"); the name then needs a surname after it.
 _DETERMINERS = {"le", "la", "les", "l", "un", "une", "des", "du", "au", "aux", "ce", "cette",
                 "son", "sa", "ses", "notre", "nos", "leur", "leurs", "de", "d", "en"}
-
-
-def _names_from_gender_guesser() -> set[str]:
-    from importlib.resources import files
-
-    raw = (files("gender_guesser") / "data" / "nam_dict.txt").read_bytes()
-    names: set[str] = set()
-    for row in raw.splitlines():
-        try:  # mostly Latin-1, but some names ("Céline", "Hélène") are written in UTF-8
-            line = row.decode("utf-8")
-        except UnicodeDecodeError:
-            line = row.decode("latin-1")
-        if line.startswith("#") or len(line) < 30 or line[0] not in "MF?1":
-            continue
-        name = line[3:29].strip().replace("+", "-")
-        if name and not name.startswith("<"):
-            names.add(fold(name))
-            names.update(fold(part) for part in name.split("-") if len(part) > 2)
-    return names
-
-
-@functools.cache
-def first_names(models_dir: Path) -> frozenset[str]:
-    """Folded first names (see module docstring); empty if the package is missing."""
-    return word_list(Path(models_dir) / FILE_NAME, _names_from_gender_guesser,
-                     "liste des prénoms indisponible : les prénoms seuls ne sont "
-                     "reconnus que par spaCy et les manifestes")
-
-
-@functools.cache
-def french_words(model: str = "fr_core_news_sm") -> frozenset[str]:
-    """Folded French words: every form the spaCy model's lemmatizer tables know (base forms,
-    inflected forms and exceptions) and the stop words."""
-    words = set(folded_stop_words(domain=False))
-    try:
-        from corpus.text.french import load_nlp
-
-        lookups = load_nlp(model).get_pipe("lemmatizer").lookups
-        for table in ("lemma_index", "lemma_exc", "lemma_lookup"):
-            if not lookups.has_table(table):
-                continue
-            for entries in lookups.get_table(table).values():  # lists, or forms -> lemmas
-                words.update(fold(w) for w in entries if isinstance(w, str))
-    except (OSError, KeyError, ImportError) as exc:
-        log.warning("tables du lemmatiseur indisponibles (%s)", exc)
-    return frozenset(words)
 
 
 @dataclass

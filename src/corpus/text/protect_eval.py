@@ -23,8 +23,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-PARTICLES = {"de", "du", "des", "da", "do", "dos", "das", "e", "van", "von", "der", "den",
-             "d'", "el", "al", "ben"}
+from corpus.lang.fr import ELIDED_PARTICLES, NAME_PARTICLES
+
+PARTICLES = NAME_PARTICLES | ELIDED_PARTICLES  # the pseudonymiser's (corpus.lang.fr)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from corpus import progress
+from corpus.lang.fr import SECTION_CUES, singular
 from corpus.records import Note, Orientation, Segment
 from corpus.text.french import fold, is_content, lemma, load_nlp, normalise
 from corpus.text.protect import spacy_person_spans
@@ -21,27 +22,16 @@ _BULLET = re.compile(r"^\s*(?:[-*+•▪◦●–—]|\d{1,2}[.)])\s+")
 _HEADING = re.compile(r"^\s*#{1,6}\s+")
 _MARKUP = re.compile(r"[*_`]+")
 
-HINT_WORDS: dict[str, Orientation] = {
-    "constat": "difficulte", "frein": "difficulte", "difficulte": "difficulte",
-    "probleme": "difficulte", "obstacle": "difficulte", "blocage": "difficulte",
-    "limite": "difficulte", "manque": "difficulte", "irritant": "difficulte",
-    "besoin": "difficulte", "point de vigilance": "difficulte", "vigilance": "difficulte",
-    "levier": "levier", "piste": "levier", "proposition": "levier", "solution": "levier",
-    "ressource": "levier", "idee": "levier", "action": "levier", "preconisation": "levier",
-    "bonne pratique": "levier", "reussite": "levier", "perspective": "levier",
-    "engagement": "levier", "prochaine etape": "levier", "suite": "levier",
-    "contact": "autre", "contexte": "autre", "presentation": "autre", "participant": "autre",
-    "introduction": "autre", "divers": "autre", "deroulement": "autre",
-}
+HINT_WORDS: dict[str, Orientation] = SECTION_CUES  # type: ignore[assignment]
 
 
 def section_hint(heading: str) -> Orientation | None:
     """The orientation a heading suggests: "Freins :" -> difficulte, "Pistes" -> levier."""
     words = re.findall(r"\w+", fold(_MARKUP.sub("", heading)))
-    singular = [w[:-1] if len(w) > 3 and w[-1] in "sx" else w for w in words]
+    singulars = [singular(w) for w in words]
     for n in (3, 2, 1):
         for i in range(len(words) - n + 1):
-            for key in (" ".join(words[i : i + n]), " ".join(singular[i : i + n])):
+            for key in (" ".join(words[i : i + n]), " ".join(singulars[i : i + n])):
                 if key in HINT_WORDS:
                     return HINT_WORDS[key]
     return None

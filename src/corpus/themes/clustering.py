@@ -26,14 +26,14 @@ def min_cluster_size(n: int, settings: Settings) -> int:
 def cluster_plan(n: int, settings: Settings | None = None) -> dict[str, Any]:
     """Space, reduction and clustering parameters for a corpus of `n` segments.
 
-    Tuned values come from `settings` (see `corpus.config.Settings`); `settings.extra` may
-    override any of them (benchmarks sweep them that way).
+    Tuned values come from `settings` (see `corpus.config.Settings`); benchmarks sweep them
+    with `settings.with_(...)`.
     """
     settings = settings or Settings()
     size = min_cluster_size(n, settings)
     plan: dict[str, Any] = {
-        # Dominant directions removed from the embeddings: "auto" removes 2 when the vectors
-        # crowd in a cone (mean pairwise cosine >= 0.5, e5: 0.84), none otherwise (USE: 0.07).
+        # Dominant directions removed from the embeddings: "auto" removes some when the vectors
+        # crowd in a cone, none otherwise (`Settings.themes_cone_directions`).
         "n_directions": "auto",
         "lexical_weight": settings.themes_lexical_weight,
         "lsa_components": int(min(100, max(2, n // 4))),
@@ -45,13 +45,12 @@ def cluster_plan(n: int, settings: Settings | None = None) -> dict[str, Any]:
         "n_neighbors": int(min(settings.themes_umap_neighbors, max(5, size), max(2, n - 1))),
         "n_components": settings.themes_umap_components,
         "n_epochs": settings.themes_umap_epochs if n >= settings.themes_umap_epochs_from else None,
+        "exact_neighbours_max": settings.themes_exact_neighbours_max,
         "min_cluster_size": size,
         "max_cluster_share": settings.themes_max_cluster_share,
         "outlier_floor": settings.themes_outlier_floor,
         "selection": "eom",
     }
-    plan.update({k[len("themes_"):]: v for k, v in settings.extra.items()
-                 if k.startswith("themes_")})
     return plan
 
 

@@ -142,6 +142,8 @@ def describe(frame: pd.DataFrame, raw: np.ndarray, labels: np.ndarray, x: np.nda
     terms = [[t for t, _ in r] for r in ranked]
     matched = theme_registry.match(craw, terms, known, threshold=settings.theme_match_threshold,
                                    floor=settings.theme_match_floor,
+                                   seed_min_overlap=settings.theme_seed_min_overlap,
+                                   seed_min_shared=settings.theme_seed_min_shared_terms,
                                    reference=raw.astype(np.float64).mean(axis=0)
                                    if len(raw) else None)
     ids = theme_registry.assign_ids(k, matched, known)
@@ -157,7 +159,9 @@ def describe(frame: pd.DataFrame, raw: np.ndarray, labels: np.ndarray, x: np.nda
     tagged: dict[int, Any] = {}
     single = settings.themes_label_single_word_weight
     named = names(frame, central, terms, sizes, nlp, places, tagged, single)
-    of_theme = theme_groups.group_themes(x, labels, cx, seed=seed) if k else np.zeros(0, int)
+    of_theme = (theme_groups.group_themes(
+        x, labels, cx, seed=seed, sample_size=settings.themes_group_silhouette_sample,
+        max_share=settings.themes_group_max_share) if k else np.zeros(0, int))
     groups = _groups(frame, x, labels, of_theme, nlp, places, tagged, single, counted)
     keys = frame["event_id"].astype(str) + "/" + frame["atelier_id"].astype(str)
     themes = []

@@ -37,7 +37,6 @@ from corpus.themes.describe import ThemeResult
 log = logging.getLogger(__name__)
 
 REQUIRED = ("segment_id", "doc_id", "territory_id", "event_id", "atelier_id", "text")
-MIN_SEGMENTS = 10  # fewer segments than this make one theme: too few to tell subjects apart
 
 
 # -- the model ---------------------------------------------------------------------------------
@@ -118,18 +117,22 @@ def fit_themes(
                                  nlp=nlp, places=places, seed=seed)
     if plan["n_directions"] == "auto":
         mean = raw.astype(np.float64).mean(axis=0)
-        plan["n_directions"] = 2 if float(mean @ mean) >= 0.5 else 0
+        plan["n_directions"] = (settings.themes_cone_directions
+                                if float(mean @ mean) >= settings.themes_cone_cosine else 0)
     allbut = space.AllButTheTop(plan["n_directions"] if n > 3 else 0).fit(raw)
     e = allbut.transform(raw)
     guides = [k.guide for k in known if k.seed and k.guide is not None
               and k.guide.shape == raw.shape[1:]]
     if guides:
-        e = space.guide(e, allbut.transform(np.asarray(guides)))
-    x = space.theme_space(e, frame, plan, seed) if n >= MIN_SEGMENTS else e
-    labels = np.zeros(n, dtype=int)  # a handful of segments is one theme
-    if n >= MIN_SEGMENTS:
+        e = space.guide(e, allbut.transform(np.asarray(guides)),
+                        share=settings.themes_guide_share,
+                        min_cosine=settings.themes_guide_min_cosine)
+    few = n < settings.themes_min_segments  # a handful of segments is one theme
+    x = e if few else space.theme_space(e, frame, plan, seed)
+    labels = np.zeros(n, dtype=int)
+    if not few:
         labels = _partition(plan, x, seed)
-    labels = clusters.renumber(labels, min_size=2 if n >= MIN_SEGMENTS else 1)
+    labels = clusters.renumber(labels, min_size=1 if few else 2)
     labels = clusters.reduce_outliers(x, labels, max_fraction=0.0, floor=-1.0)
     labels = clusters.mark_outliers(x, labels, frame, floor=plan["outlier_floor"],
                             max_fraction=settings.max_outlier_fraction)

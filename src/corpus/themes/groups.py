@@ -9,11 +9,11 @@ régions, seeds 42 and 7) weighting raised the grands thèmes' NMI from 0.38-0.4
 on both halves; average and complete linkage on the centroids did not (0.37-0.44).
 
 The tree is cut where the segments, labelled by their group, are best separated (silhouette,
-cosine, on at most `SAMPLE` segments). A synthesis is organised in a handful of parts: between
-2 groups and the square root of the number of themes (rounded up). A part that holds most of
-the synthesis structures nothing: cuts whose largest group keeps more than `MAX_SHARE` of the
-themed segments are taken only when no other cut is possible (a rule of reading, not a figure
-tuned on data).
+cosine, on at most `Settings.themes_group_silhouette_sample` segments). A synthesis is
+organised in a handful of parts: between 2 groups and the square root of the number of themes
+(rounded up). A part that holds most of the synthesis structures nothing: cuts whose largest
+group keeps more than `Settings.themes_group_max_share` of the themed segments are taken only
+when no other cut is possible (a rule of reading, not a figure tuned on data).
 """
 
 from __future__ import annotations
@@ -22,16 +22,16 @@ import math
 
 import numpy as np
 
-SAMPLE = 3000  # segments the silhouette is computed on (it is quadratic in their number)
-MAX_SHARE = 0.6
+from corpus.config import default
 
 
 def group_ids(n_groups: int) -> list[str]:
     return [f"G{g + 1:02d}" for g in range(n_groups)]
 
 
-def group_themes(x: np.ndarray, labels: np.ndarray, centroids: np.ndarray,
-                 *, seed: int) -> np.ndarray:
+def group_themes(x: np.ndarray, labels: np.ndarray, centroids: np.ndarray, *, seed: int,
+                 sample_size: int = default("themes_group_silhouette_sample"),
+                 max_share: float = default("themes_group_max_share")) -> np.ndarray:
     """The group of each theme (0 .. n_groups - 1, numbered by size then first theme).
 
     `x` holds the segments in the theme space, `labels` their theme (-1: outside any theme),
@@ -44,7 +44,7 @@ def group_themes(x: np.ndarray, labels: np.ndarray, centroids: np.ndarray,
         return np.zeros(k, dtype=int)
     inside = np.flatnonzero(labels >= 0)
     rng = np.random.default_rng(seed)
-    sample = np.sort(rng.choice(inside, size=min(SAMPLE, len(inside)), replace=False))
+    sample = np.sort(rng.choice(inside, size=min(sample_size, len(inside)), replace=False))
     best: tuple[bool, float, np.ndarray] | None = None
     themed = labels[inside]
     cuts = weighted_ward(centroids, np.bincount(themed, minlength=k))
@@ -55,7 +55,7 @@ def group_themes(x: np.ndarray, labels: np.ndarray, centroids: np.ndarray,
         found = of_theme[labels[sample]]
         if len(np.unique(found)) < 2:
             continue
-        balanced = np.bincount(of_theme[themed]).max() <= MAX_SHARE * len(themed)
+        balanced = np.bincount(of_theme[themed]).max() <= max_share * len(themed)
         score = float(silhouette_score(distances, found, metric="precomputed"))
         if best is None or (balanced, score) > (best[0], best[1] + 1e-9):
             best = (balanced, score, of_theme)

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from corpus.config import default
 from corpus.text.french import fold
 
 MAX_WORDS = 6
@@ -146,7 +147,7 @@ def candidates(docs: Sequence, places: frozenset[str] = frozenset()) -> dict[str
 # Phrases of 2 to 4 words read as labels; a single word's weight is `Settings.themes_label_
 # single_word_weight` (a key term, not yet a label).
 LENGTH_WEIGHT = {2: 1.0, 3: 1.0, 4: 0.9, 5: 0.75, 6: 0.6}
-SINGLE_WORD_WEIGHT = 0.3
+SINGLE_WORD_WEIGHT = default("themes_label_single_word_weight")
 
 
 def score(cand: Candidate, weights: dict[str, float],

@@ -17,12 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from corpus.config import default
 from corpus.text.french import fold
 from corpus.vectors import unit
 
 _ID = re.compile(r"^T(\d+)$")
-LEXICAL_MIN_SHARED = 2
-LEXICAL_MIN_OVERLAP = 0.5
 
 
 @dataclass(frozen=True)
@@ -93,12 +92,12 @@ def known_themes(
     return [out[k] for k in sorted(out)]
 
 
-def _lexical(a: Sequence[str], b: Sequence[str]) -> float:
+def _lexical(a: Sequence[str], b: Sequence[str], min_shared: int) -> float:
     """Overlap of two term lists as folded words: shared / size of the smaller set."""
     wa = {fold(w) for t in a for w in t.split() if len(w) > 2}
     wb = {fold(w) for t in b for w in t.split() if len(w) > 2}
     shared = len(wa & wb)
-    if shared < min(LEXICAL_MIN_SHARED, len(wa), len(wb)) or not wa or not wb:
+    if shared < min(min_shared, len(wa), len(wb)) or not wa or not wb:
         return 0.0
     return shared / min(len(wa), len(wb))
 
@@ -111,6 +110,8 @@ def match(
     threshold: float,
     reference: np.ndarray | None = None,
     floor: float | None = None,
+    seed_min_overlap: float = default("theme_seed_min_overlap"),
+    seed_min_shared: int = default("theme_seed_min_shared_terms"),
 ) -> dict[int, Known]:
     """Theme index -> the known theme it continues; one-to-one, most similar pairs first.
 
@@ -141,7 +142,7 @@ def match(
                     continue
             # A seed problématique is also recognised by its key terms (its text embedding is
             # too short to compare with a theme centroid).
-            if k.seed and (sim := _lexical(terms[i], k.terms)) >= LEXICAL_MIN_OVERLAP:
+            if k.seed and (sim := _lexical(terms[i], k.terms, seed_min_shared)) >= seed_min_overlap:
                 pairs.append((round(sim, 6), i, k.theme_id))
     pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
     out: dict[int, Known] = {}

@@ -92,10 +92,6 @@ def theme_space(e: np.ndarray, frame: pd.DataFrame, plan: dict[str, Any], seed: 
     return h
 
 
-# Up to this many segments the neighbours are exact, by matrix products (see `neighbours`).
-EXACT_NEIGHBOURS_MAX = 20_000
-
-
 def neighbours(x: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """The `k` nearest rows of each row of `x` by cosine distance, itself first: (indices,
     distances), as UMAP's `precomputed_knn` takes them.
@@ -104,8 +100,8 @@ def neighbours(x: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     scikit-learn's `pairwise_distances` with a Python callable per pair of points: on 3,759
     segments of the meeting reports that took most of the theme stage. Matrix products by
     blocks give the same neighbours in a fraction of the time (deterministic: ties go to the
-    lower index). Above `EXACT_NEIGHBOURS_MAX` points the n² products cost more than UMAP's
-    approximate search, which is then left to do it.
+    lower index). Above `Settings.themes_exact_neighbours_max` points the n² products cost more
+    than UMAP's approximate search, which is then left to do it.
     """
     u = np.asarray(x, dtype=np.float32)
     u = u / np.maximum(np.linalg.norm(u, axis=1, keepdims=True), 1e-12)
@@ -134,7 +130,7 @@ def reducer(plan: dict[str, Any], n: int, seed: int, x: np.ndarray | None = None
     from umap import UMAP
 
     knn = (None, None, None)
-    if x is not None and len(x) <= EXACT_NEIGHBOURS_MAX:
+    if x is not None and len(x) <= plan["exact_neighbours_max"]:
         knn = neighbours(x, plan["n_neighbors"])
         # Without a search index UMAP cannot place new points later; the pipeline never asks.
         warnings.filterwarnings("ignore", message=r"precomputed_knn\[2\]", category=UserWarning)
@@ -143,13 +139,14 @@ def reducer(plan: dict[str, Any], n: int, seed: int, x: np.ndarray | None = None
                 n_epochs=plan["n_epochs"], precomputed_knn=knn)
 
 
-def guide(e: np.ndarray, guides: np.ndarray) -> np.ndarray:
-    """Pull the segments closest to a seed towards it, as BERTopic's guided mode does."""
+def guide(e: np.ndarray, guides: np.ndarray, *, share: float, min_cosine: float) -> np.ndarray:
+    """Pull the segments closest to a seed (the upper half, from `min_cosine`) `share` of the
+    way towards it, as BERTopic's guided mode does (`Settings.themes_guide_share`)."""
     if not len(guides):
         return e
     sims = e @ guides.T
     nearest, best = sims.argmax(axis=1), sims.max(axis=1)
-    pulled = best >= max(0.2, float(np.quantile(best, 0.5)))
+    pulled = best >= max(min_cosine, float(np.quantile(best, 0.5)))
     out = e.copy()
-    out[pulled] = 0.75 * e[pulled] + 0.25 * guides[nearest[pulled]]
+    out[pulled] = (1 - share) * e[pulled] + share * guides[nearest[pulled]]
     return unit(out)

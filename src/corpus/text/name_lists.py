@@ -1,0 +1,62 @@
+"""The word lists the name finder reads, built from what libraries ship (no list written for
+any corpus): first names from the PyPI package `gender-guesser`, French words from the spaCy
+model's lemmatizer tables and stop words."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from pathlib import Path
+
+from corpus.files import word_list
+from corpus.text.french import fold, folded_stop_words
+
+log = logging.getLogger(__name__)
+
+FILE_NAME = "first-names-2.txt"  # 2: the UTF-8 lines are read as UTF-8 ("Céline")
+
+
+def _names_from_gender_guesser() -> set[str]:
+    from importlib.resources import files
+
+    raw = (files("gender_guesser") / "data" / "nam_dict.txt").read_bytes()
+    names: set[str] = set()
+    for row in raw.splitlines():
+        try:  # mostly Latin-1, but some names ("Céline", "Hélène") are written in UTF-8
+            line = row.decode("utf-8")
+        except UnicodeDecodeError:
+            line = row.decode("latin-1")
+        if line.startswith("#") or len(line) < 30 or line[0] not in "MF?1":
+            continue
+        name = line[3:29].strip().replace("+", "-")
+        if name and not name.startswith("<"):
+            names.add(fold(name))
+            names.update(fold(part) for part in name.split("-") if len(part) > 2)
+    return names
+
+
+@functools.cache
+def first_names(models_dir: Path) -> frozenset[str]:
+    """Folded first names (see module docstring); empty if the package is missing."""
+    return word_list(Path(models_dir) / FILE_NAME, _names_from_gender_guesser,
+                     "liste des prénoms indisponible : les prénoms seuls ne sont "
+                     "reconnus que par spaCy et les manifestes")
+
+
+@functools.cache
+def french_words(model: str = "fr_core_news_sm") -> frozenset[str]:
+    """Folded French words: every form the spaCy model's lemmatizer tables know (base forms,
+    inflected forms and exceptions) and the stop words."""
+    words = set(folded_stop_words(domain=False))
+    try:
+        from corpus.text.french import load_nlp
+
+        lookups = load_nlp(model).get_pipe("lemmatizer").lookups
+        for table in ("lemma_index", "lemma_exc", "lemma_lookup"):
+            if not lookups.has_table(table):
+                continue
+            for entries in lookups.get_table(table).values():  # lists, or forms -> lemmas
+                words.update(fold(w) for w in entries if isinstance(w, str))
+    except (OSError, KeyError, ImportError) as exc:
+        log.warning("tables du lemmatiseur indisponibles (%s)", exc)
+    return frozenset(words)
