@@ -56,14 +56,14 @@ class Settings(BaseSettings):
     # cut into sentences. Design choices (a segment is "one idea"), not fitted.
     min_segment_chars: int = 30
     max_segment_chars: int = 600
-    # The largest text one note, table cell or feedback answer may hold (UTF-8 bytes); a bigger
-    # one is set aside with its size (CORPUS_MAX_NOTE_KB changes it). Real notes: 2-5 KB (the
-    # sample démarche), the longest real text seen 34 KB (a Grand Débat meeting report). Here
-    # (2 cores shared with other jobs), a 255 KB note gave 2,142 segments in 19 s of
+    # The largest text one note, table cell or feedback answer may hold (kilobytes of UTF-8);
+    # a bigger one is set aside with its size (CORPUS_MAX_NOTE_KB changes it). Real notes:
+    # 2-5 KB (the sample démarche), the longest real text seen 34 KB (a Grand Débat meeting
+    # report). Here (2 cores shared with other jobs), a 255 KB note gave 2,142 segments in 19 s of
     # segmentation and 3 s of pseudonymisation, and spaCy holds about 3 GB a MB of one
     # paragraph (under 1 GB at this limit); a 20 MB note would take some 25 minutes of
     # segmentation alone. A choice with these figures, not fitted.
-    max_note_bytes: int = 256 * 1024
+    max_note_kb: PositiveFloat = 256.0
 
     # -- themes ----------------------------------------------------------------------------------
     # At most this share of segments stays outside every theme (a design limit: a synthesis
@@ -204,6 +204,11 @@ class Settings(BaseSettings):
             super().__init__(**values)
         except ValidationError as exc:
             raise ConfigError(_explain(exc)) from None
+
+    @field_validator("max_note_kb", mode="before")
+    @classmethod
+    def _decimal_comma(cls, value: Any) -> Any:
+        return value.strip().replace(",", ".") if isinstance(value, str) else value
 
     @field_validator("progress", "task_runner", mode="before")
     @classmethod

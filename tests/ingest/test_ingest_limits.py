@@ -38,7 +38,7 @@ def test_a_20_mb_note_is_set_aside_at_once_and_the_others_read(demarche, event_d
 
 def test_a_note_within_the_limit_is_read(demarche, event_dir):
     text = NOTE * 1000  # 167 KB, some fifty times a real note
-    assert len(text.encode()) < Settings.max_note_bytes
+    assert len(text.encode()) < Settings().max_note_kb * 1024
     (event_dir / "notes" / "A1.md").write_text(text, encoding="utf-8")
     found = read_demarche(demarche)
     assert found.set_aside == () and len(found.notes) == 3
@@ -60,14 +60,19 @@ def test_strict_refuses_a_note_above_the_limit(demarche):
 
 
 def test_the_limit_is_read_from_the_environment(monkeypatch, demarche):
+    from corpus.config import ConfigError, environment
+
     monkeypatch.setenv(LIMIT_ENV, "0,5")
+    environment.cache_clear()
     assert note_limit() == 512
     assert len(read_demarche(demarche).set_aside) == 2  # A1.md and A2.docx: over 512 bytes
     monkeypatch.setenv(LIMIT_ENV, "beaucoup")
-    with pytest.raises(IngestError, match="n'est pas un nombre de kilo-octets"):
+    environment.cache_clear()
+    with pytest.raises(ConfigError, match=LIMIT_ENV):
         note_limit()
     monkeypatch.delenv(LIMIT_ENV)
-    assert note_limit() == Settings.max_note_bytes == 256 * 1024
+    environment.cache_clear()
+    assert note_limit() == Settings().max_note_kb * 1024 == 256 * 1024
 
 
 @pytest.mark.parametrize("size, written", [

@@ -3,17 +3,16 @@
 Segmentation is linear in the text (about a minute a MB on two busy cores) and spaCy's memory
 grows with the longest paragraph, so one pasted or repeated 20 MB note would hold a whole run.
 Such a text is set aside with its size and the limit, as any unreadable file
-(`Settings.max_note_bytes`; the environment variable CORPUS_MAX_NOTE_KB overrides it).
+(`Settings.max_note_kb`; the environment variable CORPUS_MAX_NOTE_KB sets it).
 """
 
 from __future__ import annotations
 
-import os
 import zipfile
 from io import BytesIO
 from pathlib import Path
 
-from corpus.config import Settings
+from corpus.config import environment
 from corpus.ingest.errors import IngestError, quote
 
 LIMIT_ENV = "CORPUS_MAX_NOTE_KB"
@@ -27,22 +26,10 @@ _FIX = "{split}, ou relevez la limite : " + LIMIT_ENV + "={kb} par exemple"
 
 
 def note_limit(given: int | None = None) -> int:
-    """The limit in bytes: `given`, else CORPUS_MAX_NOTE_KB (kilobytes), else the setting."""
+    """The limit in bytes: `given`, else the setting (`CORPUS_MAX_NOTE_KB`, kilobytes)."""
     if given is not None:
         return int(given)
-    raw = os.environ.get(LIMIT_ENV, "").strip()
-    if not raw:
-        return Settings.max_note_bytes
-    try:
-        kb = float(raw.replace(",", "."))
-    except ValueError:
-        kb = -1.0
-    if kb <= 0:
-        raise IngestError(
-            LIMIT_ENV, f"{LIMIT_ENV}={raw!r} n'est pas un nombre de kilo-octets",
-            f"export {LIMIT_ENV}=1024 par exemple (1 Mo), ou retirez cette variable",
-        )
-    return int(kb * 1024)
+    return int(environment().max_note_kb * 1024)
 
 
 def size_text(n: int) -> str:

@@ -14,7 +14,6 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from corpus.config import Settings
 from corpus.ingest.errors import IngestError, quote
 from corpus.ingest.feedback import read_feedback
 from corpus.ingest.limits import check_note_archive, check_note_file, check_text, note_limit
@@ -37,7 +36,7 @@ class _Files:
     """Reads each file once and keeps the sha256 of its raw bytes."""
 
     hashes: dict[str, str] = field(default_factory=dict)
-    limit: int = Settings.max_note_bytes  # of one text (`limits`)
+    limit: int = 256 * 1024  # of one text, in bytes (`limits.note_limit`)
 
     def read(self, path: Path) -> bytes:
         try:

@@ -14,6 +14,8 @@ from corpus.text.french import fold, folded_stop_words
 log = logging.getLogger(__name__)
 
 FILE_NAME = "first-names-2.txt"  # 2: the UTF-8 lines are read as UTF-8 ("Céline")
+TITLES = {"M", "Mr", "Mme", "Mlle", "Mmes", "MM", "Madame", "Monsieur", "Mademoiselle", "Dr",
+          "Docteur", "Docteure", "Me", "Maître", "Pr", "Professeur", "Professeure"}
 
 
 def _names_from_gender_guesser() -> set[str]:

@@ -23,13 +23,11 @@ from pathlib import Path
 
 from corpus.lang.fr import NAME_PARTICLES
 from corpus.text.french import fold, folded_stop_words
-from corpus.text.name_lists import first_names, french_words
+from corpus.text.name_lists import FILE_NAME, TITLES, first_names, french_words  # noqa: F401
 from corpus.text.speakers import Speakers, speech_forms
 
 log = logging.getLogger(__name__)
 
-TITLES = {"M", "Mr", "Mme", "Mlle", "Mmes", "MM", "Madame", "Monsieur", "Mademoiselle", "Dr",
-          "Docteur", "Docteure", "Me", "Maître", "Pr", "Professeur", "Professeure"}
 _LOWER_TITLES = {"m", "mr", "mme", "mlle", "madame", "monsieur", "dr", "docteur", "pr"}
 PARTICLES = NAME_PARTICLES  # shared with the evaluator (corpus.lang.fr)
 # Words of organisations and of the domain that a name never runs into ("Marie Pôle emploi").

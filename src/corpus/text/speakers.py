@@ -338,13 +338,13 @@ class Speakers:
 
 @functools.cache
 def _particles() -> frozenset[str]:
-    from corpus.text.names import PARTICLES
+    from corpus.lang.fr import NAME_PARTICLES
 
-    return frozenset(PARTICLES)
+    return frozenset(NAME_PARTICLES)
 
 
 @functools.cache
 def _titles() -> frozenset[str]:
-    from corpus.text.names import TITLES
+    from corpus.text.name_lists import TITLES
 
     return frozenset(TITLES)
