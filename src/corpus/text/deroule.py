@@ -1,0 +1,291 @@
+"""The atelier's déroulé: lines that say how an atelier ran, not what it found.
+
+"Méthode des échos. Exposante : conseillère VAE. 14 participants.", "Tour 2 : ce que j'attends
+des autres.", "Pause de 15 min", "Vote à gommettes", "Photos du paperboard en annexe": such
+lines carry the method, its rounds, the roles, head counts, timings, the room, breaks and votes.
+They are kept (`kind` "deroule") but never themed, quoted or counted as a difficulty or a lever.
+
+The rule reads a line's structure through spaCy's tags, sentence by sentence, never a list of
+sentences: a sentence is déroulé when it is a label of the déroulé and its value ("Exposante :
+…", "Tour 1 : …"), when it opens on a method's name and says nothing else with a verb of its
+own, or when every content word is explained by the vocabulary below (roles, methods, units of
+people and time, the room and the paperboard) with at least one cue and no finite verb outside
+that vocabulary ("Les participants ont souligné…" is content). A line is déroulé when each of
+its sentences is (or carries no content word at all).
+
+The vocabulary (folded: lower case, no accents, hyphens as spaces) would belong in the French
+language-data module; it lives here until that module exists.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from corpus.text.french import fold
+
+CONTENU, DEROULE = "contenu", "deroule"
+KINDS = (CONTENU, DEROULE)
+
+# Intelligence-collective methods (DESIGN.md's list and the usual others).
+METHODS: tuple[str, ...] = tuple(sorted({
+    "world cafe", "speed dating", "debat mouvant", "double tour", "accelerateur de cooperation",
+    "methode des echos", "forum ouvert", "open space", "forum ouvert", "place du marche",
+    "anti probleme", "champ des possibles", "table d instruction", "brainstorming", "photolangage",
+    "photo langage", "metaplan", "fishbowl", "bocal", "codeveloppement", "co developpement",
+    "six chapeaux", "theatre forum", "arpentage", "carrousel", "marche des idees",
+    "tour de table", "jeu de role", "carte mentale", "mind mapping", "boule de neige",
+    "1 2 4 all", "design thinking", "world cafe", "pecha kucha", "election sans candidat",
+    "ligne du temps", "blason", "arbre a problemes", "arbre a solutions", "cadavre exquis",
+    "plenieres", "pleniere", "retournement", "reverse brainstorming", "pitch", "carte d empathie",
+    "world coffee", "cercle samoan", "speed meeting", "dot voting", "matrice", "escalier",
+}, key=lambda m: (-len(m), m)))
+# Roles around the table (the trinôme and the usual others), masculine and feminine.
+ROLES = frozenset("""
+    exposant exposante exposants gardien gardienne gardiens scribe scribes animateur animatrice
+    animateurs animatrices co animateur co animatrice coanimateur coanimatrice facilitateur
+    facilitatrice facilitateurs rapporteur rapporteuse moderateur moderatrice secretaire
+    intervenant intervenante intervenants temoin hote hotesse referent referente maitre maitresse
+    timekeeper time keeper animation facilitation
+""".split())
+# Labels that open a déroulé line ("Tour 2 : …", "Durée : 2 h", "Consigne : …").
+ROUND_LABELS = frozenset("""
+    tour temps etape phase sequence consigne consignes round manche deroule deroulement methode
+    methodologie duree horaire horaires lieu salle presents presentes presence format modalites
+    modalite pause vote votes photo photos restitution regles regle outil outils support supports
+    logistique participants participantes inscrits nombre effectif programme ordre
+""".split())
+# Headings under which every line tells how the atelier ran.
+SECTIONS = frozenset("""
+    deroulement deroule methode methodologie animation organisation logistique presents
+    presence participants modalites format programme
+""".split())
+# Counted units of an atelier: "14 participants", "3 tables", "5 stands", "2 tours".
+COUNT_UNITS = frozenset("""
+    participant participants participante participantes personne personnes present presents
+    presente presentes inscrit inscrits structure structures organisation organisations table
+    tables stand stands groupe groupes sous groupe sous groupes binome binomes trinome trinomes
+    tour tours affirmation affirmations equipe equipes professionnel professionnels
+    professionnelle professionnelles partenaire partenaires acteur acteurs ilot ilots chaise
+    chaises cercle cercles question questions dossier dossiers
+""".split())
+# Words that are the déroulé's own (cues even without a number).
+CUE_WORDS = frozenset("""
+    gommette gommettes paperboard paper board post it postit plenieres pleniere pause pauses
+    vote voter votes photo photos consigne consignes restitution chronometre minuteur
+    tour tours brise glace icebreaker emargement salle
+""".split()) | ROLES
+# Phrases of the déroulé, cues wherever they stand.
+PHRASES: tuple[str, ...] = ("compte rendu", "mise en commun", "en parallele", "brise glace",
+                            "tour de table", "en pleniere", "en sous groupes", "sur place",
+                            "ordre du jour", "feuille d emargement", "prise de parole")
+# Words a déroulé line may hold besides its cues (they say nothing of the métier).
+EXPLAINED = frozenset("""
+    minute minutes heure heures duree matin matinee apres midi debut fin chacun chacune annexe
+    annexes place salle tableau tableaux mur feuille feuilles atelier ateliers seance temps
+    premier premiere second seconde deuxieme troisieme dernier derniere suivant suivante
+    environ sous groupe groupe groupes table tables affirmation affirmation presentation
+    presentations croise croisee tour tours rotation changement moment ensemble collectif
+    collectivement individuel individuelle individuellement petit petits grand grande
+    offre service autre autres participant participants personne personnes question questions
+    liste rapide rapidement libre mot mots cle cles idee idees theme themes sujet sujets
+    ordre jour accueil introduction conclusion cloture ouverture demi chrono methode exposant
+    parallele commun
+""".split()) | COUNT_UNITS
+# Verbs of the déroulé: a finite one does not make the line content ("les participants se sont
+# répartis en trois groupes", "chaque table a tourné toutes les 20 minutes").
+VERBS = frozenset("""
+    participer presenter tourner voter repartir diviser constituer composer reunir rassembler
+    animer accueillir derouler tenir durer commencer demarrer debuter terminer finir clore
+    cloturer ouvrir restituer photographier prioriser afficher coller changer installer inscrire
+    joindre
+    regrouper circuler alterner passer chronometrer distribuer lancer introduire conclure
+""".split())
+NUMBER_WORDS = frozenset("""
+    un une deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize
+    vingt trente quarante cinquante soixante cent une dizaine quinzaine vingtaine trentaine
+    quarantaine cinquantaine centaine
+""".split())
+
+_TIME = re.compile(
+    r"(?<![\w,])(?:\d{1,2}\s?h(?:\s?\d{2})?(?:\s?[-–à]\s?\d{1,2}\s?h(?:\s?\d{2})?)?"
+    r"|\d{1,3}\s?(?:min|mn|minutes?)\b)",
+    re.IGNORECASE,
+)
+_NUMBER = r"(?:\d{1,3}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
+_COUNT = re.compile(
+    rf"\b{_NUMBER}\s+(?:(?:sous groupes?|{'|'.join(sorted(COUNT_UNITS, key=len, reverse=True))})"
+    r")\b")
+_PHRASE = re.compile(r"\b(?:" + "|".join(PHRASES) + r")\b")
+_LABEL = re.compile(r"^\s*([^:]{1,48}?)\s*:\s*(.*)$", re.DOTALL)
+_RELATIVE = frozenset({"qui", "que", "qu", "dont", "ou", "lequel", "laquelle", "lesquels",
+                       "lesquelles"})
+_NEUTRAL_POS = frozenset({"PUNCT", "DET", "ADP", "PRON", "CCONJ", "SCONJ", "NUM", "SYM", "SPACE",
+                          "AUX", "ADV", "PART", "INTJ", "PROPN"})
+
+
+def plain(text: str) -> str:
+    """Folded, hyphens and apostrophes as spaces, single spaces: how the vocabulary is written."""
+    return " ".join(re.sub(r"[-'’_/]", " ", fold(text)).split())
+
+
+def _method_at(text: str, start_only: bool) -> str | None:
+    """The method named at the start of `text` (or anywhere, with `start_only` False)."""
+    folded = plain(text)
+    for method in METHODS:
+        pattern = rf"^{re.escape(method)}\b" if start_only else rf"\b{re.escape(method)}\b"
+        if re.search(pattern, folded):
+            return method
+    return None
+
+
+def _is_label(label: str) -> bool:
+    """A déroulé label: a role, a round ("Tour 2", "Temps 1 (20 min)"), a method's name."""
+    words = re.sub(r"\(.*?\)|\d+", " ", plain(label)).split()
+    if not words or len(words) > 6:
+        return False
+    return (words[0] in ROLES or words[0] in ROUND_LABELS or " ".join(words[:2]) in ROLES
+            or " ".join(words) in CUE_WORDS or _PHRASE.fullmatch(" ".join(words)) is not None
+            or _method_at(label, start_only=True) is not None)
+
+
+@dataclass
+class Reading:
+    """What one sentence holds: cues, content words, a finite verb of its own (`verb`)."""
+
+    text: str
+    cues: int = 0
+    content: int = 0
+    words: int = 0
+    verb: str = ""
+    label: bool = False
+    method_first: bool = False
+    in_section: bool = False
+
+    @property
+    def content_share(self) -> float:
+        return self.content / max(1, self.words)
+
+
+def _covered(text: str, offset: int) -> list[tuple[int, int]]:
+    """Character spans (relative to the doc) of times and head counts in `text`."""
+    folded = re.sub(r"[-'’_/]", " ", fold(text))  # same length as `text`: offsets hold
+    spans = [(m.start() + offset, m.end() + offset) for m in _TIME.finditer(text)]
+    spans += [(m.start() + offset, m.end() + offset) for m in _COUNT.finditer(folded)]
+    spans += [(m.start() + offset, m.end() + offset) for m in _PHRASE.finditer(folded)]
+    return spans
+
+
+def _finite_verb(tokens, i: int) -> str:
+    """The lemma a finite verb at `i` stands for: an auxiliary's participle ("ont souligné" ->
+    souligner), else its own; "" when it sits in a relative clause ("qui recrutent")."""
+    before = [plain(t.text) for t in tokens[max(0, i - 3):i]]
+    if any(w in _RELATIVE for w in before):
+        return ""
+    tok = tokens[i]
+    if tok.pos_ == "AUX":
+        for nxt in tokens[i + 1:i + 4]:
+            if nxt.pos_ == "VERB":
+                return plain(nxt.lemma_)
+    return plain(tok.lemma_)
+
+
+def read_sentence(tokens, *, section: str = "") -> Reading:
+    """The cues and content of one sentence (a sequence of spaCy tokens of one doc)."""
+    tokens = [t for t in tokens if not t.is_space]
+    text = "".join(t.text_with_ws for t in tokens).strip()
+    r = Reading(text)
+    if not tokens:
+        return r
+    match = _LABEL.match(text)
+    r.label = bool(match and _is_label(match.group(1)))
+    r.method_first = _method_at(text, start_only=True) is not None
+    r.in_section = bool(section) and bool(set(plain(section).split()) & SECTIONS)
+    method = _method_at(text, start_only=False)
+    cue_spans = _covered(text, tokens[0].idx)
+    depth, neutral_after = 0, None
+    for i, tok in enumerate(tokens):
+        word = plain(tok.text)
+        if tok.text in "([":
+            depth += 1
+        elif tok.text in ")]":
+            depth = max(0, depth - 1)
+        if depth or tok.text in "()[]":
+            continue  # a list in brackets ("(FT, ML, CIO)") says who, not what
+        if neutral_after is not None and i >= neutral_after:
+            continue
+        in_cue = any(a <= tok.idx < b for a, b in cue_spans)
+        if in_cue and word in COUNT_UNITS and i + 2 < len(tokens) and (
+                plain(tokens[i + 1].text) == "dont" or plain(tokens[i + 2].text) == "dont"):
+            neutral_after = i + 1  # "15 participants, dont la MSA et …": who was there
+        if "Fin" in tok.morph.get("VerbForm") and not r.verb:
+            lemma = _finite_verb(tokens, i)
+            if lemma and lemma not in VERBS:
+                r.verb = lemma
+        if not tok.is_alpha and not in_cue:
+            continue
+        r.words += 1
+        lemma = plain(tok.lemma_)
+        if in_cue or word in CUE_WORDS or lemma in CUE_WORDS or (method and word in method.split()):
+            r.cues += 1
+        elif (tok.pos_ in _NEUTRAL_POS or tok.is_stop or word in EXPLAINED or lemma in EXPLAINED
+              or lemma in VERBS or word in NUMBER_WORDS or (len(tok.text) > 1
+                                                           and tok.text.isupper())):
+            continue
+        else:
+            r.content += 1
+    return r
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The thresholds of the rule (tuned on tests/fixtures/deroule/lines.csv, first half)."""
+
+    max_label_words: int = 25  # a label's value longer than this is content
+    max_method_words: int = 30  # a sentence opening on a method, longer than this, is content
+    max_content_share: float = 0.25  # content words a cue-bearing sentence may hold
+
+
+RULE = Rule()
+
+
+def sentence_kind(r: Reading, rule: Rule = RULE) -> str | None:
+    """"deroule", "contenu", or None for a sentence without any content word or cue."""
+    n_words = len(r.text.split())
+    value = _LABEL.match(r.text)
+    if r.label and value and len(value.group(2).split()) <= rule.max_label_words:
+        return DEROULE
+    if r.method_first and not r.verb and n_words <= rule.max_method_words:
+        return DEROULE
+    if r.in_section and not r.verb:
+        return DEROULE
+    if r.cues and not r.verb and r.content_share <= rule.max_content_share:
+        return DEROULE
+    if not r.cues and not r.content and not r.verb:
+        return None
+    return CONTENU
+
+
+def kind_of_sentences(readings: Iterable[Reading], rule: Rule = RULE) -> str:
+    """A line's kind from its sentences: déroulé when each says how the atelier ran."""
+    kinds = [sentence_kind(r, rule) for r in readings]
+    return DEROULE if DEROULE in kinds and CONTENU not in kinds else CONTENU
+
+
+def kind_of_span(span, *, section: str = "", rule: Rule = RULE) -> str:
+    """The kind of a piece of a parsed doc (a `Doc` or `Span` whose doc has sentences)."""
+    sents = list(span.sents) if hasattr(span, "sents") else [span]
+    readings = [read_sentence(s, section=section) for s in sents]
+    # a label line cut by the sentence splitter ("Exposante : Mission locale." is one sentence,
+    # "Tour 1 : …" another): each sentence stands alone
+    return kind_of_sentences(readings, rule)
+
+
+def kinds(texts: Iterable[str], nlp, *, sections: Iterable[str] | None = None,
+          rule: Rule = RULE) -> list[str]:
+    """The kind of each text (a segment or a scribe's line), parsed with `nlp`."""
+    texts = list(texts)
+    heads = list(sections) if sections is not None else [""] * len(texts)
+    return [kind_of_span(doc, section=h, rule=rule)
+            for doc, h in zip(nlp.pipe(texts), heads, strict=True)]
