@@ -16,7 +16,7 @@ from corpus.text import deroule
 from corpus.text.french import load_nlp
 
 FIXTURE = Path(__file__).resolve().parents[1] / "tests/fixtures/deroule/lines.tsv"
-REUNIONS = Path(__file__).resolve().parents[2] / "shared/data/granddebat_reunions/units.csv"
+REUNIONS = Path(__file__).resolve().parents[1].parent / "shared/data/granddebat_reunions/units.csv"
 
 
 def annotated(path: Path = FIXTURE) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -43,6 +43,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reunions", type=int, default=0, help="reports to segment (0: none)")
     parser.add_argument("--show", type=int, default=50, help="déroulé segments to print")
+    parser.add_argument("--units", type=Path, default=REUNIONS, help="the reports' units.csv")
     parser.add_argument("--errors", action="store_true", help="print the fixture's errors")
     args = parser.parse_args()
     nlp = load_nlp()
@@ -54,15 +55,15 @@ def main() -> None:
                 if k != f:
                     print(f"   attendu {k}, trouvé {f} : {t}")
     if args.reunions:
-        reunions(nlp, args.reunions, args.show)
+        reunions(nlp, args.units, args.reunions, args.show)
 
 
-def reunions(nlp, n: int, show: int) -> None:
+def reunions(nlp, path: Path, n: int, show: int) -> None:
     """Segments of the first `n` reports' texts as `corpus run` cuts them; the déroulé ones."""
     from corpus.records import Note
     from corpus.text.segment import segment_notes
 
-    with REUNIONS.open(encoding="utf-8") as f:
+    with path.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))[:n]
     notes = [Note(doc_id=r["id"], territory_id="t", event_id="t/e", atelier_id=r["report_id"],
                   source="units.csv", format="csv", content_hash=r["id"], text=r["text"])

@@ -45,21 +45,25 @@ METHODS: tuple[str, ...] = tuple(sorted({
 ROLES = frozenset("""
     exposant exposante exposants gardien gardienne gardiens scribe scribes animateur animatrice
     animateurs animatrices co animateur co animatrice coanimateur coanimatrice facilitateur
-    facilitatrice facilitateurs rapporteur rapporteuse moderateur moderatrice secretaire
-    intervenant intervenante intervenants temoin hote hotesse referent referente maitre maitresse
+    facilitatrice facilitateurs rapporteur rapporteuse moderateur moderatrice
     timekeeper time keeper animation facilitation
+""".split())
+# Roles that name the métier as well ("intervenante" à domicile, "référent" unique): a déroulé
+# role only as a label ("Intervenante : …").
+LABEL_ROLES = ROLES | frozenset("""
+    intervenant intervenante intervenants temoin hote hotesse secretaire maitre maitresse
 """.split())
 # Labels that open a déroulé line ("Tour 2 : …", "Durée : 2 h", "Consigne : …").
 ROUND_LABELS = frozenset("""
     tour temps etape phase sequence consigne consignes round manche deroule deroulement methode
     methodologie duree horaire horaires lieu salle presents presentes presence format modalites
-    modalite pause vote votes photo photos restitution regles regle outil outils support supports
-    logistique participants participantes inscrits nombre effectif programme ordre
+    modalite pause photo photos restitution regles regle logistique participants
+    participantes inscrits nombre effectif programme ordre affirmation affirmations
 """.split())
 # Headings under which every line tells how the atelier ran.
 SECTIONS = frozenset("""
-    deroulement deroule methode methodologie animation organisation logistique presents
-    presence participants modalites format programme
+    deroulement deroule methode methodologie animation logistique presents presence
+    participants participantes modalites format programme
 """.split())
 # Counted units of an atelier: "14 participants", "3 tables", "5 stands", "2 tours".
 COUNT_UNITS = frozenset("""
@@ -73,8 +77,8 @@ COUNT_UNITS = frozenset("""
 # Words that are the déroulé's own (cues even without a number).
 CUE_WORDS = frozenset("""
     gommette gommettes paperboard paper board post it postit plenieres pleniere pause pauses
-    vote voter votes photo photos consigne consignes restitution chronometre minuteur
-    tour tours brise glace icebreaker emargement salle
+    photo photos consigne consignes restitution chronometre minuteur
+    brise glace icebreaker emargement salle
 """.split()) | ROLES
 # Phrases of the déroulé, cues wherever they stand.
 PHRASES: tuple[str, ...] = ("compte rendu", "mise en commun", "en parallele", "brise glace",
@@ -91,7 +95,7 @@ EXPLAINED = frozenset("""
     offre service autre autres participant participants personne personnes question questions
     liste rapide rapidement libre mot mots cle cles idee idees theme themes sujet sujets
     ordre jour accueil introduction conclusion cloture ouverture demi chrono methode exposant
-    parallele commun
+    parallele commun depart note notes vrac rang rangee rangees
 """.split()) | COUNT_UNITS
 # Verbs of the déroulé: a finite one does not make the line content ("les participants se sont
 # répartis en trois groupes", "chaque table a tourné toutes les 20 minutes").
@@ -117,10 +121,14 @@ _NUMBER = r"(?:\d{1,3}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _COUNT = re.compile(
     rf"\b{_NUMBER}\s+(?:(?:sous groupes?|{'|'.join(sorted(COUNT_UNITS, key=len, reverse=True))})"
     r")\b")
-_PHRASE = re.compile(r"\b(?:" + "|".join(PHRASES) + r")\b")
+_PHRASE = re.compile(r"\b(?:" + "|".join(PHRASES) + r"|(?:premier|second|deuxieme|troisieme"
+                     r"|dernier|1er|2e|3e) tour|tours? \d+|atelier \d+)\b")
 _LABEL = re.compile(r"^\s*([^:]{1,48}?)\s*:\s*(.*)$", re.DOTALL)
+# After these, a finite verb belongs to a relative or subordinate clause, not to the sentence.
 _RELATIVE = frozenset({"qui", "que", "qu", "dont", "ou", "lequel", "laquelle", "lesquels",
-                       "lesquelles"})
+                       "lesquelles", "quand", "lorsque", "lorsqu", "si", "comme"})
+_FUNCTION = frozenset({"de", "du", "des", "la", "le", "les", "l", "d", "a", "au", "aux", "en",
+                       "par", "pour", "sur", "et"})
 _NEUTRAL_POS = frozenset({"PUNCT", "DET", "ADP", "PRON", "CCONJ", "SCONJ", "NUM", "SYM", "SPACE",
                           "AUX", "ADV", "PART", "INTJ", "PROPN"})
 
@@ -141,11 +149,13 @@ def _method_at(text: str, start_only: bool) -> str | None:
 
 
 def _is_label(label: str) -> bool:
-    """A déroulé label: a role, a round ("Tour 2", "Temps 1 (20 min)"), a method's name."""
+    """A déroulé label: a role ("Gardienne de la méthode"), a round ("Tour 2", "Temps 1 (20
+    min)", "Nombre de participants"), a method's name."""
     words = re.sub(r"\(.*?\)|\d+", " ", plain(label)).split()
     if not words or len(words) > 6:
         return False
-    return (words[0] in ROLES or words[0] in ROUND_LABELS or " ".join(words[:2]) in ROLES
+    rest = [w for w in words[1:] if w not in EXPLAINED and w not in _FUNCTION]
+    return (words[0] in LABEL_ROLES or (words[0] in ROUND_LABELS and not rest)
             or " ".join(words) in CUE_WORDS or _PHRASE.fullmatch(" ".join(words)) is not None
             or _method_at(label, start_only=True) is not None)
 
@@ -165,7 +175,8 @@ class Reading:
 
     @property
     def content_share(self) -> float:
-        return self.content / max(1, self.words)
+        """Content words among the words that mean something (content and cues)."""
+        return self.content / max(1, self.content + self.cues)
 
 
 def _covered(text: str, offset: int) -> list[tuple[int, int]]:
@@ -175,6 +186,22 @@ def _covered(text: str, offset: int) -> list[tuple[int, int]]:
     spans += [(m.start() + offset, m.end() + offset) for m in _COUNT.finditer(folded)]
     spans += [(m.start() + offset, m.end() + offset) for m in _PHRASE.finditer(folded)]
     return spans
+
+
+def _infinitive(word: str) -> str:
+    """The -er infinitive of a past participle ("animée" -> "animer"), else the word."""
+    return re.sub(r"e(?:e|s|es)?$", "er", word) if re.search(r"e(?:e|s|es)?$", word) else word
+
+
+def _leading_verb(tok) -> bool:
+    """An infinitive opening a sentence ("Développer…", "Remettre…", even tagged a proper
+    noun): the sentence proposes something, it does not say how the atelier ran."""
+    word = plain(tok.text)
+    if word in VERBS or word in EXPLAINED or word in CUE_WORDS or word in LABEL_ROLES:
+        return False
+    if tok.pos_ == "VERB":
+        return "Inf" in tok.morph.get("VerbForm")
+    return tok.pos_ == "PROPN" and re.search(r"(?:er|ir|re|oir)$", word) is not None
 
 
 def _finite_verb(tokens, i: int) -> str:
@@ -201,10 +228,15 @@ def read_sentence(tokens, *, section: str = "") -> Reading:
     match = _LABEL.match(text)
     r.label = bool(match and _is_label(match.group(1)))
     r.method_first = _method_at(text, start_only=True) is not None
-    r.in_section = bool(section) and bool(set(plain(section).split()) & SECTIONS)
+    heading = [w for w in plain(section).split() if w not in _FUNCTION]
+    r.in_section = bool(heading) and heading[0] in SECTIONS and len(heading) <= 3
     method = _method_at(text, start_only=False)
     cue_spans = _covered(text, tokens[0].idx)
     depth, neutral_after = 0, None
+    shouting = text.isupper()  # a line in capitals: its words are not acronyms
+    first = next((t for t in tokens if t.is_alpha), None)
+    if first is not None and _leading_verb(first):
+        r.verb = plain(first.text)  # "Ouvrir les services de 7h à 19h": a proposal
     for i, tok in enumerate(tokens):
         word = plain(tok.text)
         if tok.text in "([":
@@ -230,8 +262,8 @@ def read_sentence(tokens, *, section: str = "") -> Reading:
         if in_cue or word in CUE_WORDS or lemma in CUE_WORDS or (method and word in method.split()):
             r.cues += 1
         elif (tok.pos_ in _NEUTRAL_POS or tok.is_stop or word in EXPLAINED or lemma in EXPLAINED
-              or lemma in VERBS or word in NUMBER_WORDS or (len(tok.text) > 1
-                                                           and tok.text.isupper())):
+              or lemma in VERBS or _infinitive(word) in VERBS or word in NUMBER_WORDS or (len(tok.text) > 1
+                                                           and tok.text.isupper() and not shouting)):
             continue
         else:
             r.content += 1
@@ -244,7 +276,7 @@ class Rule:
 
     max_label_words: int = 25  # a label's value longer than this is content
     max_method_words: int = 30  # a sentence opening on a method, longer than this, is content
-    max_content_share: float = 0.25  # content words a cue-bearing sentence may hold
+    max_content_share: float = 0.4  # content words a cue-bearing sentence may hold
 
 
 RULE = Rule()
@@ -273,13 +305,28 @@ def kind_of_sentences(readings: Iterable[Reading], rule: Rule = RULE) -> str:
     return DEROULE if DEROULE in kinds and CONTENU not in kinds else CONTENU
 
 
+def _clauses(span) -> list[list]:
+    """The span's sentences, those cut inside quotes or brackets joined back ("Anti-problème :
+    « Comment … ? », puis retournement." is one)."""
+    out: list[list] = []
+    depth = 0
+    for sent in (span.sents if hasattr(span, "sents") else [span]):
+        tokens = list(sent)
+        if depth > 0 and out:
+            out[-1] += tokens
+        else:
+            out.append(tokens)
+        for tok in tokens:
+            if tok.text in ("«", "(", "["):
+                depth += 1
+            elif tok.text in ("»", ")", "]"):
+                depth = max(0, depth - 1)
+    return out
+
+
 def kind_of_span(span, *, section: str = "", rule: Rule = RULE) -> str:
     """The kind of a piece of a parsed doc (a `Doc` or `Span` whose doc has sentences)."""
-    sents = list(span.sents) if hasattr(span, "sents") else [span]
-    readings = [read_sentence(s, section=section) for s in sents]
-    # a label line cut by the sentence splitter ("Exposante : Mission locale." is one sentence,
-    # "Tour 1 : …" another): each sentence stands alone
-    return kind_of_sentences(readings, rule)
+    return kind_of_sentences([read_sentence(c, section=section) for c in _clauses(span)], rule)
 
 
 def kinds(texts: Iterable[str], nlp, *, sections: Iterable[str] | None = None,
