@@ -31,12 +31,12 @@ KINDS = (CONTENU, DEROULE)
 # Intelligence-collective methods (DESIGN.md's list and the usual others).
 METHODS: tuple[str, ...] = tuple(sorted({
     "world cafe", "speed dating", "debat mouvant", "double tour", "accelerateur de cooperation",
-    "methode des echos", "forum ouvert", "open space", "forum ouvert", "place du marche",
+    "methode des echos", "forum ouvert", "open space", "place du marche",
     "anti probleme", "champ des possibles", "table d instruction", "brainstorming", "photolangage",
     "photo langage", "metaplan", "fishbowl", "bocal", "codeveloppement", "co developpement",
     "six chapeaux", "theatre forum", "arpentage", "carrousel", "marche des idees",
     "tour de table", "jeu de role", "carte mentale", "mind mapping", "boule de neige",
-    "1 2 4 all", "design thinking", "world cafe", "pecha kucha", "election sans candidat",
+    "1 2 4 all", "design thinking", "pecha kucha", "election sans candidat",
     "ligne du temps", "blason", "arbre a problemes", "arbre a solutions", "cadavre exquis",
     "plenieres", "pleniere", "retournement", "reverse brainstorming", "pitch", "carte d empathie",
     "world coffee", "cercle samoan", "speed meeting", "dot voting", "matrice", "escalier",
@@ -102,7 +102,7 @@ EXPLAINED = frozenset("""
 VERBS = frozenset("""
     participer presenter tourner voter repartir diviser constituer composer reunir rassembler
     animer accueillir derouler tenir durer commencer demarrer debuter terminer finir clore
-    cloturer ouvrir restituer photographier prioriser afficher coller changer installer inscrire
+    cloturer restituer photographier prioriser afficher coller changer installer inscrire
     joindre
     regrouper circuler alterner passer chronometrer distribuer lancer introduire conclure
 """.split())
@@ -218,6 +218,15 @@ def _finite_verb(tokens, i: int) -> str:
     return plain(tok.lemma_)
 
 
+def _explained(tok, word: str, lemma: str, shouting: bool) -> bool:
+    """A word that says nothing of the métier: a function word, a name, an acronym (unless the
+    whole line is in capitals), a number, or the déroulé's own vocabulary."""
+    acronym = len(tok.text) > 1 and tok.text.isupper() and not shouting
+    return (tok.pos_ in _NEUTRAL_POS or tok.is_stop or acronym or word in EXPLAINED
+            or lemma in EXPLAINED or lemma in VERBS or _infinitive(word) in VERBS
+            or word in NUMBER_WORDS)
+
+
 def read_sentence(tokens, *, section: str = "") -> Reading:
     """The cues and content of one sentence (a sequence of spaCy tokens of one doc)."""
     tokens = [t for t in tokens if not t.is_space]
@@ -261,11 +270,7 @@ def read_sentence(tokens, *, section: str = "") -> Reading:
         lemma = plain(tok.lemma_)
         if in_cue or word in CUE_WORDS or lemma in CUE_WORDS or (method and word in method.split()):
             r.cues += 1
-        elif (tok.pos_ in _NEUTRAL_POS or tok.is_stop or word in EXPLAINED or lemma in EXPLAINED
-              or lemma in VERBS or _infinitive(word) in VERBS or word in NUMBER_WORDS or (len(tok.text) > 1
-                                                           and tok.text.isupper() and not shouting)):
-            continue
-        else:
+        elif not _explained(tok, word, lemma, shouting):
             r.content += 1
     return r
 
