@@ -285,7 +285,7 @@ def _theme_summaries(ctx: _Context, at: pd.DataFrame) -> list[ThemeSummary]:
             sorted(group["segment_id"]),
             {o: ctx.quotes(rows, reps) for o, rows in oriented.items()},
             [o for o, _ in sorted(org_count.items(), key=lambda kv: (-kv[1], fold(kv[0])))],
-            sorted({methods[k] for k in by_atelier.index if methods.get(k)}),
+            concentrated_methods(by_atelier, methods),
         )
         summary.difficulty_ateliers = sorted(set(oriented[DIFF]["key"]))
         summary.group_id = meta.get("group_id")
@@ -295,6 +295,16 @@ def _theme_summaries(ctx: _Context, at: pd.DataFrame) -> list[ThemeSummary]:
         summary.levers = ctx.levers_for(oriented[DIFF] if len(oriented[DIFF]) else group)
         out.append(summary)
     return out
+
+
+def concentrated_methods(by_atelier: pd.Series, methods: Mapping[str, str]) -> list[str]:
+    """The methods of the ateliers where a theme concentrates (at least twice its mean count
+    per atelier, and two segments), most segments first: the methods that may help choose.
+    Empty when the theme is spread evenly (its ateliers would list every method)."""
+    mean = by_atelier.sum() / max(1, len(by_atelier))
+    held = by_atelier[(by_atelier >= 2 * mean) & (by_atelier >= 2)]
+    order = sorted(held.items(), key=lambda kv: (-kv[1], kv[0]))
+    return list(dict.fromkeys(methods[k] for k, _ in order if methods.get(k)))
 
 
 def loop_status(themes: Sequence[ThemeSummary], previous: Sequence[Mapping]) -> Loop:
@@ -402,7 +412,9 @@ def build_synthesis(
                           for t, rows in themed.groupby("theme_id", sort=True)}
         ctx.feedback_themes = link_feedback(
             feedback_themes, note_centroids, {t: ctx.label(t) for t in note_centroids},
-            min_beats=feedback_link_min_beats)
+            min_beats=feedback_link_min_beats,
+            note_words={t: [ctx.label(t), *ctx.meta.get(t, {}).get("terms", [])]
+                        for t in note_centroids})
     summaries = _theme_summaries(ctx, at)
 
     def scope(kind: str, key: str, heading: str, col: str | None = None) -> ScopeSynthesis:
