@@ -58,6 +58,7 @@ def test_de_contracts_with_the_article(phrase, expected):
     ("VAE", "la VAE"),
     ("AIF", "l'AIF"),
     ("CPF", "le CPF"),
+    ("Voiture", "la voiture"),
     ("France services", "la France services"),
     ("Réunions d'information collectives", "les réunions d'information collectives"),
 ])

@@ -186,7 +186,8 @@ def with_article(phrase: str, nlp) -> str:
     if not phrase:
         return phrase
     first = phrase.split()[0]
-    if len(first) > 1 and first[1:].islower() and nlp(phrase)[0].pos_ != "PROPN":
+    if len(first) > 1 and first[1:].islower() and (
+            len(phrase.split()) == 1 or nlp(phrase)[0].pos_ != "PROPN"):
         phrase = first.lower() + phrase[len(first):]  # "Mobilité rurale", not "France services"
     doc = nlp(phrase)
     if not len(doc):
