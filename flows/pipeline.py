@@ -116,6 +116,7 @@ def _run(params: RunParams, settings: Settings) -> dict:
             "themes": done["themes"]["themes"],
             "outlier_fraction": done["themes"]["outlier_fraction"],
             "orientation": done["orientation"]["orientation_counts"],
+            "deroule": done["orientation"].get("deroule_segments", 0),
             "added": ingested.added,
             "unchanged_documents": ingested.unchanged,
             "set_aside": len(ingested.set_aside),

@@ -15,11 +15,27 @@ def log_mode(monkeypatch):
     monkeypatch.delenv("CORPUS_PROGRESS", raising=False)  # pytest's stderr is not a terminal
 
 
+@pytest.fixture
+def long_wait(log_mode, monkeypatch):
+    """Every tracker counts as one long enough to wait for."""
+    monkeypatch.setattr(progress, "QUIET_S", 0.0)
+
+
+class Clock:
+    """A clock the test moves: `progress` reads time through `time.perf_counter`."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def _lines(caplog):
     return [r.getMessage() for r in caplog.records if r.name == "corpus.progress"]
 
 
-def test_not_on_a_terminal_the_logs_say_each_tenth(log_mode, caplog, capsys):
+def test_not_on_a_terminal_the_logs_say_each_tenth(long_wait, caplog, capsys):
     caplog.set_level(logging.INFO, logger="corpus.progress")
     assert progress.mode() == "log"
     with progress.stage("orientation"):
@@ -35,7 +51,7 @@ def test_not_on_a_terminal_the_logs_say_each_tenth(log_mode, caplog, capsys):
     assert out.out == ""
 
 
-def test_lines_pass_a_root_logger_at_warning(log_mode, caplog):
+def test_lines_pass_a_root_logger_at_warning(long_wait, caplog):
     """The CLI and Prefect keep the root logger at WARNING: progress lines still get out."""
     root = logging.getLogger()
     level = root.level
@@ -51,7 +67,7 @@ def test_lines_pass_a_root_logger_at_warning(log_mode, caplog):
 
 
 def test_closing_records_carry_the_durations(log_mode, caplog):
-    caplog.set_level(logging.INFO, logger="corpus.progress")
+    caplog.set_level(logging.DEBUG, logger="corpus.progress")  # a short tracker's: at DEBUG
     with progress.stage("thèmes"):
         with progress.track("libellés", total=3) as bar:
             time.sleep(0.05)
@@ -119,7 +135,7 @@ def test_off_is_silent(monkeypatch, caplog, capsys):
     assert _lines(caplog) == [] and capsys.readouterr() == ("", "")
 
 
-def test_embedding_advances_per_batch(log_mode, caplog):
+def test_embedding_advances_per_batch(long_wait, caplog):
     from corpus.embed import FakeEmbedder, embed_cached
     from corpus.embed.base import encode_by_length
 
@@ -134,3 +150,29 @@ def test_embedding_advances_per_batch(log_mode, caplog):
     assert len([m for m in lines if "%)" in m]) == 4, lines  # 8, 16, 24, 32 of 40
     found = [r.corpus_progress for r in caplog.records if hasattr(r, "corpus_progress")]
     assert [(f["name"], f["done"], f["total"]) for f in found] == [("plongements fake", 40, 40)]
+
+
+@pytest.mark.parametrize(
+    ("seconds_per_step", "expected"),
+    [
+        # 10 steps of 0.01 s (a label pass): the stage's line only
+        (0.01, ["étape thèmes : 0,1 s"]),
+        # 10 steps of 0.4 s: still under QUIET_S (5 s), one line for the stage
+        (0.4, ["étape thèmes : 4,0 s"]),
+        # 10 steps of 1.2 s: tenths once 5 s have passed, the tracker's last line, the stage's
+        (1.2, ["thèmes · libellés : 5/10 (50 %), 6,0 s", "thèmes · libellés : 6/10 (60 %), 7,2 s",
+               "thèmes · libellés : 7/10 (70 %), 8,4 s", "thèmes · libellés : 8/10 (80 %), 9,6 s",
+               "thèmes · libellés : 9/10 (90 %), 10,8 s", "thèmes · libellés : 10 en 12,0 s",
+               "étape thèmes : 12,0 s"]),
+    ],
+)
+def test_a_person_reads_progress_only_for_a_wait(log_mode, caplog, monkeypatch,
+                                                 seconds_per_step, expected):
+    caplog.set_level(logging.INFO, logger="corpus.progress")
+    clock = Clock()
+    monkeypatch.setattr(progress.time, "perf_counter", clock)
+    with progress.stage("thèmes"), progress.track("libellés", total=10):
+        for _ in range(10):
+            clock.now += seconds_per_step
+            progress.advance(1)
+    assert _lines(caplog) == expected

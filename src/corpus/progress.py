@@ -7,15 +7,18 @@
                 progress.advance(len(batch))         # advances the innermost open tracker
 
 When standard error is a terminal, trackers draw a rich progress bar there (one display shared
-by every thread); otherwise each tracker writes a line to the `corpus.progress` logger every
-tenth of its total (and at least every `LOG_EVERY_S` seconds), which Prefect collects into the
-run's logs (`PREFECT_LOGGING_EXTRA_LOGGERS=corpus`). Nothing is ever written to standard output,
-so `--json` stays clean. `CORPUS_PROGRESS=bar|log|off` forces a mode.
+by every thread); otherwise a tracker that has run `QUIET_S` seconds or more writes a line to the
+`corpus.progress` logger every tenth of its total (and at least every `LOG_EVERY_S` seconds),
+which Prefect collects into the run's logs (`PREFECT_LOGGING_EXTRA_LOGGERS=corpus`). A person
+reads one line per stage, and progress lines only for what is long enough to wait for. Nothing
+is ever written to standard output, so `--json` stays clean. `CORPUS_PROGRESS=bar|log|off`
+forces a mode.
 
-Every stage and tracker logs one line when it ends, with its duration in the record's
-`corpus_progress` attribute ({"kind", "name", "done", "total", "seconds"}): `bench/scale.py`
-reads the stages' times from there, through `CORPUS_PROGRESS_RECORD=FILE` (each record is
-appended to FILE as a JSON line).
+Every stage logs one line when it ends; a tracker does too when it took `QUIET_S` or more (a
+shorter one logs it at DEBUG). The line carries the duration in the record's `corpus_progress`
+attribute ({"kind", "name", "done", "total", "seconds"}): `bench/scale.py` reads the stages'
+times through `CORPUS_PROGRESS_RECORD=FILE` (each record, short or long, is appended to FILE as
+a JSON line).
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ if log.level == logging.NOTSET:
 
 LOG_EVERY_S = 60.0  # a log line at least this often while a tracker advances
 LOG_STEP = 0.10  # and one each time another tenth of the total is done
+QUIET_S = 5.0  # but none before a tracker has run this long: a shorter wait needs no news
 
 _stage: contextvars.ContextVar[str] = contextvars.ContextVar("corpus_stage", default="")
 _current: contextvars.ContextVar[Tracker | None] = contextvars.ContextVar(
@@ -126,6 +130,10 @@ class Tracker:
         self.next_step = LOG_STEP
         self.task = _display.add(label, self.total) if self.how == "bar" else None
 
+    @property
+    def _unit(self) -> str:
+        return f" {self.unit}" if self.unit else ""
+
     def advance(self, n: int = 1) -> None:
         self.done += n
         if self.task is not None:
@@ -134,9 +142,9 @@ class Tracker:
             now = time.perf_counter()
             fraction = self.done / self.total
             if fraction >= self.next_step or now - self.last_time >= LOG_EVERY_S:
-                if fraction < 1:  # the last line is `close`'s
-                    log.info("%s : %s/%s %s (%d %%), %s s", self.label, _count(self.done),
-                             _count(self.total), self.unit, int(100 * fraction),
+                if fraction < 1 and now - self.started >= QUIET_S:  # the last line: `close`
+                    log.info("%s : %s/%s%s (%d %%), %s s", self.label, _count(self.done),
+                             _count(self.total), self._unit, int(100 * fraction),
                              _seconds(now - self.started))
                 self.last_time = now
                 while self.next_step <= fraction:
@@ -147,8 +155,9 @@ class Tracker:
         if self.task is not None:
             _display.remove(self.task)
         if self.how != "off":
-            log.info("%s : %s %s en %s s", self.label, _count(self.done), self.unit,
-                     _seconds(seconds), extra={"corpus_progress": _record({
+            level = logging.INFO if seconds >= QUIET_S else logging.DEBUG
+            log.log(level, "%s : %s%s en %s s", self.label, _count(self.done), self._unit,
+                    _seconds(seconds), extra={"corpus_progress": _record({
                          "kind": "track", "name": self.label, "done": self.done,
                          "total": self.total, "seconds": seconds})})
         return seconds

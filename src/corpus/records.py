@@ -149,3 +149,6 @@ class Segment(_Record):
     section_hint: Orientation | None = None  # orientation suggested by that heading
     given_orientation: Orientation | None = None
     person_spans: tuple[tuple[int, int], ...] = ()  # spaCy PER entities (char offsets in text)
+    # "deroule" for a line that says how the atelier ran (method, rounds, roles, head counts,
+    # timings: `corpus.text.deroule`), "contenu" otherwise
+    kind: Literal["contenu", "deroule"] = "contenu"

@@ -63,3 +63,22 @@ def test_manifests_and_counts_of_the_documents_read(tmp_path, make_demarche, seg
     assert frames["feedback"]["feedback_id"].tolist() == ["t/e/retour-001"]
     assert store.texts.count_segments(["t/e/a01"]) == 1
     assert store.texts.count_segments(["autre"]) == 0
+
+
+def test_segments_keep_their_kind_and_an_older_store_reads_contenu(tmp_path):
+    """`kind` is stored with each segment; a store made before the column reads "contenu"."""
+    import duckdb
+
+    from corpus.store import Store
+
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE segments (segment_id VARCHAR, doc_id VARCHAR, territory_id VARCHAR,"
+                " event_id VARCHAR, atelier_id VARCHAR, position INTEGER, text VARCHAR,"
+                " lemmas VARCHAR, section VARCHAR, section_hint VARCHAR,"
+                " given_orientation VARCHAR, orientation VARCHAR, orientation_score DOUBLE,"
+                " theme_id VARCHAR, theme_label VARCHAR)")
+    con.execute("INSERT INTO segments (segment_id, doc_id, text) VALUES ('d#000', 'd', 'x')")
+    con.close()
+    segs = Store(path).texts.segments()
+    assert segs["kind"].tolist() == ["contenu"]

@@ -240,3 +240,33 @@ def test_a_corpus_without_themes_still_synthesises(synthesis_inputs):
     syn = build_synthesis(seg, [], embeddings=synthesis_inputs.embeddings)
     assert syn.demarche.difficulties == [] and syn.themes == []
     assert syn.demarche.counts["hors_theme"] == len(seg)
+
+
+@pytest.mark.parametrize(
+    ("lines", "shown"),
+    [
+        (["Méthode des échos. Exposante : conseillère VAE. 14 participants."],
+         "Méthode des échos ; Exposante : conseillère VAE ; 14 participants"),
+        (["World-café, 3 tables, 22 participants.", "Scribe : conseiller Cap emploi"],
+         "World-café, 3 tables, 22 participants ; Scribe : conseiller Cap emploi"),
+    ],
+)
+def test_the_atelier_line_says_how_it_ran(lines, shown):
+    from corpus.synthesis.build import ran_as
+
+    assert ran_as(lines) == shown
+
+
+def test_a_deroule_line_is_shown_with_its_atelier_never_quoted_or_counted(synthesis_inputs):
+    seg = synthesis_inputs.segments.copy()
+    first = seg.iloc[0]
+    ran = "Méthode des échos. Exposante : conseillère VAE. 14 participants."
+    seg = seg.assign(kind="contenu")
+    seg.loc[0, ["text", "kind", "orientation", "theme_id"]] = [ran, "deroule", "levier", "T001"]
+    syn = _build(synthesis_inputs, segments=seg)
+    key = f"{first['event']}/{first['atelier']}"
+    line = next(a for a in syn.demarche.glance.ateliers if a.key == key)
+    assert line.deroule == "Méthode des échos ; Exposante : conseillère VAE ; 14 participants"
+    assert all(q.segment_id != first["segment_id"] for q in _all_quotes(syn))
+    assert syn.demarche.counts["segments"] == len(seg) - 1
+    assert all(first["segment_id"] not in t.segment_ids for t in syn.themes)

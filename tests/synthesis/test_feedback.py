@@ -235,3 +235,44 @@ def test_cohesion_tells_one_subject_from_a_mix_and_ignores_the_cone():
     common = unit(rng.normal(size=dim))
     packed = unit(unit(rows) + 4.0 * common)
     assert cohesion(packed, one) == pytest.approx(cohesion(rows, one), abs=0.05)
+
+
+@pytest.mark.parametrize(
+    ("feedback", "note", "holds"),
+    [
+        # a shared adjective, or a judgement of the day, is not a shared subject
+        (("Court", ["atelier", "court", "temps"]), ("Voiture", ["voiture", "permis", "court"]),
+         False),
+        (("Prochain", ["prochain", "rendez-vous"]), ("Mobilité rurale", ["mobilité", "bus"]),
+         False),
+        # a shared noun is (plural or singular, accents or not)
+        (("Financements CPF", ["financement", "formation"]),
+         ("Financement des parcours", ["cpf", "financements"]), True),
+        (("Mobilité", ["mobilite", "voiture"]), ("Voiture", ["voitures", "permis"]), True),
+    ],
+)
+def test_a_link_holds_on_the_words_too(feedback, note, holds):
+    from corpus.synthesis.feedback import subject_words
+
+    (f_label, f_terms), (n_label, n_terms) = feedback, note
+    shared = subject_words(f_label, *f_terms) & subject_words(n_label, *n_terms)
+    assert bool(shared) is holds
+
+
+def test_the_embedding_alone_does_not_link_a_theme_without_shared_words(fitted):
+    """The same fitted themes as above, linked with the note themes' words: a feedback theme
+    whose words share nothing with its nearest note theme stays unlinked."""
+    segs, _, vectors = note_inputs(FakeEmbedder(dim=64))
+    centroids = {t: unit(vectors[segs["theme_id"].to_numpy() == t].mean(axis=0))
+                 for t in ("T001", "T002", "T003")}
+    free = link_feedback(fitted, centroids, {}, min_beats=0.9)
+    assert free[KEEP].links  # the embedding test alone links some
+    none = link_feedback(fitted, centroids, {}, min_beats=0.9,
+                         note_words=dict.fromkeys(centroids, ["buffet", "déjeuner"]))
+    said = {t["theme_id"]: t for t in fitted[KEEP].themes}
+    from corpus.synthesis.feedback import subject_words
+    for tid in none[KEEP].links:
+        assert subject_words(said[tid]["label"], *said[tid]["terms"]) & {"buffet", "dejeuner"}
+    kept = link_feedback(fitted, centroids, {}, min_beats=0.9,
+                         note_words={t: [] for t in centroids})
+    assert kept[KEEP].links == {}

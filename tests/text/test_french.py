@@ -45,6 +45,22 @@ def test_de_contracts_with_the_article(phrase, expected):
     ("Alternance", "l'alternance"),
     ("Référente handicap", "la référente handicap"),
     ("Permis de conduire", "le permis de conduire"),
+    # agreement read on the whole phrase, not the head alone (issue 21)
+    ("Référent unique", "le référent unique"),
+    ("Référents uniques", "les référents uniques"),
+    ("Délais de financement", "les délais de financement"),
+    ("Conseillers numériques", "les conseillers numériques"),
+    ("Places en crèche", "les places en crèche"),
+    ("Jeunes décrocheurs", "les jeunes décrocheurs"),
+    ("Mixité des métiers", "la mixité des métiers"),
+    ("Premier accueil", "le premier accueil"),
+    ("Aide à domicile", "l'aide à domicile"),
+    ("VAE", "la VAE"),
+    ("AIF", "l'AIF"),
+    ("CPF", "le CPF"),
+    ("Voiture", "la voiture"),
+    ("France services", "la France services"),
+    ("Réunions d'information collectives", "les réunions d'information collectives"),
 ])
 def test_articles_come_from_the_head_noun_morphology(nlp, phrase, expected):
     assert with_article(phrase, nlp) == expected

@@ -64,6 +64,9 @@ DOMAIN_STOP_WORDS = frozenset(
 )
 # Nouns starting with an aspirated h: "la hausse", "le handicap", never "l'".
 H_ASPIRE = frozenset("handicap hausse hiérarchie honte hasard haut hauteur hall halte".split())
+# The domain's feminine acronyms (spaCy gives an acronym no gender): "la VAE", "l'AIF".
+FEMININE_ACRONYMS = frozenset(
+    "VAE AIF RQTH PMSMP SIAE CCI CMA MSA POEC POEI AFPR CAF MDPH DREETS ESAT EA".split())
 
 
 # -- orientations ------------------------------------------------------------------------------

@@ -25,6 +25,12 @@ def scope_segments(store: Store, scope: str):
     return store.texts.segments(doc_ids=store.scopes.doc_ids(scope))
 
 
+def content_segments(segs):
+    """The segments that say something (`kind` "contenu"): a déroulé line (how the atelier ran)
+    gets no orientation and no theme."""
+    return segs[segs["kind"] != "deroule"]
+
+
 def orientation_model(settings: Settings) -> orient.OrientationModel:
     """The team's model when one is configured, else the shipped one."""
     if settings.orient_model:
@@ -35,8 +41,12 @@ def orientation_model(settings: Settings) -> orient.OrientationModel:
 @progress.staged("orientation")
 @embed.same_on_any_machine
 def orient_scope(store: Store, scope: str, settings: Settings) -> dict[str, int]:
-    """Orientation of every segment and document of the scope, written back to the store."""
-    segs = scope_segments(store, scope)
+    """Orientation of every content segment and document of the scope, written back to the
+    store; déroulé segments get none and are counted apart (`deroule`)."""
+    every = scope_segments(store, scope)
+    aside = every[every["kind"] == "deroule"].assign(orientation=None, orientation_score=None)
+    store.texts.update_segments(aside)
+    segs = content_segments(every).copy()
     model = orientation_model(settings)
     vectors = (  # a lexical model needs no embeddings
         embed.embed_cached(embed.load_embedder(model.embedder), segs["text"].tolist(), store)
@@ -45,7 +55,7 @@ def orient_scope(store: Store, scope: str, settings: Settings) -> dict[str, int]
     found = orient.orient_segments(segs, vectors, model)
     segs[["orientation", "orientation_score"]] = found[["orientation", "orientation_score"]]
     store.texts.update_segments(segs)
-    docs = store.texts.documents(doc_ids=segs["doc_id"].unique())
+    docs = store.texts.documents(doc_ids=every["doc_id"].unique())
     docs["orientation"] = docs["doc_id"].map(orient.document_orientation(segs))
     store.texts.update_documents(docs)
     return segs["orientation"].value_counts().sort_index().to_dict()
@@ -87,7 +97,11 @@ def themes_scope(store: Store, scope: str, settings: Settings, *,
     """
     from corpus import themes  # BERTopic and scikit-learn: loaded only when themes are fitted
 
-    segs = scope_segments(store, scope)
+    every = scope_segments(store, scope)
+    aside = every[every["kind"] == "deroule"].assign(theme_id=None, theme_label=None,
+                                                     group_id=None)
+    store.texts.update_segments(aside)
+    segs = content_segments(every).reset_index(drop=True)
     embedder = embed.load_embedder(settings.embedder_themes)
     texts, words = topic_texts(store, segs, settings)
     vectors = embed.embed_cached(embedder, texts, store)
@@ -104,7 +118,7 @@ def themes_scope(store: Store, scope: str, settings: Settings, *,
     segs["theme_label"] = segs["segment_id"].map(theme_of["theme_label"])
     segs["group_id"] = segs["segment_id"].map(theme_of["group_id"])
     store.texts.update_segments(segs)
-    docs = store.texts.documents(doc_ids=segs["doc_id"].unique())
+    docs = store.texts.documents(doc_ids=every["doc_id"].unique())
     docs["theme_id"] = docs["doc_id"].map(themes.document_themes(result.assignments, segs))
     store.texts.update_documents(docs)
     register_themes(store, result, run_id=run_id, fingerprint=embedder.fingerprint)
@@ -177,7 +191,10 @@ class Orientation:
                          run_code(), *orient_fingerprints(ctx.settings))
 
     def run(self, ctx: Context, map_: Mapper = serial) -> dict:
-        return {"orientation_counts": orient_scope(ctx.open(), ctx.scope, ctx.settings)}
+        store = ctx.open()
+        counts = orient_scope(store, ctx.scope, ctx.settings)
+        kinds = scope_segments(store, ctx.scope)["kind"]
+        return {"orientation_counts": counts, "deroule_segments": int((kinds == "deroule").sum())}
 
 
 class Themes:

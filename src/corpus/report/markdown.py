@@ -94,9 +94,9 @@ def _glance(scope: ScopeSynthesis) -> list[Block]:
         ("Organisations autour des tables", str(len(g.organisations))),
     ]))
     out.append(Table(
-        ["Atelier", "Territoire", "Problématique", "Méthode", "Participants", "Difficultés",
-         "Leviers"],
-        [[a.atelier, a.territory, a.problematique, a.methode,
+        ["Atelier", "Territoire", "Problématique", "Méthode et déroulé", "Participants",
+         "Difficultés", "Leviers"],
+        [[a.atelier, a.territory, a.problematique, a.deroule or a.methode,
           "" if a.participants is None else str(a.participants),
           str(a.orientation_counts["difficulte"]), str(a.orientation_counts["levier"])]
          for a in g.ateliers[:MAX_ROWS]]))

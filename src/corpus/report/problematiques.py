@@ -47,14 +47,16 @@ def problematiques_markdown(items: list[dict]) -> str:
                   + (" (ailleurs)" if x["elsewhere"] else "")
                   + (f" — {md(x['reason'])}" if x.get("source") == "voisin" else "")
                   for x in item["levers"]] or ["  - aucun pour l'instant"]
+        absent = set(item.get("organisations_absent_from_theme", []))
         invite = ", ".join(
-            o + (" (pas encore mobilisé)" if o in item["organisations_not_yet_mobilised"] else "")
+            o + (" (pas encore mobilisé)" if o in item["organisations_not_yet_mobilised"] else
+                 " (absent des ateliers du thème)" if o in absent else "")
             for o in item["organisations_to_invite"])
         lines += [
             f"- **Qui inviter** : {md(invite) or 'à préciser'}",
             f"- **Méthode suggérée** : {md(item['method'])} — {md(item['method_reason'])}",
-            f"- **Méthodes déjà utilisées sur ce thème** : {md(', '.join(item['methods_used']))}"
-            if item["methods_used"] else "- **Méthodes déjà utilisées sur ce thème** : aucune",
+            *([f"- **Méthodes des ateliers où le thème se concentre** : "
+               f"{md(', '.join(item['methods_used']))}"] if item["methods_used"] else []),
             f"- **Preuves** : {len(item['segment_ids'])} segments "
             f"({md(', '.join(item['segment_ids'][:5]))}"
             + (", …" if len(item["segment_ids"]) > 5 else "") + ")",

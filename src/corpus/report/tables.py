@@ -10,7 +10,7 @@ from corpus.files import atomic_path
 
 SEGMENT_COLUMNS = [
     "segment_id", "doc_id", "territory", "event", "atelier", "text",
-    "orientation", "orientation_score", "theme_id", "theme_label", "group_id",
+    "orientation", "orientation_score", "theme_id", "theme_label", "group_id", "kind",
 ]
 DOCUMENT_COLUMNS = ["doc_id", "territory", "event", "atelier", "orientation", "theme_id"]
 _RENAME = {"territory_id": "territory", "event_id": "event", "atelier_id": "atelier"}
@@ -19,6 +19,8 @@ _RENAME = {"territory_id": "territory", "event_id": "event", "atelier_id": "atel
 def segments_table(stored: pd.DataFrame) -> pd.DataFrame:
     """Stored segments as the output contract's columns, sorted by segment id."""
     frame = stored.rename(columns=_RENAME)
+    frame["kind"] = (frame["kind"] if "kind" in frame.columns else pd.Series(
+        None, index=frame.index, dtype=object)).fillna("contenu").astype(object)
     extra = [c for c in ("section", "section_hint", "position") if c in frame.columns]
     frame = frame[SEGMENT_COLUMNS + extra].sort_values("segment_id", kind="stable")
     frame["orientation_score"] = frame["orientation_score"].astype("float64")

@@ -40,7 +40,8 @@ CREATE TABLE IF NOT EXISTS segments (
     segment_id VARCHAR, doc_id VARCHAR, territory_id VARCHAR, event_id VARCHAR,
     atelier_id VARCHAR, position INTEGER, text VARCHAR, lemmas VARCHAR, section VARCHAR,
     section_hint VARCHAR, given_orientation VARCHAR, orientation VARCHAR,
-    orientation_score DOUBLE, theme_id VARCHAR, theme_label VARCHAR, group_id VARCHAR);
+    orientation_score DOUBLE, theme_id VARCHAR, theme_label VARCHAR, group_id VARCHAR,
+    kind VARCHAR);
 CREATE TABLE IF NOT EXISTS feedback (
     feedback_id VARCHAR, event_id VARCHAR, territory_id VARCHAR, organisation VARCHAR,
     atelier_id VARCHAR, ratings JSON, answers JSON, source VARCHAR);
@@ -67,6 +68,7 @@ CREATE TABLE IF NOT EXISTS outputs (
     scope VARCHAR, name VARCHAR, content BLOB);
 -- Columns added after the first release: stores made before gain them, empty.
 ALTER TABLE segments ADD COLUMN IF NOT EXISTS group_id VARCHAR;
+ALTER TABLE segments ADD COLUMN IF NOT EXISTS kind VARCHAR;
 """
 TABLES = ("territories", "events", "ateliers", "documents", "segments", "feedback", "themes",
           "runs", "embeddings")

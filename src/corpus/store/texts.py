@@ -17,7 +17,7 @@ from corpus.store.database import Database, now
 
 SEGMENT_COLUMNS = [
     "segment_id", "doc_id", "territory_id", "event_id", "atelier_id", "position", "text",
-    "lemmas", "section", "section_hint", "given_orientation",
+    "lemmas", "section", "section_hint", "given_orientation", "kind",
 ]
 DOCUMENT_COLUMNS = [
     "doc_id", "territory_id", "event_id", "atelier_id", "source", "format", "content_hash",
@@ -152,13 +152,17 @@ class Texts:
     # -- reading -------------------------------------------------------------------------------
 
     def segments(self, *, doc_ids: Iterable[str] | None = None) -> pd.DataFrame:
-        """Stored segments, sorted by segment id (optionally only those of `doc_ids`)."""
+        """Stored segments, sorted by segment id (optionally only those of `doc_ids`); `kind`
+        is "contenu" where a store made before that column left it empty."""
         if doc_ids is None:
-            return self.db.frame("SELECT * FROM segments ORDER BY segment_id")
-        return self.db.frame_of(
-            "SELECT s.* FROM segments s JOIN wanted USING (doc_id) ORDER BY segment_id",
-            _ids(doc_ids),
-        )
+            frame = self.db.frame("SELECT * FROM segments ORDER BY segment_id")
+        else:
+            frame = self.db.frame_of(
+                "SELECT s.* FROM segments s JOIN wanted USING (doc_id) ORDER BY segment_id",
+                _ids(doc_ids),
+            )
+        frame["kind"] = frame["kind"].fillna("contenu").astype(object)
+        return frame
 
     def documents(self, *, doc_ids: Iterable[str] | None = None) -> pd.DataFrame:
         """Stored documents, sorted by doc id (optionally only `doc_ids`)."""

@@ -15,6 +15,7 @@ difficulty's segments and the centroid of each theme's lever segments (its own t
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -76,6 +77,8 @@ def prepare_segments(segments: pd.DataFrame) -> pd.DataFrame:
     """Contract columns, `row` (position for the embeddings), `key` (atelier key), sorted."""
     frame = segments.rename(columns=_RENAME).copy()
     frame["row"] = np.arange(len(frame))
+    frame["kind"] = (frame["kind"].fillna("contenu").astype(str) if "kind" in frame
+                     else "contenu")
     for col in ("territory", "event", "atelier", "text"):
         frame[col] = frame[col].fillna("").astype(str) if col in frame else ""
     for col in ("orientation", "theme_id", "theme_label"):
@@ -104,6 +107,7 @@ class _Context:
     min_similarity: float
     min_share: float
     feedback_themes: Mapping[str, QuestionThemes] | None = None
+    deroule: Mapping[str, str] | None = None  # atelier key -> how it ran (`ran_as`)
 
     def quotes(self, rows: pd.DataFrame, first: Sequence[str] = (), n: int | None = None,
                order: Sequence[str] | None = None) -> list[Quote]:
@@ -215,6 +219,7 @@ def _glance(sub: pd.DataFrame, ev: pd.DataFrame, at: pd.DataFrame, ctx: _Context
             str(r.get("problematique") or ""), str(r.get("methode") or ""),
             _strings(r.get("organisations")), _int(r.get("participants")),
             {o: int(counts.get((key, o), 0)) for o in (DIFF, LEV, OTHER)},
+            (ctx.deroule or {}).get(key, ""),
         ))
     known = [e["participants"] for e in events if e["participants"] is not None]
     methods = Counter(a.methode for a in ateliers if a.methode)
@@ -222,6 +227,14 @@ def _glance(sub: pd.DataFrame, ev: pd.DataFrame, at: pd.DataFrame, ctx: _Context
     orgs |= {o for a in ateliers for o in a.organisations}
     return Glance(events, ateliers, sum(known) if known else None,
                   dict(sorted(methods.items(), key=lambda kv: (-kv[1], kv[0]))), sorted(orgs))
+
+
+def ran_as(lines: Sequence[str], limit: int = 240) -> str:
+    """An atelier's déroulé lines as one line of the synthesis, each sentence a part:
+    "Méthode des échos ; Exposante : conseillère VAE ; 14 participants"."""
+    parts = [p.strip().rstrip(".;").strip() for line in lines
+             for p in re.split(r"(?<=[.;])\s+(?=[^\s»])", " ".join(str(line).split()))]
+    return clip(" ; ".join(p for p in parts if p and quotable(p)), limit)
 
 
 def _int(value) -> int | None:
@@ -272,7 +285,7 @@ def _theme_summaries(ctx: _Context, at: pd.DataFrame) -> list[ThemeSummary]:
             sorted(group["segment_id"]),
             {o: ctx.quotes(rows, reps) for o, rows in oriented.items()},
             [o for o, _ in sorted(org_count.items(), key=lambda kv: (-kv[1], fold(kv[0])))],
-            sorted({methods[k] for k in by_atelier.index if methods.get(k)}),
+            concentrated_methods(by_atelier, methods),
         )
         summary.difficulty_ateliers = sorted(set(oriented[DIFF]["key"]))
         summary.group_id = meta.get("group_id")
@@ -282,6 +295,16 @@ def _theme_summaries(ctx: _Context, at: pd.DataFrame) -> list[ThemeSummary]:
         summary.levers = ctx.levers_for(oriented[DIFF] if len(oriented[DIFF]) else group)
         out.append(summary)
     return out
+
+
+def concentrated_methods(by_atelier: pd.Series, methods: Mapping[str, str]) -> list[str]:
+    """The methods of the ateliers where a theme concentrates (at least twice its mean count
+    per atelier, and two segments), most segments first: the methods that may help choose.
+    Empty when the theme is spread evenly (its ateliers would list every method)."""
+    mean = by_atelier.sum() / max(1, len(by_atelier))
+    held = by_atelier[(by_atelier >= 2 * mean) & (by_atelier >= 2)]
+    order = sorted(held.items(), key=lambda kv: (-kv[1], kv[0]))
+    return list(dict.fromkeys(methods[k] for k, _ in order if methods.get(k)))
 
 
 def loop_status(themes: Sequence[ThemeSummary], previous: Sequence[Mapping]) -> Loop:
@@ -370,6 +393,9 @@ def build_synthesis(
     if emb is not None and len(emb) != len(frame):
         raise ValueError(f"{len(emb)} vecteurs pour {len(frame)} segments : les embeddings "
                          "doivent suivre les lignes de `segments`.")
+    # a déroulé line says how its atelier ran: shown there, never counted, quoted or themed
+    aside = frame[frame["kind"] == "deroule"]
+    frame = frame[frame["kind"] != "deroule"].reset_index(drop=True)
     lev = frame[(frame["orientation"] == LEV) & frame["theme_id"].notna()]
     lever_ids = sorted(set(lev["theme_id"]))
     centroids = None
@@ -378,14 +404,17 @@ def build_synthesis(
                               for t in lever_ids])
     ctx = _Context(frame, {str(t["theme_id"]): t for t in themes}, names, emb, lever_ids,
                    centroids, recurring_min_ateliers, n_quotes, n_levers, min_similarity, min_share,
-                   feedback_themes)
+                   feedback_themes, {k: ran_as(rows["text"].tolist())
+                                     for k, rows in aside.groupby("key", sort=True)})
     if feedback_themes and emb is not None:
         themed = frame[frame["theme_id"].notna()]
         note_centroids = {t: mean_direction(emb[rows["row"].to_numpy()])
                           for t, rows in themed.groupby("theme_id", sort=True)}
         ctx.feedback_themes = link_feedback(
             feedback_themes, note_centroids, {t: ctx.label(t) for t in note_centroids},
-            min_beats=feedback_link_min_beats)
+            min_beats=feedback_link_min_beats,
+            note_words={t: [ctx.label(t), *ctx.meta.get(t, {}).get("terms", [])]
+                        for t in note_centroids})
     summaries = _theme_summaries(ctx, at)
 
     def scope(kind: str, key: str, heading: str, col: str | None = None) -> ScopeSynthesis:

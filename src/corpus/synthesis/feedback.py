@@ -269,9 +269,33 @@ def _margins(centroids: np.ndarray, notes: np.ndarray) -> np.ndarray:
     return sims.max(axis=1) - np.median(sims, axis=1)
 
 
+# Words that judge the day rather than name a subject: never enough to tie an answer's theme to
+# a note theme ("l'atelier était trop court" is not about the "Voiture" theme).
+JUDGEMENT_WORDS = frozenset("""
+    court courte long longue trop rapide lent dense riche interessant interessante utile
+    concret concrete clair claire bon bonne mauvais excellent super top merci bien mieux
+    prochain prochaine dernier derniere suivant fois
+""".split())
+
+
+def subject_words(*texts: str) -> frozenset[str]:
+    """The words of a theme's label and terms that may name its subject: folded, singular,
+    four letters or more, neither stop words nor judgements of the day."""
+    stops = folded_stop_words(domain=True)
+    out = set()
+    for text in texts:
+        for word in re.findall(r"[^\W\d_]{4,}", fold(str(text))):
+            word = word[:-1] if word[-1] in "sx" and len(word) > 4 else word
+            if word not in stops and word not in JUDGEMENT_WORDS:
+                out.add(word)
+    return frozenset(out)
+
+
 def link_feedback(fitted: Mapping[str, QuestionThemes], centroids: Mapping[str, np.ndarray],
                   labels: Mapping[str, str], *, min_beats: float,
-                  n_draws: int = N_DRAWS) -> dict[str, QuestionThemes]:
+                  n_draws: int = N_DRAWS,
+                  note_words: Mapping[str, Sequence[str]] | None = None,
+                  ) -> dict[str, QuestionThemes]:
     """`fitted` with each feedback theme linked to the note theme it speaks of, if any.
 
     The candidate is the theme's nearest note theme (cosine of centroids); its margin is how
@@ -280,7 +304,10 @@ def link_feedback(fitted: Mapping[str, QuestionThemes], centroids: Mapping[str, 
     as many answers to the same question (seeded): a theme must lean towards one note theme
     more than chance does, with these note themes, these answers, this embedder. So the rule
     holds whatever the embedder's cosines cluster around and however many note themes there
-    are. Mixed themes, and a theme of every answer, are never linked.
+    are. Mixed themes, and a theme of every answer, are never linked. With `note_words` (note
+    theme id -> its label and terms), the link must also hold on the words: the feedback theme's
+    label and terms share a subject word with the note theme's (`subject_words`), not only an
+    adjective or a judgement of the day.
     """
     ids = sorted(centroids)
     if len(ids) < 2:
@@ -302,6 +329,9 @@ def link_feedback(fitted: Mapping[str, QuestionThemes], centroids: Mapping[str, 
             pick = np.zeros((n_draws, len(x)))
             pick[np.arange(n_draws)[:, None], drawn] = 1.0
             beats = float((_margins(pick @ x, notes) < margin).mean())
+            said = subject_words(meta.get("label", ""), *meta.get("terms", []))
+            if note_words is not None and not said & subject_words(*note_words.get(ids[best], [])):
+                continue
             if beats >= min_beats:
                 links[meta["theme_id"]] = NoteLink(
                     ids[best], str(labels.get(ids[best], ids[best])), round(float(sims[best]), 3),

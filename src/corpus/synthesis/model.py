@@ -110,6 +110,9 @@ class AtelierGlance:
     organisations: list[str]
     participants: int | None
     orientation_counts: dict[str, int]
+    # how the atelier actually ran, from its déroulé lines: "Méthode des échos ; Exposante :
+    # conseillère VAE ; 14 participants" (empty when the notes do not say)
+    deroule: str = ""
 
 
 @dataclass

@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from corpus.synthesis import actors as ref
 from corpus.synthesis.model import DIFF, LEV, Synthesis, ThemeSummary
-from corpus.text.french import a_, de_, load_nlp, with_article
+from corpus.text.french import a_, de_, fold, load_nlp, with_article
 
 WEIGHT_FORMULA = "ateliers × (1 + 0,5 × (territoires − 1)) × (0,5 + part des difficultés)"
 
@@ -207,14 +207,41 @@ def weight(theme: ThemeSummary) -> float:
     return round(n_at * (1 + 0.5 * (n_terr - 1)) * (0.5 + theme.difficulty_share), 3)
 
 
-def invitations(theme: ThemeSummary, missing: Sequence[str]) -> tuple[list[str], list[str]]:
-    """Who to invite: actors the theme calls for (not yet mobilised first), then its tables."""
+def invitations(theme: ThemeSummary, missing: Sequence[str],
+                orgs_of: Mapping[str, Sequence[str]] | None = None,
+                ) -> tuple[list[str], list[str], list[str]]:
+    """Who to invite for a theme: (to invite, not yet mobilised in the démarche, absent from
+    the theme's own tables).
+
+    First the actors the theme's words call for who sat at none of its ateliers (absent where
+    the theme needs them; those the whole démarche lacks first), then the organisations of the
+    ateliers where the theme was voiced (its difficulties' ateliers weigh double) that sat there
+    more than at the démarche's tables overall: an organisation at every table (France Travail)
+    says nothing of this theme.
+    """
+    orgs_of = orgs_of or {}
     called = ref.called_for(" ".join([theme.label, *theme.terms]))
-    first = [a.name for a in called if a.name in missing]
-    at_table = {a.name for a in _table_actors(theme)}
-    then = [a.name for a in called if a.name not in missing and a.name not in at_table]
-    table = [o for o in theme.organisations[:3]]
-    return list(dict.fromkeys(first + then + table))[:8], first
+    here = {o for k in theme.by_atelier for o in orgs_of.get(k, [])} or set(theme.organisations)
+    here_actors = {a.name for o in here for a in ref.match(o)}
+    absent = [a.name for a in called if a.name not in here_actors and a.name not in here]
+    not_yet = [n for n in absent if n in missing] + [
+        a.name for a in called if a.name in missing and a.name not in absent]
+    weights = {k: n * (2 if k in theme.difficulty_ateliers else 1)
+               for k, n in theme.by_atelier.items()}
+    total = sum(weights.values()) or 1
+    n_all = len(orgs_of) or 1
+    lift = {}
+    for org in sorted(here):
+        at_theme = sum(w for k, w in weights.items() if org in orgs_of.get(k, [])) / total
+        overall = sum(org in orgs for orgs in orgs_of.values()) / n_all
+        if orgs_of and at_theme > 1.2 * overall:
+            lift[org] = at_theme - overall
+    specific = sorted(lift, key=lambda o: (-lift[o], fold(o)))
+    if not orgs_of:
+        specific = list(theme.organisations[:3])
+    ordered = list(dict.fromkeys([n for n in absent if n in missing] + absent + not_yet
+                                 + specific))
+    return ordered[:8], list(dict.fromkeys(not_yet)), absent
 
 
 def method(theme: ThemeSummary, levers: list[dict], missing: list[str]) -> tuple[str, str]:
@@ -308,13 +335,14 @@ def build_problematiques(synthesis: Synthesis, *, nlp=None, limit: int | None = 
     if synthesis.loop is not None:
         previous = {f["theme_id"]: f["previous_question"] for f in synthesis.loop.found_again}
     asked = {a.key: a.problematique for a in synthesis.demarche.glance.ateliers}
+    orgs_of = {a.key: a.organisations for a in synthesis.demarche.glance.ateliers}
     recurring = sorted((t for t in synthesis.themes if t.recurring),
                        key=lambda t: (-weight(t), t.theme_id))
     used: Counter = Counter()
     items = []
     for theme in recurring:
         levers = _lever_items(theme)
-        invite, not_yet = invitations(theme, missing)
+        invite, not_yet, absent = invitations(theme, missing, orgs_of)
         chosen, reason = method(theme, levers, not_yet)
         quotes = theme.quotes[DIFF] or theme.quotes[LEV]
         n_diff, n_lev = theme.orientation_counts[DIFF], theme.orientation_counts[LEV]
@@ -349,6 +377,7 @@ def build_problematiques(synthesis: Synthesis, *, nlp=None, limit: int | None = 
                         "event": q.event, "atelier": q.atelier} for q in quotes],
             "levers": levers, "organisations_to_invite": invite,
             "organisations_not_yet_mobilised": not_yet,
+            "organisations_absent_from_theme": absent,
             "methods_used": theme.methods, "method": chosen, "method_reason": reason,
         })
     for rank, item in enumerate(items, 1):

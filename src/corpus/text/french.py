@@ -10,7 +10,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from corpus.lang.fr import DOMAIN_STOP_WORDS, FUNCTION_WORDS, H_ASPIRE, fold, normalise
+from corpus.lang.fr import (
+    DOMAIN_STOP_WORDS,
+    FEMININE_ACRONYMS,
+    FUNCTION_WORDS,
+    H_ASPIRE,
+    fold,
+    normalise,
+)
 
 # The language data and pure folding live in `corpus.lang.fr` (shared with the records);
 # re-exported here for the stages that already take them from this module.
@@ -89,7 +96,7 @@ def is_content(token) -> bool:
 # -- articles and contractions -----------------------------------------------------------------
 
 _VOWEL_START = re.compile(r"^[aeiouyhâàäéèêëîïôöûùüœæ]", re.IGNORECASE)
-# An "h aspiré" (`H_ASPIRE`) forbids the elision: "le handicap", "la hausse", not "l'handicap".
+# An "h aspiré" forbids the elision: "le handicap", "la hausse", not "l'handicap".
 
 
 def _head(doc):
@@ -108,31 +115,65 @@ def _head(doc):
                      doc[0]))
 
 
-def with_article(phrase: str, nlp) -> str:
-    """The noun phrase with its definite article, from spaCy's morphology of its head noun:
-    "la mobilité rurale", "le financement", "les parcours", "l'alternance".
+def _phrase_number_gender(doc) -> tuple[str, str]:
+    """("Plur"|"Sing", "Fem"|"Masc") of a noun phrase from the morphology of its whole head
+    group (the nouns and adjectives before any complement), not of its head alone: "référent
+    unique" is singular even when the model reads "référent" as plural, because "unique" cannot
+    be; "référents uniques" is plural."""
+    head = _head(doc)
+    group = []
+    for t in doc:
+        if t.pos_ == "ADP" and group:
+            break
+        if t.pos_ in ("NOUN", "PROPN", "ADJ") or t is head:
+            group.append(t)
+    words = [t for t in group if t.is_alpha and not (len(t.text) > 1 and t.text.isupper())]
+    # a French plural ends in s, x or z: a word that does not is singular, whatever the tag
+    singular_form = any(not re.search(r"[sxz]$", t.text.lower()) for t in words)
+    votes = [t.morph.get("Number")[0] for t in [head, *group] if t is not None
+             and t.morph.get("Number")]
+    number = "Sing" if singular_form or not votes else (
+        "Plur" if votes.count("Plur") > votes.count("Sing") or (
+            head is not None and "Plur" in head.morph.get("Number")) else "Sing")
+    genders = [t.morph.get("Gender")[0] for t in [head, *group] if t is not None
+               and t.morph.get("Gender")]
+    gender = (head.morph.get("Gender") or [""])[0] if head is not None else ""
+    if head is not None and head.text in FEMININE_ACRONYMS:
+        gender = "Fem"
+    if not gender and genders:
+        gender = max(("Fem", "Masc"), key=genders.count)
+    return number, gender or "Masc"
 
-    Number and gender come from `token.morph` (Number=Plur, Gender=Fem); a noun the model does
-    not tag is taken as masculine singular. Acronyms keep their case ("le CPF").
+
+def with_article(phrase: str, nlp) -> str:
+    """The noun phrase with its definite article, from spaCy's morphology of the whole phrase:
+    "la mobilité rurale", "le financement", "les référents uniques", "le référent unique",
+    "l'alternance".
+
+    Number and gender come from `token.morph` (Number=Plur, Gender=Fem) of the head noun and
+    the words that agree with it (`_phrase_number_gender`); a phrase the model does not tag is
+    taken as masculine singular. Acronyms keep their case ("le CPF").
     """
     phrase = phrase.strip().rstrip(".?!")
     if not phrase:
         return phrase
     first = phrase.split()[0]
-    if len(first) > 1 and first[1:].islower():
-        phrase = first.lower() + phrase[len(first):]
-    head = _head(nlp(phrase))
-    if head is None:
+    if len(first) > 1 and first[1:].islower() and (
+            len(phrase.split()) == 1 or nlp(phrase)[0].pos_ != "PROPN"):
+        phrase = first.lower() + phrase[len(first):]  # "Mobilité rurale", not "France services"
+    doc = nlp(phrase)
+    if not len(doc):
         return phrase
-    morph = head.morph
-    if "Plur" in morph.get("Number"):
+    number, gender = _phrase_number_gender(doc)
+    if number == "Plur":
         return f"les {phrase}"
     starts = phrase.split()[0]
-    if _VOWEL_START.match(starts) and not starts.isupper() and fold(starts) not in {
+    if _VOWEL_START.match(starts) and (not starts.isupper() or starts[0] in "AEIOU") and fold(
+        starts) not in {
         fold(w) for w in H_ASPIRE
     }:
         return f"l'{phrase}"
-    return f"{'la' if 'Fem' in morph.get('Gender') else 'le'} {phrase}"
+    return f"{'la' if gender == 'Fem' else 'le'} {phrase}"
 
 
 def a_(phrase: str) -> str:

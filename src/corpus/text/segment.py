@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from corpus import progress
 from corpus.lang.fr import SECTION_CUES, singular
 from corpus.records import Note, Orientation, Segment
+from corpus.text import deroule
 from corpus.text.french import fold, is_content, lemma, load_nlp, normalise
 from corpus.text.protect import spacy_person_spans
 
@@ -100,6 +101,11 @@ class Fragment:
     hint: Orientation | None
     lemmas: list[str] = field(default_factory=list)
     persons: list[tuple[int, int]] = field(default_factory=list)
+    kind: str = deroule.CONTENU  # "deroule" for a line that says how the atelier ran
+
+    def joins(self, other: Fragment) -> bool:
+        """Whether `other` may be merged into this one: same section, same kind."""
+        return self.section == other.section and self.kind == other.kind
 
     def absorb(self, other: Fragment, sep: str) -> None:
         shift = len(self.text) + len(sep)
@@ -132,11 +138,10 @@ def _fragments(doc, block: Block, min_chars: int, max_chars: int) -> list[Fragme
         lead = len(raw) - len(raw.lstrip())
         spans = [(s - start - lead, e - start - lead) for s, e in persons
                  if s >= start and e <= end]
-        lemmas = [
-            lemma(t) for t in doc.char_span(start, end, alignment_mode="expand")
-            if is_content(t) and t.ent_type_ != "PER"
-        ]
-        return Fragment(raw.strip(), block.section, block.hint, lemmas, spans)
+        span = doc.char_span(start, end, alignment_mode="expand")
+        lemmas = [lemma(t) for t in span if is_content(t) and t.ent_type_ != "PER"]
+        kind = deroule.kind_of_span(span, section=block.section)
+        return Fragment(raw.strip(), block.section, block.hint, lemmas, spans, kind)
 
     if block.bullet and len(doc.text) <= max_chars:
         return [frag(0, len(doc.text))]
@@ -144,26 +149,27 @@ def _fragments(doc, block: Block, min_chars: int, max_chars: int) -> list[Fragme
 
 
 def merge_short(frags: list[Fragment], min_chars: int) -> list[Fragment]:
-    """Merge fragments shorter than `min_chars` into a neighbour of the same section."""
+    """Merge fragments shorter than `min_chars` into a neighbour of the same section and kind
+    (a déroulé line is never merged into content)."""
     out: list[Fragment] = []
     pending: Fragment | None = None
     for f in frags:
         if pending is not None:
-            if pending.section == f.section:
+            if pending.joins(f):
                 pending.absorb(f, " ; ")
                 f = pending
             else:
                 out.append(pending)
             pending = None
         if len(f.text) < min_chars:
-            if out and out[-1].section == f.section and len(out[-1].text) < 4 * min_chars:
+            if out and out[-1].joins(f) and len(out[-1].text) < 4 * min_chars:
                 out[-1].absorb(f, " ; ")
             else:
                 pending = f
             continue
         out.append(f)
     if pending is not None:
-        if out and out[-1].section == pending.section:
+        if out and out[-1].joins(pending):
             out[-1].absorb(pending, " ; ")
         else:
             out.append(pending)
@@ -203,6 +209,7 @@ def segment_notes(
                     section_hint=f.hint,
                     given_orientation=note.given_orientation,
                     person_spans=tuple(f.persons),
+                    kind=f.kind,
                 )
             )
         progress.advance(1)
