@@ -14,12 +14,9 @@ difficulty's segments and the centroid of each theme's lever segments (its own t
 
 from __future__ import annotations
 
-import math
-import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -34,43 +31,26 @@ from corpus.synthesis.model import (
     AtelierGlance,
     Glance,
     LeverMatch,
-    Loop,
     Quote,
     ScopeSynthesis,
     Synthesis,
     ThemeEntry,
     ThemeSummary,
 )
+from corpus.synthesis.wording import (  # noqa: F401 (re-exported)
+    QUOTE_MAX_CHARS,
+    as_int,
+    as_strings,
+    clip,
+    french_date,
+    loop_status,
+    quotable,
+    ran_as,
+)
 from corpus.text.french import fold
-from corpus.text.protect import EMAIL_MARK, PHONE_MARK, leaks
 from corpus.vectors import mean_direction
 
-QUOTE_MAX_CHARS = 280
 _RENAME = {"territory_id": "territory", "event_id": "event", "atelier_id": "atelier"}
-_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-           "octobre", "novembre", "décembre")
-
-
-def french_date(value) -> str:
-    """'19 mars 2026' from a date, a timestamp or an ISO string; '' when unknown."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
-        return ""
-    try:
-        d = pd.Timestamp(value).date() if not isinstance(value, date) else value
-    except (ValueError, TypeError):
-        return str(value)
-    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
-
-
-def quotable(text: str) -> bool:
-    """Never quote an e-mail, a phone, or a line whose contact was removed."""
-    return bool(text) and "@" not in text and not leaks(text) and EMAIL_MARK not in text \
-        and PHONE_MARK not in text
-
-
-def clip(text: str, limit: int = QUOTE_MAX_CHARS) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + " …"
 
 
 def prepare_segments(segments: pd.DataFrame) -> pd.DataFrame:
@@ -204,7 +184,7 @@ def _glance(sub: pd.DataFrame, ev: pd.DataFrame, at: pd.DataFrame, ctx: _Context
         {"name": str(r.get("name") or r["event_id"]),
          "territory": ctx.names.get(r["territory_id"], r["territory_id"]),
          "date": french_date(r.get("date")), "place": str(r.get("place") or ""),
-         "participants": _int(r.get("participants"))}
+         "participants": as_int(r.get("participants"))}
         for _, r in ev.sort_values("event_id").iterrows()
     ]
     counts = sub.groupby(["key", "orientation"]).size()
@@ -217,39 +197,16 @@ def _glance(sub: pd.DataFrame, ev: pd.DataFrame, at: pd.DataFrame, ctx: _Context
         ateliers.append(AtelierGlance(
             key, key.rsplit("/", 1)[-1], ctx.names.get(terr, terr),
             str(r.get("problematique") or ""), str(r.get("methode") or ""),
-            _strings(r.get("organisations")), _int(r.get("participants")),
+            as_strings(r.get("organisations")), as_int(r.get("participants")),
             {o: int(counts.get((key, o), 0)) for o in (DIFF, LEV, OTHER)},
             (ctx.deroule or {}).get(key, ""),
         ))
     known = [e["participants"] for e in events if e["participants"] is not None]
     methods = Counter(a.methode for a in ateliers if a.methode)
-    orgs = {o for _, r in ev.iterrows() for o in _strings(r.get("organisations"))}
+    orgs = {o for _, r in ev.iterrows() for o in as_strings(r.get("organisations"))}
     orgs |= {o for a in ateliers for o in a.organisations}
     return Glance(events, ateliers, sum(known) if known else None,
                   dict(sorted(methods.items(), key=lambda kv: (-kv[1], kv[0]))), sorted(orgs))
-
-
-def ran_as(lines: Sequence[str], limit: int = 240) -> str:
-    """An atelier's déroulé lines as one line of the synthesis, each sentence a part:
-    "Méthode des échos ; Exposante : conseillère VAE ; 14 participants"."""
-    parts = [p.strip().rstrip(".;").strip() for line in lines
-             for p in re.split(r"(?<=[.;])\s+(?=[^\s»])", " ".join(str(line).split()))]
-    return clip(" ; ".join(p for p in parts if p and quotable(p)), limit)
-
-
-def _int(value) -> int | None:
-    try:
-        return None if value is None or pd.isna(value) else int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _strings(value) -> list[str]:
-    if value is None or isinstance(value, float):
-        return []
-    if isinstance(value, str):
-        return [s.strip() for s in value.split(";") if s.strip()]
-    return [str(s).strip() for s in value if str(s).strip()]
 
 
 def _scope(kind: str, key: str, title: str, sub: pd.DataFrame, ev: pd.DataFrame,
@@ -258,7 +215,7 @@ def _scope(kind: str, key: str, title: str, sub: pd.DataFrame, ev: pd.DataFrame,
               "hors_theme": int(sub["theme_id"].isna().sum())}
     counts |= {o: int((sub["orientation"] == o).sum()) for o in (DIFF, LEV, OTHER)}
     glance = _glance(sub, ev, at, ctx)
-    present = glance.organisations + sorted(set(_strings(list(fb.get("organisation", [])))))
+    present = glance.organisations + sorted(set(as_strings(list(fb.get("organisation", [])))))
     return ScopeSynthesis(
         kind, key, title, glance, counts, _entries(sub, DIFF, ctx), _entries(sub, LEV, ctx),
         summarise_feedback(fb, ctx.feedback_themes), actors_in_scope(present),
@@ -266,7 +223,7 @@ def _scope(kind: str, key: str, title: str, sub: pd.DataFrame, ev: pd.DataFrame,
 
 
 def _theme_summaries(ctx: _Context, at: pd.DataFrame) -> list[ThemeSummary]:
-    orgs = {f"{r['event_id']}/{r['atelier_id']}": _strings(r.get("organisations"))
+    orgs = {f"{r['event_id']}/{r['atelier_id']}": as_strings(r.get("organisations"))
             for _, r in at.iterrows()}
     methods = {f"{r['event_id']}/{r['atelier_id']}": str(r.get("methode") or "")
                for _, r in at.iterrows()}
@@ -305,31 +262,6 @@ def concentrated_methods(by_atelier: pd.Series, methods: Mapping[str, str]) -> l
     held = by_atelier[(by_atelier >= 2 * mean) & (by_atelier >= 2)]
     order = sorted(held.items(), key=lambda kv: (-kv[1], kv[0]))
     return list(dict.fromkeys(methods[k] for k, _ in order if methods.get(k)))
-
-
-def loop_status(themes: Sequence[ThemeSummary], previous: Sequence[Mapping]) -> Loop:
-    """Previous problématiques found again (same theme id or seed id), faded, and new themes."""
-    by_id = {t.theme_id: t for t in themes}
-    by_seed = {t.seed_theme_id: t for t in themes if t.seed_theme_id}
-    found, faded, matched = [], [], set()
-    for item in previous:
-        pid = str(item.get("theme_id", ""))
-        cur = by_id.get(pid) or by_seed.get(pid)
-        base = {"previous_theme_id": pid, "previous_question": str(item.get("question", "")),
-                "previous_label": str(item.get("theme_label") or item.get("label") or "")}
-        if cur is None:
-            faded.append(base)
-            continue
-        matched.add(cur.theme_id)
-        found.append(base | {"theme_id": cur.theme_id, "label": cur.label, "size": cur.size,
-                             "n_ateliers": len(cur.by_atelier), "territories": cur.territories})
-    new = [
-        {"theme_id": t.theme_id, "label": t.label, "size": t.size,
-         "n_ateliers": len(t.by_atelier), "territories": t.territories}
-        for t in sorted(themes, key=lambda t: (-len(t.by_atelier), -t.size, t.theme_id))
-        if t.theme_id not in matched and t.status != "retrouvé"
-    ]
-    return Loop(found, faded, new)
 
 
 def map_points(frame: pd.DataFrame, embeddings: np.ndarray | None) -> list[tuple]:
