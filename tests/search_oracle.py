@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from corpus.api.ranking import lexical_scores, query_terms
-from corpus.config import Settings
+from corpus.config import default
 from corpus.embed import canonical_text, embed_cached
 
 COLUMNS = ["segment_id", "score", "territory", "event", "atelier", "orientation", "theme_id",
@@ -33,7 +33,7 @@ def query(store, text: str, *, embedder, territory: str | None = None,
     bonus = lexical_scores(query_terms(question), [
         f"{t} {lem or ''}".replace("\x00", " ") for t, lem in zip(texts, page["lemmas"],
                                                                   strict=True)])
-    scores = np.round(cosine.astype(np.float64) + Settings.search_lexical_weight * bonus, 6)
+    scores = np.round(cosine.astype(np.float64) + default("search_lexical_weight") * bonus, 6)
     page = page.assign(score=scores).sort_values(["score", "segment_id"],
                                                  ascending=[False, True]).head(limit)
     return page.rename(columns={"territory_id": "territory", "event_id": "event",
