@@ -1,4 +1,5 @@
-"""The one wiring of the stages: ingest, orientation, themes, feedback themes, synthesis, report.
+"""The one wiring of the stages: ingest, orientation, themes, feedback themes, corrections (the
+groupe de coopération's log replayed on the engine's themes), synthesis, report.
 
 Every stage has the same face (`Stage`: `key(ctx)`, `run(ctx, map_)`), reads its inputs from
 the store and writes its results there. Everything that runs them calls these objects: the
@@ -22,6 +23,7 @@ from corpus.pipeline.analysis import (
     themes_scope,
     topic_texts,
 )
+from corpus.pipeline.corrections import Corrections, apply_corrections, engine_scopes
 from corpus.pipeline.ingest import (
     NOTHING_ADDED,
     Ingest,
@@ -54,12 +56,13 @@ from corpus.pipeline.stage import Context, Mapper, Stage, out_dir, run_stages, s
 from corpus.pipeline.tables import labelled_segments, table_segments, train_orientation
 
 INGEST = (Ingest(),)
-ANALYSIS = (Orientation(), Themes(), FeedbackThemes())
+ANALYSIS = (Orientation(), Themes(), FeedbackThemes(), Corrections())
 OUTPUTS = (Synthesis(), Report())
 STAGES: tuple[Stage, ...] = (*INGEST, *ANALYSIS, *OUTPUTS)
 
 __all__ = [
-    "ANALYSIS", "INGEST", "NOTHING_ADDED", "OUTPUTS", "STAGES", "Context", "FeedbackThemes",
+    "ANALYSIS", "INGEST", "NOTHING_ADDED", "OUTPUTS", "STAGES", "Context", "Corrections",
+    "FeedbackThemes", "apply_corrections", "engine_scopes",
     "Ingest", "IngestResult", "Mapper", "Orientation", "Protected", "Report", "Stage",
     "Synthesis", "Themes", "by_territory", "changed_notes", "code_digest", "feedback_scope",
     "feedback_themes", "finish_ingest", "ingest", "labelled_segments", "masked_texts",
