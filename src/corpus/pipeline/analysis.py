@@ -27,10 +27,10 @@ def keep_engine_orientation(store: Store, scope: str, segs) -> None:
     keep(store, scope, segs)
 
 
-def keep_engine_themes(store: Store, scope: str, text: str, assignments) -> None:
+def keep_engine_themes(store: Store, scope: str, text: str, assignments, *, seed: int) -> None:
     from corpus.pipeline.corrections import keep_engine_themes as keep
 
-    keep(store, scope, text, assignments)
+    keep(store, scope, text, assignments, seed=seed)
 
 
 def scope_segments(store: Store, scope: str):
@@ -122,7 +122,7 @@ def themes_scope(store: Store, scope: str, settings: Settings, *,
     store.texts.update_documents(docs)
     register_themes(store, result, run_id=run_id, fingerprint=embedder.fingerprint)
     text = themes.themes_json(result.themes)
-    keep_engine_themes(store, scope, text, result.assignments)
+    keep_engine_themes(store, scope, text, result.assignments, seed=settings.seed)
     store.results.put(scope, "themes", text)  # the corrections stage replaces it, corrected
     return {
         "themes": len(result.themes),

@@ -38,10 +38,12 @@ def keep_engine_orientation(store: Store, scope: str, segs) -> None:
     store.results.put(scope, ENGINE_ORIENTATION, payload)
 
 
-def keep_engine_themes(store: Store, scope: str, themes_text: str, assignments) -> None:
-    """What the themes engine found: themes.json's text and each segment's theme."""
+def keep_engine_themes(store: Store, scope: str, themes_text: str, assignments, *,
+                       seed: int) -> None:
+    """What the themes engine found: themes.json's text and each segment's theme (and the
+    run's seed: a split between runs re-clusters as the next run will)."""
     store.results.put(scope, ENGINE_THEMES, {
-        "themes": themes_text,
+        "themes": themes_text, "seed": seed,
         "segments": {sid: (tid if isinstance(tid, str) else None) for sid, tid in
                      zip(assignments["segment_id"], assignments["theme_id"], strict=True)},
     })
@@ -66,11 +68,13 @@ def carry_seeded(store: Store, seed_from: str | None) -> list[str]:
     return store.corrections.add_carried(rows) if rows else []
 
 
-def apply_corrections(store: Store, scope: str, settings: Settings) -> dict[str, Any]:
+def apply_corrections(store: Store, scope: str, settings: Settings, *,
+                      record: bool = True) -> dict[str, Any]:
     """Replay the active log on the scope's engine result and write the corrected result.
 
-    Returns {"applied": [ids], "not_applicable": [{correction_id, reason, description}],
-    "out_of_scope": [ids], "hidden": [...], "themes": n}; statuses go to the log.
+    With `record`, the outcomes become the log's statuses. Returns {"applied": [ids],
+    "not_applicable": [{correction_id, reason, description}], "out_of_scope": [ids],
+    "hidden": [...], "themes": n, "outcomes": [...]}.
     """
     from corpus.themes import document_themes, themes_json
 
@@ -88,7 +92,8 @@ def apply_corrections(store: Store, scope: str, settings: Settings) -> dict[str,
         segs["kind"] = sid.map(found["kind"]).fillna(segs["kind"])
     active = store.corrections.active()
     result = replay(json.loads(engine["themes"]), segs, active,
-                    vectors=_vectors(store, segs, settings, active), seed=settings.seed,
+                    vectors=_vectors(store, segs, settings, active),
+                    seed=int(engine.get("seed", settings.seed)),
                     recurring_min_ateliers=settings.recurring_min_ateliers)
     fixed = result.segments
     store.texts.update_segments(fixed)
@@ -109,8 +114,9 @@ def apply_corrections(store: Store, scope: str, settings: Settings) -> dict[str,
             if o["status"] == OUT_OF_SCOPE and c.target not in stored:
                 o.update(status=NOT_APPLICABLE,
                          reason=f"le segment {c.target} n'existe plus dans la base")
-    store.corrections.set_status((o["correction_id"], o["status"], o["reason"])
-                                 for o in outcomes if o["status"] != OUT_OF_SCOPE)
+    if record:
+        store.corrections.set_status((o["correction_id"], o["status"], o["reason"])
+                                     for o in outcomes if o["status"] != OUT_OF_SCOPE)
     by_id = {c.correction_id: c for c in active}
     listed = [{**by_id[o["correction_id"]].to_dict(), **o} for o in outcomes
               if o["status"] != OUT_OF_SCOPE]
@@ -122,6 +128,7 @@ def apply_corrections(store: Store, scope: str, settings: Settings) -> dict[str,
         "out_of_scope": [o["correction_id"] for o in outcomes if o["status"] == OUT_OF_SCOPE],
         "hidden": result.hidden,
         "themes": len(result.themes),
+        "outcomes": outcomes,
     }
 
 
@@ -152,6 +159,7 @@ class Corrections:
         carried = carry_seeded(store, ctx.seed_from)
         summary = apply_corrections(store, ctx.scope, ctx.settings)
         warn(summary)
+        summary.pop("outcomes")
         return {**summary, "carried": carried, "log": store.corrections.digest()}
 
 

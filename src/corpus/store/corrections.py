@@ -31,11 +31,11 @@ class CorrectionLog:
 
     def frame(self, *, include_undone: bool = True) -> pd.DataFrame:
         """Every correction in the log's order (value as a dict)."""
-        sql = ('SELECT correction_id, at, "by", why, action, target, CAST(value AS VARCHAR) AS '
+        sql = ('SELECT correction_id, "at", "by", why, action, target, CAST(value AS VARCHAR) AS '
                "value, status, reason, undone_at FROM corrections")
         if not include_undone:
             sql += " WHERE undone_at IS NULL"
-        frame = self.db.frame(sql + " ORDER BY at, correction_id")
+        frame = self.db.frame(sql + ' ORDER BY "at", correction_id')
         frame["value"] = [json.loads(v) if v else {} for v in frame["value"]]
         return frame[COLUMNS]
 
