@@ -53,7 +53,13 @@ from corpus.pipeline.outputs import (
     write_tables,
 )
 from corpus.pipeline.stage import Context, Mapper, Stage, out_dir, run_stages, serial
-from corpus.pipeline.tables import labelled_segments, table_segments, train_orientation
+from corpus.pipeline.tables import (
+    labelled_segments,
+    orientation_corrections,
+    table_segments,
+    train_from_corrections,
+    train_orientation,
+)
 
 INGEST = (Ingest(),)
 ANALYSIS = (Orientation(), Themes(), FeedbackThemes(), Corrections())
@@ -62,14 +68,14 @@ STAGES: tuple[Stage, ...] = (*INGEST, *ANALYSIS, *OUTPUTS)
 
 __all__ = [
     "ANALYSIS", "INGEST", "NOTHING_ADDED", "OUTPUTS", "STAGES", "Context", "Corrections",
-    "FeedbackThemes", "apply_corrections", "engine_scopes",
-    "Ingest", "IngestResult", "Mapper", "Orientation", "Protected", "Report", "Stage",
-    "Synthesis", "Themes", "by_territory", "changed_notes", "code_digest", "feedback_scope",
-    "feedback_themes", "finish_ingest", "ingest", "labelled_segments", "masked_texts",
-    "needs_storing", "orient_fingerprints", "orient_scope", "orientation_model", "out_dir",
-    "place_names", "protect_demarche", "read_input", "read_seeds", "record_run",
-    "register_themes", "run_code", "run_stages", "scope_name", "scope_segments",
-    "segment_notes", "segment_territory", "serial", "stage_key", "store_demarche",
-    "synthesize_scope", "table_segments", "themes_scope", "topic_texts", "train_orientation",
-    "versions", "write_files", "write_outputs", "write_tables",
+    "FeedbackThemes", "Ingest", "IngestResult", "Mapper", "Orientation", "Protected", "Report",
+    "Stage", "Synthesis", "Themes", "apply_corrections", "by_territory", "changed_notes",
+    "code_digest", "engine_scopes", "feedback_scope", "feedback_themes", "finish_ingest", "ingest",
+    "labelled_segments", "masked_texts", "needs_storing", "orient_fingerprints", "orient_scope",
+    "orientation_corrections", "orientation_model", "out_dir", "place_names", "protect_demarche",
+    "read_input", "read_seeds", "record_run", "register_themes", "run_code", "run_stages",
+    "scope_name", "scope_segments", "segment_notes", "segment_territory", "serial", "stage_key",
+    "store_demarche", "synthesize_scope", "table_segments", "themes_scope", "topic_texts",
+    "train_from_corrections", "train_orientation", "versions", "write_files", "write_outputs",
+    "write_tables",
 ]
