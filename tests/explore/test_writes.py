@@ -116,3 +116,9 @@ def test_a_write_while_a_run_holds_the_store_is_refused(client, api, tmp_path):
     assert answer.status_code == 409 and "run est en cours" in answer.json()["detail"]
     assert client.get("/api/corrections").json() == []
     assert client.get("/api/themes/T001").status_code == 200
+
+
+def test_a_cross_site_simple_request_is_refused_before_its_body_is_read(client):
+    answer = client.post("/api/corrections", content=b"not json",
+                         headers={"Origin": "http://evil.example", "Content-Type": "text/plain"})
+    assert answer.status_code == 403

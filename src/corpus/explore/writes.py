@@ -18,7 +18,7 @@ import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -65,6 +65,11 @@ def check_write(request: Request, token: str, hosts: tuple[str, ...]) -> None:
 def writes_router(api: CorpusStore, token: str, hosts: tuple[str, ...]) -> APIRouter:
     router = APIRouter()
 
+    def guard(request: Request) -> None:  # before the body is read: a refusal is a 403
+        check_write(request, token, hosts)
+
+    guarded = [Depends(guard)]
+
     @router.get("/corrections")
     def listed() -> list[dict]:
         with api.lock:
@@ -74,9 +79,8 @@ def writes_router(api: CorpusStore, token: str, hosts: tuple[str, ...]) -> APIRo
                  "undone_at": str(r["undone_at"])[:19] if r["undone_at"] else None}
                 for r in rows]
 
-    @router.post("/corrections", status_code=201)
-    def create(body: CorrectionIn, request: Request) -> JSONResponse:
-        check_write(request, token, hosts)
+    @router.post("/corrections", status_code=201, dependencies=guarded)
+    def create(body: CorrectionIn) -> JSONResponse:
         try:
             row = api.correct(body.action, body.target, body.value, by=body.by, why=body.why)
         except StoreBusy as exc:
@@ -85,9 +89,8 @@ def writes_router(api: CorpusStore, token: str, hosts: tuple[str, ...]) -> APIRo
             raise HTTPException(400, str(exc)) from exc
         return JSONResponse(row, status_code=201)
 
-    @router.delete("/corrections/{correction_id}")
-    def undo(correction_id: str, request: Request) -> dict:
-        check_write(request, token, hosts)
+    @router.delete("/corrections/{correction_id}", dependencies=guarded)
+    def undo(correction_id: str) -> dict:
         try:
             return api.undo(correction_id)
         except StoreBusy as exc:
