@@ -89,6 +89,21 @@ def test_merge_moves_segments_and_recounts():
     assert theme_of(out, "s7") == "T001"
 
 
+def test_a_group_rename_follows_its_themes_when_group_ids_are_renumbered():
+    themes, segs = engine()
+    renumbered = [{**t, "group_id": {"G01": "G02", "G02": "G01"}[t["group_id"]]}
+                  for t in themes]
+    rename = Correction("C001", "rename", "G01", {"label": "Parcours",
+                                                  "themes": ["T001", "T003"]})
+    out = replay(renumbered, segs, [rename])
+    labels = {t["theme_id"]: t["group_label"] for t in out.themes}
+    assert labels["T001"] == labels["T003"] == "Parcours" and labels["T002"] == "groupe G02"
+    gone = replay([t for t in themes if t["theme_id"] == "T002"],
+                  segs.assign(theme_id=segs["theme_id"].where(segs["theme_id"] == "T002")),
+                  [rename])
+    assert gone.outcomes[0].status == NOT_APPLICABLE
+
+
 def test_group_rename_relabels_every_theme_of_the_group():
     themes, segs = engine()
     out = replay(themes, segs, [c(1, "rename", "G01", "Parcours des personnes")])

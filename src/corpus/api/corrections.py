@@ -13,6 +13,7 @@ import pandas as pd
 from corpus.config import Settings
 from corpus.corrections import (
     APPLIED,
+    GROUP_ID,
     OUT_OF_SCOPE,
     CorrectionError,
     describe,
@@ -52,6 +53,15 @@ def _pinned(store: Store, theme_id: str) -> dict[str, Any]:
     return {}
 
 
+def _group_themes(store: Store, group_id: str) -> list[str]:
+    """The themes a grand thème holds now (the replay finds it again by them)."""
+    found: set[str] = set()
+    for scope in store.results.scopes("themes"):
+        found |= {t["theme_id"] for t in json.loads(store.results.get(scope, "themes") or "[]")
+                  if t.get("group_id") == group_id}
+    return sorted(found)
+
+
 def correct(store: Store, action: str, target: str, value: Any = None, *, by: str = "",
             why: str = "", settings: Settings | None = None) -> dict:
     """Append one correction and replay the log; returns the correction's row (with its
@@ -67,6 +77,8 @@ def correct(store: Store, action: str, target: str, value: Any = None, *, by: st
                                   "d'abord `corpus run` sur la démarche.")
         if action == "pin":
             value = {**_pinned(store, target), **value}
+        if action == "rename" and GROUP_ID.match(target):
+            value = {**value, "themes": _group_themes(store, target)}
         row = store.corrections.add(action, target, value, by=by.strip(), why=why.strip())
         cid = row["correction_id"]
         try:

@@ -5,6 +5,7 @@ result at every run (`replay`, a pure function); the log lives in the store
 from corpus.corrections.model import (
     ACTIONS,
     APPLIED,
+    GROUP_ID,
     NOT_APPLICABLE,
     ORIENT_VALUES,
     OUT_OF_SCOPE,
@@ -17,6 +18,6 @@ from corpus.corrections.model import (
 )
 from corpus.corrections.replay import Outcome, Replayed, replay
 
-__all__ = ["ACTIONS", "APPLIED", "NOT_APPLICABLE", "ORIENT_VALUES", "OUT_OF_SCOPE", "PENDING",
-           "UNDONE", "Correction", "CorrectionError", "Outcome", "Replayed", "describe",
-           "normalise", "replay"]
+__all__ = ["ACTIONS", "APPLIED", "GROUP_ID", "NOT_APPLICABLE", "ORIENT_VALUES", "OUT_OF_SCOPE",
+           "PENDING", "UNDONE", "Correction", "CorrectionError", "Outcome", "Replayed",
+           "describe", "normalise", "replay"]

@@ -106,7 +106,8 @@ class _State:
 def _rename(s: _State, c: Correction, **_: Any) -> str:
     label = c.value["label"]
     if GROUP_ID.match(c.target):
-        mine = [t for t in s.entries.values() if t.get("group_id") == c.target]
+        group = _group_of(s, c)
+        mine = [t for t in s.entries.values() if group and t.get("group_id") == group]
         if not mine:
             return f"le grand thème {c.target} n'existe plus dans ce run"
         for t in mine:
@@ -120,6 +121,22 @@ def _rename(s: _State, c: Correction, **_: Any) -> str:
     s.entries[tid].update(label=label, label_chosen=True)
     s.note(tid, c)
     return ""
+
+
+def _group_of(s: _State, c: Correction) -> str | None:
+    """The grand thème a rename names: the one that now holds most of the themes it held when
+    it was renamed (group ids are numbered anew at each run; theme ids are stable), else the
+    one with the same id."""
+    held = [s.follow(t) for t in c.value.get("themes", [])]
+    votes: dict[str, int] = {}
+    for tid in held:
+        if tid in s.entries and s.entries[tid].get("group_id"):
+            votes[s.entries[tid]["group_id"]] = votes.get(s.entries[tid]["group_id"], 0) + 1
+    if votes:
+        return min(votes, key=lambda g: (-votes[g], g != c.target, g))
+    if held:
+        return None
+    return c.target
 
 
 def _merge(s: _State, c: Correction, **_: Any) -> str:
