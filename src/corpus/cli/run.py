@@ -111,8 +111,21 @@ def run(
     console.print(f"Résultats dans [bold]{summary['out']}[/] :")
     for name, path in summary["files"].items():
         console.print(f"  {name:<16} {path}")
+    _print_corrections(summary.get("corrections") or {})
     print_set_aside(summary["set_aside"])
     _exit_set_aside(summary["set_aside"])
+
+
+def _print_corrections(found: dict) -> None:
+    """The group's corrections replayed, and one line per correction that no longer applies."""
+    applied, stale = found.get("applied", []), found.get("not_applicable", [])
+    if not applied and not stale:
+        return
+    console.print(f"Corrections du groupe rejouées : {len(applied)} appliquée(s)"
+                  + (f", [bold yellow]{len(stale)} non applicable(s)[/] :" if stale else "."))
+    for item in stale:
+        console.print(f"  {item['correction_id']} ({item['description']}) : {item['reason']}",
+                      highlight=False, soft_wrap=True)
 
 
 def _exit_set_aside(set_aside: list[dict]) -> None:
