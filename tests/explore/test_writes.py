@@ -82,6 +82,7 @@ def test_a_write_from_the_page_is_applied_and_undone(client):
     ({"X-Corpus-Token": "faux", "Origin": "http://testserver"}, "jeton"),
     ({"X-Corpus-Token": TOKEN, "Origin": "http://evil.example"}, "autre page"),
     ({"X-Corpus-Token": TOKEN, "Referer": "http://evil.example/x.html"}, "autre page"),
+    ({"X-Corpus-Token": TOKEN, "Origin": "null"}, "autre page"),  # a file opened from disk
     ({"X-Corpus-Token": TOKEN, "Origin": "http://rebound.example", "Host": "rebound.example"},
      "hôte"),
 ])
