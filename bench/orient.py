@@ -18,6 +18,16 @@ Cep-style examples of `src/corpus/data/orient_examples.csv`), with and without s
     python bench/orient.py --embedders e5-small,use-multilingual
     python bench/orient.py --save-default         # rebuild src/corpus/data/orient_model-*.npz
     python bench/orient.py --only "e5-small sans"  # one method (8 folds take minutes each)
+    python bench/orient.py --corrections 0,50,200  # refit on simulated corrections (lexical)
+
+`--corrections`: what the groupe de coopération's corrections teach (`corpus orient train
+--from-corrections`). The régions are split in two halves: a tuning half (the démarche being
+corrected) and a held-out half. The model in use is one that has not seen these reports'
+labels (the Cep examples and the "déroulement" answers of the tuning half as `autre`); N of
+the tuning half's segments it gets wrong are corrected from their row's label (chosen at
+random among its errors, as a group corrects what it sees wrong); the model is refitted as
+`--from-corrections` does (`orient.train.corrected_training_set`) and scored on the held-out
+half (macro-F1, document and segment). `--sample` rows keep it to a couple of minutes.
 
 Segments and embeddings are cached under --cache (a DuckDB store), so a second run is fast.
 """
@@ -235,6 +245,66 @@ def save_default(corpus: Corpus, embedder: str | None, vectors: dict | None) -> 
     return {"model": str(path.relative_to(ROOT)), "kib": round(path.stat().st_size / 1024)}
 
 
+def corrections_curve(data: Path, cache: Path, seed: int, counts: list[int],
+                      sample: int) -> list[dict]:
+    """Held-out macro-F1 after 0, 50, 200... simulated corrections (see the module's text)."""
+    from corpus.orient.train import corrected_training_set
+
+    units = pd.read_csv(data / "units.csv")
+    units = units.sample(min(sample, len(units)), random_state=seed).sort_values("id")
+    cache.mkdir(parents=True, exist_ok=True)
+    path = cache / f"units-{seed}-{len(units)}.csv"
+    if not path.exists():
+        units.to_csv(path, index=False)
+    units["y"] = units["kind"].map(KINDS)
+    segs = Corpus._segments(path, cache).merge(units[["id", "region", "y"]], left_on="doc_id",
+                                                right_on="id", how="left")
+    regions = sorted(units["region"].unique())
+    tuning, held = set(regions[::2]), set(regions[1::2])
+    reports = pd.read_json(data / "reports.jsonl", lines=True)
+    context = reports[["region", "deroulement"]].dropna()
+    context = context[context["region"].isin(tuning)
+                      & context["deroulement"].str.len().between(20, CONTEXT_MAX_CHARS)]
+    context = context.sample(min(600, len(context)), random_state=seed)
+    examples = pd.concat([pd.read_csv(PACKAGE_DATA / "orient_examples.csv")[["text", "label"]],
+                          pd.DataFrame({"text": context["deroulement"], "label": "autre"})],
+                         ignore_index=True)
+    base = OrientationModel(embedder=None).fit(examples["text"].tolist(), examples["label"],
+                                               sample_weight=np.full(len(examples), 1.0))
+    mine = segs[segs["region"].isin(tuning)].sort_values("segment_id").reset_index(drop=True)
+    other = segs[segs["region"].isin(held)].reset_index(drop=True)
+    pseudo = mine.assign(label=orient_segments(mine[["text", "section_hint"]], None,
+                                               base)["orientation"].to_numpy())
+    wrong = pseudo[pseudo["label"] != pseudo["y"]]
+    order = np.random.default_rng(seed).permutation(len(wrong))
+
+    def score(model) -> dict:
+        found = orient_segments(other[["text", "section_hint"]], None, model)
+        docs = document_orientation(found.assign(doc_id=other["doc_id"].to_numpy()))
+        truth = units.set_index("id")["y"].loc[docs.index]
+        return {"document": round(float(f1_score(truth, docs, average="macro",
+                                                  labels=LABELS)), 4),
+                "segment": round(float(f1_score(other["y"], found["orientation"].astype(str),
+                                                average="macro", labels=LABELS)), 4)}
+
+    out = [{"corrections": "modèle en usage", **score(base)}]
+    for n in counts:
+        started = time.perf_counter()
+        chosen = wrong.iloc[np.sort(order[:n])]
+        corrected = pd.DataFrame({"segment_id": chosen["segment_id"], "text": chosen["text"],
+                                  "label": chosen["y"]})
+        frame = corrected_training_set(pseudo[["segment_id", "doc_id", "text", "label"]],
+                                       corrected, examples)
+        model = OrientationModel(embedder=None).fit(frame["text"].tolist(), frame["label"],
+                                                    sample_weight=frame["weight"].to_numpy())
+        out.append({"corrections": n, **score(model),
+                    "seconds": round(time.perf_counter() - started, 1)})
+    print(f"moitié de réglage : {len(mine)} segments ({len(wrong)} mal orientés par le modèle "
+          f"en usage) ; moitié tenue à l'écart : {len(other)} segments, "
+          f"{other['doc_id'].nunique()} lignes", file=sys.stderr)
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DATA)
@@ -247,8 +317,23 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", default="",
                         help="run only the methods whose name contains one of these "
                         "comma-separated words (e.g. 'OrientationModel e5-small sans')")
+    parser.add_argument("--corrections", default="",
+                        help="held-out macro-F1 after these numbers of simulated corrections "
+                        "(e.g. 0,50,200; lexical model)")
+    parser.add_argument("--sample", type=int, default=4000,
+                        help="rows of units.csv used by --corrections")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
+    if args.corrections:
+        counts = [int(n) for n in args.corrections.split(",") if n.strip()]
+        results = corrections_curve(args.data, args.cache, args.seed, counts, args.sample)
+        if args.json:
+            print(json.dumps(results, ensure_ascii=False, indent=2))
+            return
+        for r in results:
+            print(f"corrections {str(r['corrections']):>16s}  macro-F1 tenu à l'écart : "
+                  f"document {r['document']:.4f}  segment {r['segment']:.4f}", flush=True)
+        return
 
     corpus = Corpus(args.data, args.cache, args.seed)
     names = [n for n in args.embedders.split(",") if n]

@@ -122,6 +122,8 @@ def _run(params: RunParams, settings: Settings) -> dict:
             "set_aside": len(ingested.set_aside),
         },
         "set_aside": ingested.set_aside,
+        "corrections": {k: done["corrections"].get(k, []) for k in
+                        ("applied", "not_applicable", "out_of_scope", "hidden", "carried")},
         "files": {**done["report"], "run": str(out / "run.json")},
     }
     stages.record_run(store, summary, run_id=run_id, started=started, settings=settings)

@@ -78,3 +78,21 @@ def test_lexical_model_generalises_to_a_held_out_region(nlp):
     docs = document_orientation(test.drop(columns=list(found.columns), errors="ignore").join(found))
     truth = docs.index.map(units["kind"]).map(orientation_label)
     assert f1_score(truth, docs, average="macro", labels=["difficulte", "levier"]) >= 0.80
+
+
+def test_corrections_replace_their_segments_and_weigh_more():
+    from corpus.orient.train import corrected_training_set
+
+    pseudo = pd.DataFrame({
+        "segment_id": ["a#1", "a#2", "b#1"], "doc_id": ["a", "a", "b"],
+        "text": ["Les délais de financement sont trop longs.", "Un annuaire partagé aide.",
+                 "Tour de table de présentation."],
+        "label": ["difficulte", "difficulte", "levier"]})
+    corrected = pd.DataFrame({"segment_id": ["a#2", "b#1"],
+                              "text": ["Un annuaire partagé aide.",
+                                       "Tour de table de présentation."],
+                              "label": ["levier", "deroule"]})
+    rows = corrected_training_set(pseudo, corrected, weight=3.0)
+    assert rows["source"].tolist() == ["modele", "correction", "correction"]
+    assert rows["label"].tolist() == ["difficulte", "levier", "autre"]
+    assert rows["weight"].tolist()[1:] == [3.0, 3.0]

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from corpus.api import dossiers, ranking
+from corpus.api import corrections, dossiers, ranking
 from corpus.api.filters import SearchError, check_orientation, mask
 from corpus.api.index import RESULT_COLUMNS, Index, SegmentIndex
 from corpus.config import DEFAULT_STORE, Settings
@@ -118,6 +118,26 @@ class CorpusStore:
         index = self.index()
         return dossiers.dossier(index, self.tables, dossiers.theme_entries(index, self.tables),
                                 theme_id, quotes)
+
+    # -- corrections of the groupe de coopération ----------------------------------------------
+
+    def correct(self, action: str, target: str, value=None, *, by: str = "",
+                why: str = "") -> dict:
+        """Append a correction (rename, merge, split, hide, pin, move, orient) to the log and
+        replay it at once; returns its row. Refused (CorrectionError) when it fits nothing,
+        (StoreBusy) while a run holds the store."""
+        with self.lock:
+            return corrections.correct(self.store, action, target, value, by=by, why=why,
+                                       settings=self.settings)
+
+    def corrections(self, *, include_undone: bool = True) -> pd.DataFrame:
+        """The corrections log, in its order, with each one's status after the last run."""
+        return corrections.corrections(self.store, include_undone=include_undone)
+
+    def undo(self, correction_id: str | None = None) -> dict:
+        """Undo a correction (default: the last one in force); returns its row."""
+        with self.lock:
+            return corrections.undo(self.store, correction_id, settings=self.settings)
 
     def sql(self, query: str) -> pd.DataFrame:
         """One read-only SQL statement on the store."""

@@ -5,7 +5,14 @@ that read the store), `explore` (the local explorer), `serve` (scheduled runs on
 server), `forget` (a person removed, RGPD).
 """
 
-from corpus.cli import browse, explore, forget, run, serve  # noqa: F401  (each registers its commands)
+from corpus.cli import (  # noqa: F401  (each registers its commands)
+    browse,
+    correct,
+    explore,
+    forget,
+    run,
+    serve,
+)
 from corpus.cli.common import app
 from corpus.cli.serve import server_ready
 

@@ -20,6 +20,7 @@ from corpus.cli.common import (
     fail,
     print_json,
     setup,
+    themes_app,
 )
 from corpus.records import ORIENTATIONS
 
@@ -163,8 +164,9 @@ def _check_orientation(value: str | None) -> None:
         ))
 
 
-@app.command("themes")
+@themes_app.callback(invoke_without_command=True)
 def themes_cmd(
+    ctx: typer.Context,
     territory: Annotated[str | None, typer.Option("--territory", help="Territoire.")] = None,
     orientation: Annotated[
         str | None, typer.Option("--orientation", help="difficulte, levier ou autre.")
@@ -172,9 +174,12 @@ def themes_cmd(
     store: StoreOpt = DEFAULT_STORE,
     as_json: JsonOpt = False,
 ) -> None:
-    """Les thèmes en base, classés par nombre d'ateliers puis de territoires."""
+    """Les thèmes en base, classés par nombre d'ateliers puis de territoires ; leurs
+    corrections avec une sous-commande (rename, merge, split, hide, pin)."""
     from corpus.api import SearchError
 
+    if ctx.invoked_subcommand is not None:
+        return
     _check_orientation(orientation)
     try:
         frame = _open(store).themes(territory=territory, orientation=orientation)

@@ -28,6 +28,16 @@ app.add_typer(models_app, name="models")
 orient_app = typer.Typer(help="Modèle d'orientation (difficulté / levier / autre).",
                          no_args_is_help=True)
 app.add_typer(orient_app, name="orient")
+themes_app = typer.Typer(
+    help="Les thèmes en base (sans sous-commande : la liste), et leurs corrections par le "
+    "groupe de coopération : renommer, fusionner, scinder, masquer, épingler.")
+app.add_typer(themes_app, name="themes")
+segment_app = typer.Typer(help="Corriger un segment : le déplacer, le réorienter.",
+                          no_args_is_help=True)
+app.add_typer(segment_app, name="segment")
+corrections_app = typer.Typer(help="Le journal des corrections : lister, annuler, exporter.",
+                              no_args_is_help=True)
+app.add_typer(corrections_app, name="corrections")
 console = Console(stderr=True)
 
 StoreOpt = Annotated[Path, typer.Option("--store", help="Fichier DuckDB de la base.")]
@@ -52,8 +62,9 @@ OrientOpt = Annotated[
     str | None,
     typer.Option("--orientation", help="Colonne d'orientations connues (difficulte/levier)."),
 ]
-__all__ = ["DEFAULT_SEED", "DEFAULT_STORE", "EXIT_SET_ASIDE", "app", "console", "debug_mode",
-           "fail", "models_app", "orient_app", "print_json", "print_set_aside", "setup"]
+__all__ = ["DEFAULT_SEED", "DEFAULT_STORE", "EXIT_SET_ASIDE", "app", "console",
+           "corrections_app", "debug_mode", "fail", "models_app", "orient_app", "print_json",
+           "print_set_aside", "segment_app", "setup", "themes_app"]
 
 
 def setup() -> None:

@@ -39,4 +39,4 @@ def explore(
 
     threading.Thread(target=warm, daemon=True).start()
     console.print(f"Explorateur : http://{host}:{port}/  (Ctrl+C pour arrêter)")
-    uvicorn.run(create_app(api), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(api, host=host), host=host, port=port, log_level="warning")

@@ -111,8 +111,21 @@ def run(
     console.print(f"Résultats dans [bold]{summary['out']}[/] :")
     for name, path in summary["files"].items():
         console.print(f"  {name:<16} {path}")
+    _print_corrections(summary.get("corrections") or {})
     print_set_aside(summary["set_aside"])
     _exit_set_aside(summary["set_aside"])
+
+
+def _print_corrections(found: dict) -> None:
+    """The group's corrections replayed, and one line per correction that no longer applies."""
+    applied, stale = found.get("applied", []), found.get("not_applicable", [])
+    if not applied and not stale:
+        return
+    console.print(f"Corrections du groupe rejouées : {len(applied)} appliquée(s)"
+                  + (f", [bold yellow]{len(stale)} non applicable(s)[/] :" if stale else "."))
+    for item in stale:
+        console.print(f"  {item['correction_id']} ({item['description']}) : {item['reason']}",
+                      highlight=False, soft_wrap=True)
 
 
 def _exit_set_aside(set_aside: list[dict]) -> None:
@@ -198,30 +211,49 @@ def models_build(
 
 @orient_app.command("train")
 def orient_train(
-    table: Annotated[Path, typer.Option("--table", help="Table étiquetée (CSV, XLSX, Parquet).")],
-    text: Annotated[str, typer.Option("--text", help="Colonne du texte.")],
-    label: Annotated[str, typer.Option("--label", help="Colonne de l'étiquette.")],
+    table: Annotated[Path | None, typer.Option("--table", help="Table étiquetée (CSV, XLSX, "
+                                                               "Parquet).")] = None,
+    text: Annotated[str | None, typer.Option("--text", help="Colonne du texte.")] = None,
+    label: Annotated[str | None, typer.Option("--label", help="Colonne de l'étiquette.")] = None,
+    from_corrections: Annotated[bool, typer.Option(
+        "--from-corrections", help="Réentraîner avec les corrections d'orientation du groupe "
+        "de coopération (journal de la base --store).")] = False,
+    store: StoreOpt = DEFAULT_STORE,
     out: Annotated[
         Path | None, typer.Option("--out", help="Fichier du modèle (défaut : models/).")
     ] = None,
     seed: SeedOpt = DEFAULT_SEED,
     as_json: JsonOpt = False,
 ) -> None:
-    """Entraîne le modèle d'orientation sur le codage de votre équipe."""
+    """Entraîne le modèle d'orientation sur le codage de votre équipe (--table), ou le
+    réentraîne avec les corrections du groupe de coopération (--from-corrections)."""
     from corpus.config import Settings
     from corpus.ingest import IngestError
-    from corpus.pipeline import train_orientation
+    from corpus.pipeline import train_from_corrections, train_orientation
 
     settings = Settings(seed=seed)
-    target = out or settings.models_dir / "orient_model-equipe.npz"
     try:
-        metrics = train_orientation(table, text=text, label=label, out=target, settings=settings)
+        if from_corrections:
+            if not Path(store).exists():
+                raise FileNotFoundError(f"{store} : base introuvable. Correction : passez "
+                                        "--store FICHIER.")
+            from corpus.store import Store
+
+            metrics = train_from_corrections(Store(store), settings, out=out)
+        else:
+            if table is None or not text or not label:
+                raise ValueError("donnez --table, --text et --label, ou --from-corrections.")
+            target = out or settings.models_dir / "orient_model-equipe.npz"
+            metrics = train_orientation(table, text=text, label=label, out=target,
+                                        settings=settings)
     except (IngestError, ValueError, FileNotFoundError) as exc:
         fail(exc)
     if as_json:
         print_json(metrics)
     else:
         console.print_json(json.dumps(metrics, ensure_ascii=False, default=str))
+        if from_corrections:
+            console.print(f"Pour l'utiliser : corpus run ... --orient-model {metrics['model']}")
 
 
 @app.command()

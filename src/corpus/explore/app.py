@@ -2,7 +2,9 @@
 
 HTTP contract (scripts rely on it): `GET /api/health`, `GET /api/search`, `GET /api/themes`,
 `GET /api/themes/{theme_id}`; the page also reads `/api/facets`, `/api/map`, `/api/segments`,
-and `/api/export.csv` gives the current selection as CSV. Every list, map, search and export
+and `/api/export.csv` gives the current selection as CSV. Corrections are written through
+`POST /api/corrections` and `DELETE /api/corrections/{id}` (`corpus.explore.writes`: session
+token, same origin, refused while a run holds the store). Every list, map, search and export
 takes the same filters (`Filters`); a value the store does not hold gets a 400 whose French
 message names the accepted values.
 """
@@ -23,6 +25,7 @@ from pydantic import BaseModel
 
 from corpus.api import CorpusStore, SearchError
 from corpus.explore.projection import MapData
+from corpus.explore.writes import LOOPBACK, new_token, writes_router
 
 STATIC = resources.files("corpus.explore") / "static"
 FILES = {"app.js": "text/javascript", "app.css": "text/css"}
@@ -79,14 +82,19 @@ class Explorer:
         return self._facets[1]
 
 
-def create_app(api: CorpusStore) -> FastAPI:
-    """The application serving `api`."""
+def create_app(api: CorpusStore, *, host: str = "127.0.0.1", token: str | None = None
+               ) -> FastAPI:
+    """The application serving `api`; `host` is the address it listens on (writes are
+    accepted for it and loopback names only), `token` the page's session token (new when
+    not given)."""
     app = FastAPI(title="corpus — explorateur", docs_url=None, redoc_url=None,
                   openapi_url=None)
     explorer = Explorer(api)
-    app.include_router(page_router())
+    token = token or new_token()
+    app.include_router(page_router(token))
     app.include_router(reading_router(explorer), prefix="/api")
     app.include_router(selection_router(explorer), prefix="/api")
+    app.include_router(writes_router(api, token, (*LOOPBACK, host)), prefix="/api")
 
     @app.exception_handler(SearchError)
     def bad_filter(request: Request, exc: SearchError) -> JSONResponse:
@@ -95,13 +103,16 @@ def create_app(api: CorpusStore) -> FastAPI:
     return app
 
 
-def page_router() -> APIRouter:
-    """The page and its two files."""
+def page_router(token: str) -> APIRouter:
+    """The page (with the session token its writes send back) and its two files."""
     router = APIRouter(include_in_schema=False)
 
     @router.get("/")
     def page() -> Response:
-        return Response((STATIC / "index.html").read_text("utf-8"), media_type="text/html")
+        html = (STATIC / "index.html").read_text("utf-8").replace(
+            "</head>", f'<meta name="corpus-token" content="{token}">\n</head>', 1)
+        return Response(html, media_type="text/html",
+                        headers={"Cache-Control": "no-store", "X-Frame-Options": "DENY"})
 
     @router.get("/static/{name}")
     def static(name: str) -> Response:

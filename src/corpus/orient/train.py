@@ -84,3 +84,34 @@ def train(
         segments["text"].tolist(), segments["label"], vectors,
         sample_weight=segment_weights(segments["doc_id"]),
     )
+
+
+CORRECTION_WEIGHT = 3.0  # a segment the group corrected weighs as much as three others
+
+
+def corrected_training_set(pseudo: pd.DataFrame, corrected: pd.DataFrame,
+                           examples: pd.DataFrame | None = None, *,
+                           weight: float = CORRECTION_WEIGHT,
+                           example_weight: float = 3.0) -> pd.DataFrame:
+    """Training rows for a refit on the groupe de coopération's corrections.
+
+    `pseudo` (segment_id, doc_id, text, label): segments labelled by the model in use, so that
+    the refit keeps what it got right; `corrected` (segment_id, text, label): the corrections,
+    which replace their segment's row and weigh `weight`; `examples` (text, label): the shipped
+    Cep-style bullets. Returns text, label, weight, source ("modele", "correction", "exemple"),
+    by source then segment id: the same inputs give the same rows.
+    """
+    label = {"deroule": "autre"}
+    fixed = corrected.assign(label=corrected["label"].replace(label))
+    kept = pseudo[~pseudo["segment_id"].isin(set(fixed["segment_id"]))].sort_values("segment_id")
+    parts = [
+        pd.DataFrame({"text": kept["text"], "label": kept["label"],
+                      "weight": segment_weights(kept["doc_id"]), "source": "modele"}),
+        pd.DataFrame({"text": fixed.sort_values("segment_id")["text"],
+                      "label": fixed.sort_values("segment_id")["label"],
+                      "weight": float(weight), "source": "correction"}),
+    ]
+    if examples is not None and len(examples):
+        parts.append(pd.DataFrame({"text": examples["text"], "label": examples["label"],
+                                   "weight": float(example_weight), "source": "exemple"}))
+    return pd.concat(parts, ignore_index=True)

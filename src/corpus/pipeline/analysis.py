@@ -10,6 +10,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from corpus import embed, orient, progress
 from corpus.config import Settings
 from corpus.files import digest
@@ -19,6 +21,18 @@ from corpus.store import Store, now
 from corpus.text import french, places
 
 log = logging.getLogger(__name__)
+
+
+def keep_engine_orientation(store: Store, scope: str, segs) -> None:
+    from corpus.pipeline.corrections import keep_engine_orientation as keep
+
+    keep(store, scope, segs)
+
+
+def keep_engine_themes(store: Store, scope: str, text: str, assignments, *, seed: int) -> None:
+    from corpus.pipeline.corrections import keep_engine_themes as keep
+
+    keep(store, scope, text, assignments, seed=seed)
 
 
 def scope_segments(store: Store, scope: str):
@@ -55,6 +69,7 @@ def orient_scope(store: Store, scope: str, settings: Settings) -> dict[str, int]
     found = orient.orient_segments(segs, vectors, model)
     segs[["orientation", "orientation_score"]] = found[["orientation", "orientation_score"]]
     store.texts.update_segments(segs)
+    keep_engine_orientation(store, scope, pd.concat([segs, aside], ignore_index=True))
     docs = store.texts.documents(doc_ids=every["doc_id"].unique())
     docs["orientation"] = docs["doc_id"].map(orient.document_orientation(segs))
     store.texts.update_documents(docs)
@@ -122,7 +137,9 @@ def themes_scope(store: Store, scope: str, settings: Settings, *,
     docs["theme_id"] = docs["doc_id"].map(themes.document_themes(result.assignments, segs))
     store.texts.update_documents(docs)
     register_themes(store, result, run_id=run_id, fingerprint=embedder.fingerprint)
-    store.results.put(scope, "themes", themes.themes_json(result.themes))
+    text = themes.themes_json(result.themes)
+    keep_engine_themes(store, scope, text, result.assignments, seed=settings.seed)
+    store.results.put(scope, "themes", text)  # the corrections stage replaces it, corrected
     return {
         "themes": len(result.themes),
         "outlier_fraction": round(float(1 - segs["theme_id"].notna().mean()) if len(segs) else 0.0,

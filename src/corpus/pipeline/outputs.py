@@ -71,7 +71,9 @@ def synthesize_scope(store: Store, scope: str, settings: Settings, *,
         **frames,
     )
     syn.set_aside = [dict(s) for s in set_aside]
-    items = build_problematiques(syn, nlp=nlp)
+    replayed = store.results.get(scope, "corrections") or {}
+    syn.corrections = replayed.get("corrections", [])
+    items = with_corrections(build_problematiques(syn, nlp=nlp), found, syn.corrections)
     contents = render_all(syn, items)
     store.results.put_files(scope, contents)
     return {
@@ -82,6 +84,23 @@ def synthesize_scope(store: Store, scope: str, settings: Settings, *,
             for i, p in enumerate(items[:10])
         ],
     }
+
+
+def with_corrections(items: list[dict], themes: list[dict],
+                     corrections: list[dict]) -> list[dict]:
+    """Each problématique with the corrections its theme rests on (additive keys: the next
+    territory's `--seed-from` carries them) and whether the group chose its heading."""
+    by_theme = {t["theme_id"]: t for t in themes}
+    by_id = {c["correction_id"]: c for c in corrections if c["status"] == "applied"}
+    keys = ("correction_id", "at", "by", "why", "action", "target", "value")
+    for item in items:
+        theme = by_theme.get(item.get("theme_id"), {})
+        mine = [by_id[i] for i in theme.get("corrections", []) if i in by_id
+                and by_id[i]["action"] in ("rename", "merge", "split", "pin")]
+        if mine:
+            item["corrections"] = [{k: c.get(k) for k in keys} for c in mine]
+            item["heading_chosen_by_group"] = bool(theme.get("label_chosen"))
+    return items
 
 
 def write_files(out: str | Path, contents: dict[str, bytes]) -> None:
@@ -126,7 +145,7 @@ class Synthesis:
         return stage_key("synthesis", store, ctx.scope, ctx.settings, ctx.seed_from, run_code(),
                          manifests_digest(store, ctx.scope), ctx.set_aside,
                          results_digest(store, ctx.scope, "run:themes", "run:orientation",
-                                        "themes", "feedback"))
+                                        "themes", "feedback", "corrections"))
 
     def run(self, ctx: Context, map_: Mapper = serial) -> dict:
         return synthesize_scope(ctx.open(), ctx.scope, ctx.settings, seed_from=ctx.seed_from,

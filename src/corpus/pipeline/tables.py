@@ -8,6 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from corpus import embed
 from corpus.config import Settings
 from corpus.ingest import TableOptions
@@ -93,3 +95,71 @@ def train_orientation(path: str | Path, *, text: str, label: str, settings: Sett
         **metrics,
         "seconds": round(time.perf_counter() - started, 1),
     }
+
+
+def orientation_corrections(store: Store) -> pd.DataFrame:
+    """The active orientation corrections of the store: segment_id, text, label (deroule
+    included), the last correction of a segment winning."""
+    rows = [(c.target, c.value["orientation"]) for c in store.corrections.active()
+            if c.action == "orient"]
+    frame = pd.DataFrame(rows, columns=["segment_id", "label"]).drop_duplicates(
+        "segment_id", keep="last")
+    texts = store.texts.segments()[["segment_id", "text"]]
+    return frame.merge(texts, on="segment_id", how="inner").sort_values("segment_id")
+
+
+def train_from_corrections(store: Store, settings: Settings, *, out: str | Path | None = None,
+                           embedder: str | None = None,
+                           weight: float | None = None) -> dict[str, Any]:
+    """Refit the orientation model with the group's orientation corrections (`corpus orient
+    train --from-corrections`): the store's other segments keep the label the model in use gave
+    them, the corrected ones take the group's label (weighing `weight`), with the shipped
+    Cep-style examples. Saved to `out` (default `<models_dir>/orientation/corrections-<embedder>`);
+    returns where, the counts, and how many corrections the model in use and the new one
+    agree with (on the corrected segments themselves: a check, not a held-out score)."""
+    from corpus.orient.train import CORRECTION_WEIGHT, LEXICAL, corrected_training_set
+    from corpus.pipeline.analysis import orientation_model
+    from corpus.pipeline.corrections import ENGINE_ORIENTATION
+
+    corrected = orientation_corrections(store)
+    if corrected.empty:
+        raise ValueError("aucune correction d'orientation dans la base. Correction : corrigez "
+                         "des segments (`corpus segment orient SEGMENT levier`) puis relancez.")
+    segs = store.texts.segments()[["segment_id", "doc_id", "text", "orientation"]]
+    engine: dict[str, str] = {}
+    for scope in store.results.scopes(ENGINE_ORIENTATION):
+        engine.update(store.results.get(scope, ENGINE_ORIENTATION).get("orientation", {}))
+    segs["label"] = segs["segment_id"].map(engine).fillna(segs["orientation"])
+    segs = segs[segs["label"].notna()]
+    examples = pd.read_csv(Path(__file__).resolve().parents[1] / "data" / "orient_examples.csv")
+    frame = corrected_training_set(segs, corrected, examples,
+                                   weight=CORRECTION_WEIGHT if weight is None else weight)
+    name = embedder or settings.embedder_orient
+    name = None if name.lower() in LEXICAL else name
+    before = orientation_model(settings)
+    vectors, check = None, None
+    if name is not None:
+        vectors = embed.embed_cached(embed.load_embedder(name), frame["text"].tolist(), store)
+    if before.embedder is not None:
+        check = embed.embed_cached(embed.load_embedder(before.embedder),
+                                   corrected["text"].tolist(), store)
+    from corpus.orient import OrientationModel
+
+    model = OrientationModel(embedder=name).fit(frame["text"].tolist(), frame["label"], vectors,
+                                                sample_weight=frame["weight"].to_numpy())
+    wanted = corrected["label"].replace({"deroule": "autre"}).tolist()
+    after_vectors = None if name is None else vectors[(frame["source"] == "correction")
+                                                      .to_numpy()]
+    agree = {
+        "before": sum(a == b for a, b in zip(before.predict(corrected["text"].tolist(), check),
+                                             wanted, strict=True)),
+        "after": sum(a == b for a, b in zip(model.predict(
+            frame.loc[frame["source"] == "correction", "text"].tolist(), after_vectors),
+            wanted, strict=True)),
+    }
+    out = out or settings.models_dir / "orientation" / f"corrections-{name or 'lexical'}"
+    saved = model.save(Path(out), info={"trained_on": "corrections du groupe de coopération",
+                                        "corrections": len(corrected)})
+    return {"model": str(saved), "embedder": name or "lexical", "corrections": len(corrected),
+            "segments": int((frame["source"] == "modele").sum()),
+            "corrections_respected": {k: f"{v}/{len(corrected)}" for k, v in agree.items()}}

@@ -286,6 +286,7 @@ def document(syn: Synthesis) -> list[Block]:
         "Les personnes sont pseudonymisées (« Personne 3 ») ; e-mails et téléphones sont "
         "retirés.", muted=True)]
     blocks += set_aside_blocks(syn.set_aside)
+    blocks += corrections_blocks(syn.corrections)
     blocks += scope_blocks(d, charts=True, overview=grands_themes(syn))
     blocks += _loop(syn)
     events_of = {t.key: [e for e in syn.events if e.territory_id == t.key]
@@ -314,6 +315,25 @@ def set_aside_blocks(set_aside: list[dict]) -> list[Block]:
         ["Fichier", "Ligne", "Écarté", "Problème", "Correction"],
         [[s["path"], "" if s.get("line") is None else str(s["line"]),
           KIND_LABELS.get(s["kind"], s["kind"]), s["reason"], s["fix"]] for s in set_aside])]
+
+
+def corrections_blocks(corrections: list[dict]) -> list[Block]:
+    """The corrections of the groupe de coopération this synthesis rests on: the headings it
+    chose, the themes it merged, split or hid, and those that no longer apply."""
+    if not corrections:
+        return []
+    applied = [c for c in corrections if c["status"] == "applied"]
+    chosen = [c for c in applied if c["action"] == "rename"]
+    text = (f"{plural(len(applied), 'correction appliquée', 'corrections appliquées')} sur "
+            f"{len(corrections)} : cette synthèse suit les choix du groupe de coopération.")
+    if chosen:
+        text += " Intitulés choisis par le groupe : " + " ; ".join(
+            f"{c['target']} « {c['value'].get('label', '')} »" for c in chosen) + "."
+    return [Heading(2, "Corrections du groupe de coopération"), Para(text), Table(
+        ["Correction", "Ce qui a été corrigé", "Par", "Pourquoi", "État"],
+        [[c["correction_id"], c["description"], c.get("by") or "", c.get("why") or "",
+          "appliquée" if c["status"] == "applied" else f"non applicable : {c['reason']}"]
+         for c in corrections])]
 
 
 def _mask(text: str) -> str:

@@ -42,6 +42,12 @@ def problematiques_markdown(items: list[dict]) -> str:
         ]
         lines += [f"  - « {md(q['text'])} » — {md(q['territory'])}, atelier {md(q['atelier'])}"
                   for q in item["quotes"]] or ["  - (aucune citation)"]
+        if item.get("corrections"):
+            lines.append("- **Corrections du groupe de coopération** : " + " ; ".join(
+                f"{c['correction_id']} ({c['action']}{', ' + md(c['why']) if c.get('why') else ''})"
+                for c in item["corrections"])
+                + (" — intitulé choisi par le groupe" if item.get("heading_chosen_by_group")
+                   else ""))
         lines.append("- **Leviers déjà trouvés** :")
         lines += [f"  - « {md(x['text'])} » — {md(x['territory'])}, atelier {md(x['atelier'])}"
                   + (" (ailleurs)" if x["elsewhere"] else "")

@@ -2,7 +2,8 @@
 
 `Store(path)` opens it and groups its tables by what they hold: `texts` (documents, segments,
 manifests, feedback), `scopes` (which documents an input is made of), `vectors` (the embedding
-cache), `themes` (the registry and theme summaries), `runs` and `pseudonyms`.
+cache), `themes` (the registry and theme summaries), `runs`, `pseudonyms`, the
+stages' `results` and the `corrections` log.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from corpus.store.corrections import CorrectionLog
 from corpus.store.database import TABLES, Database, StoreError, now
 from corpus.store.results import StageResults
 from corpus.store.runs import Pseudonyms, Runs
@@ -37,6 +39,7 @@ class Store:
         self.runs = Runs(self.db)
         self.pseudonyms = Pseudonyms(self.db)
         self.results = StageResults(self.db)
+        self.corrections = CorrectionLog(self.db)
 
     @property
     def path(self) -> Path:

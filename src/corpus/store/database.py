@@ -66,6 +66,9 @@ CREATE TABLE IF NOT EXISTS stage_results (
     scope VARCHAR, stage VARCHAR, key VARCHAR, payload JSON, recorded_at TIMESTAMP);
 CREATE TABLE IF NOT EXISTS outputs (
     scope VARCHAR, name VARCHAR, content BLOB);
+CREATE TABLE IF NOT EXISTS corrections (
+    correction_id VARCHAR, "at" TIMESTAMP, "by" VARCHAR, why VARCHAR, action VARCHAR,
+    target VARCHAR, value JSON, status VARCHAR, reason VARCHAR, undone_at TIMESTAMP);
 -- Columns added after the first release: stores made before gain them, empty.
 ALTER TABLE segments ADD COLUMN IF NOT EXISTS group_id VARCHAR;
 ALTER TABLE segments ADD COLUMN IF NOT EXISTS kind VARCHAR;

@@ -198,10 +198,20 @@ class ExploreTables:
             con.execute("INSERT INTO projection BY NAME SELECT * FROM new_proj")
 
     def theme_payloads(self) -> pd.DataFrame:
-        """The registry's themes.json entries (theme_id, payload as JSON text)."""
-        return self.db.frame(
+        """The themes.json entries (theme_id, payload as JSON text): the registry's, replaced
+        by the runs' corrected themes (the groupe de coopération's headings, merges, splits;
+        the latest run's last)."""
+        frame = self.db.frame(
             "SELECT theme_id, CAST(payload AS VARCHAR) AS payload FROM themes ORDER BY theme_id"
         )
+        entries = dict(zip(frame["theme_id"], frame["payload"], strict=True))
+        runs = self.db.frame("SELECT CAST(payload AS VARCHAR) AS payload FROM stage_results "
+                             "WHERE stage = 'themes' ORDER BY recorded_at, scope")
+        for text in runs["payload"]:
+            for entry in json.loads(json.loads(text) or "[]"):
+                entries[entry["theme_id"]] = json.dumps(entry, ensure_ascii=False)
+        return pd.DataFrame({"theme_id": sorted(entries),
+                             "payload": [entries[t] for t in sorted(entries)]})
 
     def event_dates(self) -> pd.DataFrame:
         return self.db.frame("SELECT event_id, name, date FROM events ORDER BY date, event_id")

@@ -38,6 +38,13 @@ class StageResults:
             return None
         return json.loads(row[1])
 
+    def scopes(self, stage: str) -> list[str]:
+        """The scopes that hold a result of `stage`, sorted."""
+        with self.db.connect() as con:
+            rows = con.execute("SELECT DISTINCT scope FROM stage_results WHERE stage = ? "
+                               "ORDER BY scope", [stage]).fetchall()
+        return [r[0] for r in rows]
+
     def forget(self) -> None:
         """Every stage's result and rendered file: the next run computes them anew (`corpus
         forget` rewrites the texts they were made from)."""

@@ -92,3 +92,23 @@ def writer(store: Path | str, *, timeout: float) -> Iterator[None]:
         yield
     finally:
         lock.release()
+
+
+@contextmanager
+def at_once(store: Path | str) -> Iterator[None]:
+    """Hold the store's run lock without waiting (a correction between runs); raises
+    `StoreBusy` at once, with the holder's pid, while a run holds the store."""
+    path = lock_path(store)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(path), thread_local=False, is_singleton=True)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise StoreBusy(
+            f"un run est en cours sur la base {store} (pid {holder(store)}) : correction "
+            "refusée, rien n'a été écrit. Correction : réessayez quand le run est fini."
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()

@@ -162,6 +162,9 @@ class Synthesis:
     # Files left out of the run, unreadable (`corpus.records.SetAside` as dicts): path, kind,
     # reason, fix, line. Listed at the top of the synthesis.
     set_aside: list[dict] = field(default_factory=list)
+    # The groupe de coopération's corrections replayed on this run (`corpus.corrections`):
+    # correction_id, description, by, why, at, status, reason.
+    corrections: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -41,6 +41,87 @@ function getJSON(url) {
     });
   });
 }
+/* -- corrections: every write sends the page's session token ------------------------------------ */
+
+var TOKEN = (document.querySelector('meta[name="corpus-token"]') || {}).content || "";
+function send(method, url, body) {
+  return fetch(url, {method: method, headers: {"Content-Type": "application/json", "X-Corpus-Token": TOKEN},
+                     body: body ? JSON.stringify(body) : undefined}).then(function (r) {
+    return r.json().then(function (out) {
+      if (!r.ok) throw new Error(out.detail || ("Erreur " + r.status));
+      return out;
+    });
+  });
+}
+function correct(action, target, value) {
+  var by = $("by").value.trim(), why = $("why").value.trim();
+  try { localStorage.setItem("corpus-by", by); } catch (e) { /* private mode */ }
+  return send("POST", "/api/corrections", {action: action, target: target, value: value, by: by, why: why})
+    .then(afterWrite).catch(function (e) { showError(e.message); });
+}
+function undo(id) {
+  return send("DELETE", "/api/corrections/" + encodeURIComponent(id)).then(afterWrite)
+    .catch(function (e) { showError(e.message); });
+}
+function afterWrite() {
+  return getJSON("/api/facets").then(function (f) { setupFacets(f); render(); loadCorrections(); });
+}
+var STATES = {applied: "appliquée", pending: "en attente", undone: "annulée", not_applicable: "non applicable"};
+function loadCorrections() {
+  return getJSON("/api/corrections").then(function (rows) {
+    var ul = $("corrections"); ul.innerHTML = "";
+    rows.forEach(function (c) {
+      var li = el("li", {"class": "correction " + c.status, "data-correction": c.correction_id},
+        c.correction_id + " " + c.description + (c.by ? " — " + c.by : "") + " (" + (STATES[c.status] || c.status) +
+        (c.reason ? " : " + c.reason : "") + ")");
+      if (c.status !== "undone") {
+        var b = el("button", {type: "button", "class": "undo"}, "Annuler");
+        b.addEventListener("click", function () { undo(c.correction_id); });
+        li.appendChild(b);
+      }
+      ul.appendChild(li);
+    });
+  });
+}
+function themeOptions(select, except, first) {
+  select.appendChild(el("option", {value: ""}, first));
+  facets.themes.forEach(function (t) {
+    if (t.theme_id !== except) select.appendChild(el("option", {value: t.theme_id}, t.theme_id + " — " + t.label));
+  });
+  return select;
+}
+function themeTools(t) {
+  var form = el("form", {id: "rename-form", "class": "tools"});
+  var input = el("input", {id: "rename-label", type: "text", "aria-label": "Nouvel intitulé"});
+  input.value = t.label;
+  form.appendChild(input);
+  form.appendChild(el("button", {type: "submit", id: "rename-save"}, "Renommer"));
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    if (input.value.trim() && input.value.trim() !== t.label) correct("rename", t.theme_id, {label: input.value.trim()});
+  });
+  var merge = el("form", {id: "merge-form", "class": "tools"});
+  var other = themeOptions(el("select", {id: "merge-with", "aria-label": "Thème à fusionner"}), t.theme_id, "Fusionner avec…");
+  merge.appendChild(other);
+  merge.appendChild(el("button", {type: "submit", id: "merge-save"}, "Fusionner ici"));
+  merge.addEventListener("submit", function (e) {
+    e.preventDefault();
+    if (other.value) correct("merge", t.theme_id, {themes: [other.value]});
+  });
+  return [form, merge];
+}
+function quoteTools(q, themeId) {
+  var box = el("div", {"class": "tools quote-tools"});
+  var move = themeOptions(el("select", {"class": "move-to", "aria-label": "Déplacer vers"}), themeId, "Déplacer vers…");
+  move.addEventListener("change", function () { if (move.value) correct("move", q.segment_id, {theme: move.value}); });
+  var orient = el("select", {"class": "orient-to", "aria-label": "Réorienter"});
+  [["", "Réorienter…"], ["difficulte", "difficulté"], ["levier", "levier"], ["autre", "autre"], ["deroule", "déroulé de l'atelier"]]
+    .forEach(function (o) { orient.appendChild(el("option", {value: o[0]}, o[1])); });
+  orient.addEventListener("change", function () { if (orient.value) correct("orient", q.segment_id, {orientation: orient.value}); });
+  box.appendChild(move); box.appendChild(orient);
+  return box;
+}
+
 function showError(message) {
   var e = $("error");
   e.hidden = !message; e.textContent = message || "";
@@ -184,7 +265,8 @@ function showTheme(t) {
   var close = el("button", {"class": "close", type: "button"}, "Fermer");
   close.addEventListener("click", function () { go({page: ""}); });
   box.appendChild(close);
-  box.appendChild(el("h2", {}, t.theme_id + " — " + t.label));
+  box.appendChild(el("h2", {id: "theme-title"}, t.theme_id + " — " + t.label));
+  themeTools(t).forEach(function (f) { box.appendChild(f); });
   if (t.group_id) box.appendChild(el("p", {}, "Grand thème " + t.group_id + " : " + (t.group_label || "")));
   var terms = el("p", {"class": "terms"}); t.terms.forEach(function (w) { terms.appendChild(el("span", {}, w)); });
   box.appendChild(terms);
@@ -204,7 +286,11 @@ function showTheme(t) {
   box.appendChild(table(["atelier", "segments"], t.ateliers_counts.map(function (x) { return [x.id, x.segments]; })));
   box.appendChild(el("h3", {}, "Citations (avec les segments voisins de la note)"));
   var ol = el("ol", {"class": "quotes"});
-  t.quotes.forEach(function (q) { ol.appendChild(quoteItem(Object.assign({theme_id: null}, q), true)); });
+  t.quotes.forEach(function (q) {
+    var li = quoteItem(Object.assign({theme_id: null}, q), true);
+    li.appendChild(quoteTools(q, t.theme_id));
+    ol.appendChild(li);
+  });
   box.appendChild(ol);
 }
 
@@ -243,6 +329,8 @@ function start() {
   });
   $("map").addEventListener("click", function (e) { var t = nearestTheme(e); if (t) go({page: t}); });
   window.addEventListener("popstate", render);
+  try { $("by").value = localStorage.getItem("corpus-by") || ""; } catch (e) { /* private mode */ }
+  loadCorrections().catch(function (e) { showError(e.message); });
   getJSON("/api/facets").then(function (f) { setupFacets(f); render(); })
     .catch(function (e) { showError(e.message); });
 }
