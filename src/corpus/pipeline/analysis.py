@@ -15,24 +15,13 @@ import pandas as pd
 from corpus import embed, orient, progress
 from corpus.config import Settings
 from corpus.files import digest
+from corpus.pipeline.engine import keep_engine_orientation, keep_engine_themes
 from corpus.pipeline.keys import manifests_digest, orient_fingerprints, run_code, stage_key
 from corpus.pipeline.stage import Context, Mapper, serial
 from corpus.store import Store, now
 from corpus.text import french, places
 
 log = logging.getLogger(__name__)
-
-
-def keep_engine_orientation(store: Store, scope: str, segs) -> None:
-    from corpus.pipeline.corrections import keep_engine_orientation as keep
-
-    keep(store, scope, segs)
-
-
-def keep_engine_themes(store: Store, scope: str, text: str, assignments, *, seed: int) -> None:
-    from corpus.pipeline.corrections import keep_engine_themes as keep
-
-    keep(store, scope, text, assignments, seed=seed)
 
 
 def scope_segments(store: Store, scope: str):

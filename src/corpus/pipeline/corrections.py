@@ -19,34 +19,19 @@ from corpus import orient
 from corpus.config import Settings
 from corpus.corrections import NOT_APPLICABLE, OUT_OF_SCOPE, Correction, describe, replay
 from corpus.pipeline.analysis import Themes, read_seeds, scope_segments, topic_texts
+from corpus.pipeline.engine import (  # noqa: F401 (re-exported)
+    ENGINE_ORIENTATION,
+    ENGINE_THEMES,
+    keep_engine_orientation,
+    keep_engine_themes,
+)
 from corpus.pipeline.keys import run_code, stage_key
 from corpus.pipeline.stage import Context, Mapper, serial
 from corpus.store import Store
 
 log = logging.getLogger(__name__)
 
-ENGINE_THEMES = "themes.engine"
-ENGINE_ORIENTATION = "orientation.engine"
 REPLAYED = "corrections"
-
-
-def keep_engine_orientation(store: Store, scope: str, segs) -> None:
-    """What the orientation model found (and the segments' kind, when the store has it)."""
-    payload = {"orientation": dict(zip(segs["segment_id"], segs["orientation"], strict=True))}
-    if "kind" in segs.columns:
-        payload["kind"] = dict(zip(segs["segment_id"], segs["kind"].astype(object), strict=True))
-    store.results.put(scope, ENGINE_ORIENTATION, payload)
-
-
-def keep_engine_themes(store: Store, scope: str, themes_text: str, assignments, *,
-                       seed: int) -> None:
-    """What the themes engine found: themes.json's text and each segment's theme (and the
-    run's seed: a split between runs re-clusters as the next run will)."""
-    store.results.put(scope, ENGINE_THEMES, {
-        "themes": themes_text, "seed": seed,
-        "segments": {sid: (tid if isinstance(tid, str) else None) for sid, tid in
-                     zip(assignments["segment_id"], assignments["theme_id"], strict=True)},
-    })
 
 
 def _vectors(store: Store, segs, settings: Settings, log_: list[Correction]

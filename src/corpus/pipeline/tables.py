@@ -119,7 +119,7 @@ def train_from_corrections(store: Store, settings: Settings, *, out: str | Path 
     agree with (on the corrected segments themselves: a check, not a held-out score)."""
     from corpus.orient.train import CORRECTION_WEIGHT, LEXICAL, corrected_training_set
     from corpus.pipeline.analysis import orientation_model
-    from corpus.pipeline.corrections import ENGINE_ORIENTATION
+    from corpus.pipeline.engine import ENGINE_ORIENTATION
 
     corrected = orientation_corrections(store)
     if corrected.empty:
