@@ -108,6 +108,8 @@ class Feedback(_Record):
     atelier_id: str = ""
     ratings: dict[str, float] = Field(default_factory=dict)
     answers: dict[str, str] = Field(default_factory=dict)
+    # question -> the parse's tokens of the protected answer (JSON, `corpus.text.tags`)
+    answer_tags: dict[str, str] = Field(default_factory=dict)
 
 
 class SetAside(_Record):
@@ -159,3 +161,5 @@ class Segment(_Record):
     section_hint: Orientation | None = None  # orientation suggested by that heading
     given_orientation: Orientation | None = None
     person_spans: tuple[tuple[int, int], ...] = ()  # spaCy PER entities (char offsets in text)
+    # The parse's tokens of `text` (JSON, `corpus.text.tags`); None: parse again when needed.
+    tags: str | None = None

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from corpus import progress
 from corpus.records import Note, Orientation, Segment
 from corpus.text.french import fold, is_content, lemma, load_nlp, normalise
+from corpus.text import tags as text_tags
 from corpus.text.protect import spacy_person_spans
 
 _BULLET = re.compile(r"^\s*(?:[-*+•▪◦●–—]|\d{1,2}[.)])\s+")
@@ -110,10 +111,12 @@ class Fragment:
     hint: Orientation | None
     lemmas: list[str] = field(default_factory=list)
     persons: list[tuple[int, int]] = field(default_factory=list)
+    tags: text_tags.Tags | None = None  # the parse's tokens (`corpus.text.tags`)
 
     def absorb(self, other: Fragment, sep: str) -> None:
         shift = len(self.text) + len(sep)
         self.text = f"{self.text}{sep}{other.text}"
+        self.tags = text_tags.joined(self.tags, sep, other.tags)
         self.lemmas += other.lemmas
         self.persons += [(s + shift, e + shift) for s, e in other.persons]
 
@@ -146,7 +149,8 @@ def _fragments(doc, block: Block, min_chars: int, max_chars: int) -> list[Fragme
             lemma(t) for t in doc.char_span(start, end, alignment_mode="expand")
             if is_content(t) and t.ent_type_ != "PER"
         ]
-        return Fragment(raw.strip(), block.section, block.hint, lemmas, spans)
+        return Fragment(raw.strip(), block.section, block.hint, lemmas, spans,
+                        text_tags.span_tags(doc, start, end))
 
     if block.bullet and len(doc.text) <= max_chars:
         return [frag(0, len(doc.text))]
@@ -213,6 +217,7 @@ def segment_notes(
                     section_hint=f.hint,
                     given_orientation=note.given_orientation,
                     person_spans=tuple(f.persons),
+                    tags=text_tags.dumps(f.tags),
                 )
             )
         progress.advance(1)
