@@ -138,3 +138,23 @@ def test_labels_candidates_from_tags_match_a_parse(nlp) -> None:
     found = labels.candidates([from_tags[i] for i in range(len(frame))])
     assert found.keys() == labels.candidates([parsed[i] for i in range(len(frame))]).keys()
     assert "financement" in " ".join(found)
+
+
+def test_a_store_made_before_tags_gains_them_empty(tmp_path) -> None:
+    import duckdb
+
+    from corpus.store import Store
+
+    path = tmp_path / "old.duckdb"
+    with duckdb.connect(str(path)) as con:  # the segments table as the first release made it
+        con.execute("CREATE TABLE segments (segment_id VARCHAR, doc_id VARCHAR, "
+                    "territory_id VARCHAR, event_id VARCHAR, atelier_id VARCHAR, "
+                    "position INTEGER, text VARCHAR, lemmas VARCHAR, section VARCHAR, "
+                    "section_hint VARCHAR, given_orientation VARCHAR, orientation VARCHAR, "
+                    "orientation_score DOUBLE, theme_id VARCHAR, theme_label VARCHAR)")
+        con.execute("INSERT INTO segments (segment_id, doc_id, text) VALUES "
+                    "('d#000', 'd', 'La mobilité des jeunes')")
+    store = Store(path)
+    segs = store.texts.segments(tags=True)
+    assert segs["text"].tolist() == ["La mobilité des jeunes"] and segs["tags"].isna().all()
+    assert "tags" not in store.texts.segments().columns

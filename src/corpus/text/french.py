@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'",
@@ -97,7 +97,7 @@ def load_nlp(name: str | None = None):
     return _loaded(name or DEFAULT_MODEL)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _loaded(name: str):
     import spacy
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from corpus import progress
 from corpus.records import Note, Orientation, Segment
-from corpus.text.french import fold, is_content, lemma, load_nlp, normalise
 from corpus.text import tags as text_tags
+from corpus.text.french import fold, is_content, lemma, load_nlp, normalise
 from corpus.text.protect import spacy_person_spans
 
 _BULLET = re.compile(r"^\s*(?:[-*+•▪◦●–—]|\d{1,2}[.)])\s+")
