@@ -44,8 +44,8 @@ def span_tags(doc, start: int, end: int) -> Tags | None:
 
 def joined(first: Tags | None, sep: str, second: Tags | None) -> Tags | None:
     """The tags of `first + sep + second` (`sep` such as " ; ": its pieces become PUNCT)."""
-    if first is None or second is None or not first:
-        return None if first is None or second is None else second
+    if not first or not second:
+        return None
     out = list(first)
     lead = sep[: len(sep) - len(sep.lstrip())]
     out[-1] = (out[-1][0], lead, *out[-1][2:])
@@ -91,7 +91,9 @@ def protected(tags: Tags | None, edits: Sequence[tuple[int, int, str]]) -> Tags 
             return None
         a, b = min(offsets[first][0], start), max(offsets[i - 1][1], end)
         after = offsets[i][0] if i < len(tags) else len(text)
-        out += _pieces(text[a:start] + replacement + text[end:b], text[b:after])
+        out += _pieces(text[a:start], "")  # what the edit leaves of the tokens it touches
+        out += _pieces(replacement, "" if text[end:b] else text[b:after])
+        out += _pieces(text[end:b], text[b:after])
     out += tags[i:]
     return tuple(out)
 
