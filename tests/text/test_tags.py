@@ -161,8 +161,10 @@ def test_a_store_made_before_tags_gains_them_empty(tmp_path) -> None:
 
 
 def test_a_name_inside_a_token_keeps_what_is_around_it(blank_nlp) -> None:
-    tags = text_tags.of_tokens(blank_nlp("Merci àHaddad, vraiment."))
-    start = "Merci àHaddad".index("Haddad")
+    tags = text_tags.of_tokens(blank_nlp("Merci M.Haddad, vraiment."))
+    start = "Merci M.Haddad".index("Haddad")
     out = text_tags.protected(tags, [(start, start + 6, "Personne 1")])
-    assert text_tags.text_of(out) == "Merci àPersonne 1, vraiment."
-    assert [t[0] for t in text_tags.without_marks(out)] == ["Merci", "à", ",", "vraiment", "."]
+    assert text_tags.text_of(out) == "Merci M.Personne 1, vraiment."
+    kept = text_tags.without_marks(out)
+    assert text_tags.text_of(kept) == without_marks("Merci M.Personne 1, vraiment.")
+    assert [t[0] for t in kept] == ["Merci", "M", ".", ",", "vraiment", "."]

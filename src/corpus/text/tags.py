@@ -121,11 +121,14 @@ def without_marks(tags: Tags) -> Tags:
     for t in tags:
         start, end = at, at + len(t[0])
         at = end + len(t[1])
-        if any(a < end and start < b for a, b in marks) or not t[0].strip():
-            if out and t[1] and not out[-1][1]:
-                out[-1] = (out[-1][0], " ", *out[-1][2:])
+        mark = next(((a, b) for a, b in marks if a < end and start < b), None)
+        if mark is None and t[0].strip():
+            out.append(t)
             continue
-        out.append(t)
+        # Left out; the spaces it leaves outside any mark become one.
+        left = t[0] + t[1] if mark is None else t[1] if end >= mark[1] else ""
+        if out and left and not out[-1][1]:
+            out[-1] = (out[-1][0], " ", *out[-1][2:])
     if out:
         out[-1] = (out[-1][0], "", *out[-1][2:])
     return tuple(out)
