@@ -1,6 +1,10 @@
 """Ingest and segment the real Grand Débat units as a table; print units/s, segments/s, memory.
 
-    .venv/bin/python bench/ingest.py [--limit N]
+    .venv/bin/python bench/ingest.py [--limit N] [--reparse]
+
+Each text is parsed once, at segmentation: its tokens are kept (`corpus.text.tags`) and the
+themes' labels rebuild their docs from them ("label docs from tags"); `--reparse` also times
+the parse of the same texts those docs replace.
 
 Reads ../shared/data/granddebat_reunions/units.csv in place (never copied into the project).
 """
@@ -25,6 +29,8 @@ def peak_mib() -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--limit", type=int, default=None, help="only the first N units")
+    parser.add_argument("--reparse", action="store_true",
+                        help="also time the parse that the stored tags replace")
     args = parser.parse_args()
     if not UNITS.exists():
         print(f"{UNITS} absent : ce banc lit les données partagées.", file=sys.stderr)
@@ -65,6 +71,23 @@ def main() -> int:
         t_store = time.perf_counter() - t0
     protected = protected.segments
 
+    from corpus.text import tags as text_tags
+    from corpus.text.protect import without_marks
+
+    stored = [s.tags for s in protected if s.tags is not None]
+    t0 = time.perf_counter()
+    for value in stored:
+        text_tags.doc(nlp.vocab, text_tags.without_marks(text_tags.loads(value)))
+    t_docs = time.perf_counter() - t0
+    t_reparse = None
+    if args.reparse:
+        unused = [n for n in ("senter", "parser") if n in nlp.pipe_names]
+        t0 = time.perf_counter()
+        with nlp.select_pipes(disable=unused):
+            for _ in nlp.pipe((without_marks(s.text) for s in protected), batch_size=64):
+                pass
+        t_reparse = time.perf_counter() - t0
+
     n_chars = sum(len(n.text) for n in notes)
     total = t_read + t_seg + t_prot + t_store
     print(f"units            {len(notes):>9,}   ({n_chars / 1e6:.2f} M characters)")
@@ -74,6 +97,10 @@ def main() -> int:
     print(f"segment (spaCy)  {t_seg:>9.1f} s")
     print(f"protect          {t_prot:>9.1f} s")
     print(f"store (DuckDB)   {t_store:>9.1f} s")
+    print(f"segments tagged  {len(stored):>9,}   ({sum(map(len, stored)) / 1e6:.1f} MB of tags)")
+    print(f"label docs from tags {t_docs:>5.1f} s  (themes stage; no parse)")
+    if t_reparse is not None:
+        print(f"reparse (replaced) {t_reparse:>7.1f} s  (what the themes stage parsed before)")
     print(f"units/s          {len(notes) / total:>9.1f}")
     print(f"segments/s       {len(protected) / total:>9.1f}")
     print(f"peak memory      {peak_mib():>9.0f} MiB")

@@ -9,13 +9,15 @@ from __future__ import annotations
 import json
 
 import pytest
+import spacy
 from typer.testing import CliRunner
 
 from corpus.cli import app
 from corpus.forget import forget_person, outputs_showing
 from corpus.records import Demarche, Event, Feedback, Note, Segment, Territory, Workshop
 from corpus.store import Store
-from corpus.text.protect import Pseudonymiser, protect_segments
+from corpus.text import tags as text_tags
+from corpus.text.protect import Pseudonymiser, protect_feedback, protect_segments
 
 TEXT = ("- Mme Lefèvre et Karim Haddad présentent la plateforme ; lefèvre a promis "
         "l'annuaire à la Mission locale")
@@ -36,13 +38,15 @@ def _store(path) -> tuple[Store, Pseudonymiser]:
                            answers={"Ce que je retiens": "Merci à Lefèvre pour l'annuaire"}),),
         file_hashes={"notes/a01.md": "h1"},
     )
+    blank = spacy.blank("fr")  # the parse's tokens, kept as tags (`corpus.text.tags`)
     segment = Segment(segment_id="t/e/a01#000", doc_id="t/e/a01", territory_id="t",
                       event_id="t/e", atelier_id="a01", position=0, text=TEXT[2:],
-                      lemmas="lefèvre présenter plateforme promettre annuaire")
+                      lemmas="lefèvre présenter plateforme promettre annuaire",
+                      tags=text_tags.dumps(text_tags.of_tokens(blank(TEXT[2:]))))
     pseudo = Pseudonymiser("sample", known_names=["Karim Haddad"])
     store = Store(path)
     store.texts.write_demarche(demarche, protect_segments([segment], pseudo),
-                               list(demarche.feedback))
+                               protect_feedback(demarche.feedback, pseudo, nlp=blank))
     store.pseudonyms.add("sample", pseudo.numbers)
     return store, pseudo
 
@@ -58,6 +62,9 @@ def _all_text(store: Store) -> str:
 def test_forget_rewrites_every_text_and_drops_the_mapping(tmp_path) -> None:
     store, pseudo = _store(tmp_path / "c.duckdb")
     assert "lefèvre" in _all_text(store).casefold()  # the miss this command exists for
+    tags = store.db.frame("SELECT s.tags, f.answer_tags FROM segments s, feedback f")
+    assert "lefèvre" in tags["tags"][0].casefold()  # in the tags too, lower case
+    assert "Lefèvre" in tags["answer_tags"][0]
     lefevre = pseudo.pseudonym("Lefèvre")
     stamp = store.db.frame("SELECT ingested_at FROM documents")["ingested_at"][0]
 
@@ -69,6 +76,9 @@ def test_forget_rewrites_every_text_and_drops_the_mapping(tmp_path) -> None:
     assert f"{lefevre} a promis" in text
     assert done.tables["segments"] == 1 and done.tables["feedback"] == 1
     assert done.tables["pseudonyms"] == 1
+    # The tags that showed the name are cleared: the next run parses the rewritten texts.
+    tags = store.db.frame("SELECT s.tags, f.answer_tags FROM segments s, feedback f")
+    assert tags["tags"].isna().all() and tags["answer_tags"].isna().all()
     left = store.pseudonyms.numbers("sample")
     assert len(left) == 1  # Karim Haddad's number stays
     # The document is stamped anew: the next run's cache keys change.

@@ -98,6 +98,8 @@ class Feedback(_Record):
     atelier_id: str = ""
     ratings: dict[str, float] = Field(default_factory=dict)
     answers: dict[str, str] = Field(default_factory=dict)
+    # question -> the parse's tokens of the protected answer (JSON, `corpus.text.tags`)
+    answer_tags: dict[str, str] = Field(default_factory=dict)
 
 
 class SetAside(_Record):
@@ -152,3 +154,5 @@ class Segment(_Record):
     # "deroule" for a line that says how the atelier ran (method, rounds, roles, head counts,
     # timings: `corpus.text.deroule`), "contenu" otherwise
     kind: Literal["contenu", "deroule"] = "contenu"
+    # The parse's tokens of `text` (JSON, `corpus.text.tags`); None: parse again when needed.
+    tags: str | None = None

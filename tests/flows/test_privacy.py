@@ -23,7 +23,7 @@ from corpus.text.protect import leaks, name_pattern
 pytestmark = pytest.mark.slow
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 STORE_TEXTS = {
-    "segments": "text, lemmas, theme_label", "feedback": "answers, organisation",
+    "segments": "text, lemmas, theme_label, tags", "feedback": "answers, organisation, answer_tags",
     "themes": "label, terms, payload", "theme_history": "label",
 }
 

@@ -24,8 +24,20 @@ from corpus.text import french, places
 log = logging.getLogger(__name__)
 
 
-def scope_segments(store: Store, scope: str):
-    return store.texts.segments(doc_ids=store.scopes.doc_ids(scope))
+def scope_segments(store: Store, scope: str, *, tags: bool = False):
+    return store.texts.segments(doc_ids=store.scopes.doc_ids(scope), tags=tags)
+
+
+def answer_tags(feedback, answers):
+    """The stored tags (`corpus.text.tags`) of each row of `answers` (`answers_frame`), None
+    where the store has none."""
+    from corpus.synthesis.feedback import as_dict
+
+    kept = {}
+    if "answer_tags" in feedback.columns:
+        for fid, value in zip(feedback["feedback_id"], feedback["answer_tags"], strict=True):
+            kept.update({f"{fid}/{q}": t for q, t in as_dict(value).items()})
+    return [kept.get(a) for a in answers["answer_id"]]
 
 
 def content_segments(segs):
@@ -101,7 +113,7 @@ def themes_scope(store: Store, scope: str, settings: Settings, *,
     """
     from corpus import themes  # BERTopic and scikit-learn: loaded only when themes are fitted
 
-    every = scope_segments(store, scope)
+    every = scope_segments(store, scope, tags=True)
     aside = every[every["kind"] == "deroule"].assign(theme_id=None, theme_label=None,
                                                      group_id=None)
     store.texts.update_segments(aside)
@@ -161,6 +173,7 @@ def feedback_scope(store: Store, scope: str, settings: Settings) -> dict[str, An
     answers = answers_frame(frames["feedback"])
     found = {}
     if not answers.empty:
+        answers["tags"] = answer_tags(frames["feedback"], answers)
         embedder = embed.load_embedder(settings.embedder_themes)
         texts, words = masked_texts(answers["text"].tolist(), place_names(frames), settings)
         vectors = embed.embed_cached(embedder, texts, store)

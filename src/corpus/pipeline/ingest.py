@@ -79,6 +79,7 @@ def by_territory(notes: Sequence[Note]) -> list[list[Note]]:
 def segment_notes(notes: Sequence[Note], settings: Settings, nlp=None) -> list[Segment]:
     """Segments of notes, cut as `settings` says."""
     label = f"segmentation {notes[0].territory_id}" if notes else "segmentation"
+    nlp = nlp if nlp is not None else french.load_nlp(settings.spacy_model)
     with progress.track(label, total=len(notes), unit="notes"):
         return segment.segment_notes(notes, nlp=nlp, min_chars=settings.min_segment_chars,
                                      max_chars=settings.max_segment_chars)
@@ -102,7 +103,7 @@ def protect_demarche(store: Store, demarche: Demarche, segments: Sequence[Segmen
     finder = names.name_finder(settings.models_dir, settings.spacy_model)
     pseudo = protect.pseudonymiser_for(demarche, numbers,
                                        places.french_communes(settings.models_dir), finder)
-    nlp = nlp if nlp is not None else french.load_nlp()
+    nlp = nlp if nlp is not None else french.load_nlp(settings.spacy_model)
     return Protected(protect.protect_segments(segments, pseudo),
                      protect.protect_feedback(demarche.feedback, pseudo, nlp=nlp), pseudo)
 

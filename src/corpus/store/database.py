@@ -72,6 +72,9 @@ CREATE TABLE IF NOT EXISTS corrections (
 -- Columns added after the first release: stores made before gain them, empty.
 ALTER TABLE segments ADD COLUMN IF NOT EXISTS group_id VARCHAR;
 ALTER TABLE segments ADD COLUMN IF NOT EXISTS kind VARCHAR;
+-- The one parse's tokens of each text (JSON, `corpus.text.tags`); NULL: parse when needed.
+ALTER TABLE segments ADD COLUMN IF NOT EXISTS tags VARCHAR;
+ALTER TABLE feedback ADD COLUMN IF NOT EXISTS answer_tags JSON;
 """
 TABLES = ("territories", "events", "ateliers", "documents", "segments", "feedback", "themes",
           "runs", "embeddings")

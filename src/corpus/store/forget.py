@@ -19,8 +19,8 @@ from corpus.store.database import Database, now
 # table -> (key columns, plain text columns, JSON columns, list columns)
 Columns = tuple[str, ...]
 TEXT_TABLES: dict[str, tuple[Columns, Columns, Columns, Columns]] = {
-    "segments": (("segment_id",), ("text", "theme_label", "lemmas"), (), ()),
-    "feedback": (("feedback_id",), ("organisation",), ("answers",), ()),
+    "segments": (("segment_id",), ("text", "theme_label", "lemmas", "tags"), (), ()),
+    "feedback": (("feedback_id",), ("organisation", "answer_tags"), ("answers",), ()),
     "themes": (("theme_id",), ("label",), ("payload",), ("terms",)),
     "theme_history": (("theme_id", "run_id"), ("label",), (), ()),
     "ateliers": (("event_id", "atelier_id"), ("problematique",), (), ()),
@@ -64,14 +64,21 @@ def _rewritten(frame: pd.DataFrame, plain, as_json, lists, rewrite: Callable[[st
 def forget(db: Database, rewrite: Callable[[str], str], *,
            rewrite_lemmas: Callable[[str], str], pseudonym_keys: Iterable[str]) -> dict[str, int]:
     """Rewrite every stored text with `rewrite` (lemmas with `rewrite_lemmas`) and delete the
-    pseudonym rows whose salted key is in `pseudonym_keys`; rows changed, per table."""
+    pseudonym rows whose salted key is in `pseudonym_keys`; rows changed, per table. Tags
+    (`corpus.text.tags`) where the name appears are cleared: the next run parses the
+    rewritten text."""
     counts: dict[str, int] = {}
+
+    def cleared(tags: str) -> str | None:
+        return tags if rewrite(tags) == tags else None
+
+    special = {"lemmas": rewrite_lemmas, "tags": cleared, "answer_tags": cleared}
     keys = sorted(set(pseudonym_keys))
     with db.transaction() as con:
         for table, (key, plain, as_json, lists) in TEXT_TABLES.items():
             columns = [*key, *plain, *as_json, *lists]
             frame = con.execute(f"SELECT {', '.join(columns)} FROM {table}").df()
-            new = _rewritten(frame, plain, as_json, lists, rewrite, {"lemmas": rewrite_lemmas})
+            new = _rewritten(frame, plain, as_json, lists, rewrite, special)
             counts[table] = len(new)
             if new.empty:
                 continue

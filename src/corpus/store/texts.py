@@ -17,7 +17,7 @@ from corpus.store.database import Database, now
 
 SEGMENT_COLUMNS = [
     "segment_id", "doc_id", "territory_id", "event_id", "atelier_id", "position", "text",
-    "lemmas", "section", "section_hint", "given_orientation", "kind",
+    "lemmas", "section", "section_hint", "given_orientation", "kind", "tags",
 ]
 DOCUMENT_COLUMNS = [
     "doc_id", "territory_id", "event_id", "atelier_id", "source", "format", "content_hash",
@@ -68,10 +68,12 @@ def _demarche_frames(demarche: Demarche, notes, segs, feedback) -> dict[str, pd.
         "new_fb": pd.DataFrame(
             [(f.feedback_id, f.event_id, f.territory_id, f.organisation, f.atelier_id,
               json.dumps(f.ratings, ensure_ascii=False, sort_keys=True),
-              json.dumps(f.answers, ensure_ascii=False, sort_keys=True), f.source)
+              json.dumps(f.answers, ensure_ascii=False, sort_keys=True), f.source,
+              json.dumps(f.answer_tags, ensure_ascii=False, sort_keys=True)
+              if f.answer_tags else None)
              for f in feedback],
             columns=["feedback_id", "event_id", "territory_id", "organisation", "atelier_id",
-                     "ratings", "answers", "source"]),
+                     "ratings", "answers", "source", "answer_tags"]),
         "new_files": pd.DataFrame([(p, h, stamp) for p, h in sorted(demarche.file_hashes.items())],
                                   columns=["path", "content_hash", "ingested_at"]),
         "read_events": pd.DataFrame({"event_id": sorted({e.event_id for e in demarche.events})}),
@@ -151,15 +153,18 @@ class Texts:
 
     # -- reading -------------------------------------------------------------------------------
 
-    def segments(self, *, doc_ids: Iterable[str] | None = None) -> pd.DataFrame:
-        """Stored segments, sorted by segment id (optionally only those of `doc_ids`); `kind`
-        is "contenu" where a store made before that column left it empty."""
+    def segments(self, *, doc_ids: Iterable[str] | None = None,
+                 tags: bool = False) -> pd.DataFrame:
+        """Stored segments, sorted by segment id (optionally only those of `doc_ids`); with
+        `tags`, their parse's tokens too (`corpus.text.tags`). `kind` is "contenu" where a
+        store made before that column left it empty."""
+        columns = "s.*" if tags else "s.* EXCLUDE (tags)"
         if doc_ids is None:
-            frame = self.db.frame("SELECT * FROM segments ORDER BY segment_id")
+            frame = self.db.frame(f"SELECT {columns} FROM segments s ORDER BY segment_id")
         else:
             frame = self.db.frame_of(
-                "SELECT s.* FROM segments s JOIN wanted USING (doc_id) ORDER BY segment_id",
-                _ids(doc_ids),
+                f"SELECT {columns} FROM segments s JOIN wanted USING (doc_id) "
+                "ORDER BY segment_id", _ids(doc_ids),
             )
         frame["kind"] = frame["kind"].fillna("contenu").astype(object)
         return frame

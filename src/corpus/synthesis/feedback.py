@@ -190,11 +190,19 @@ def answer_summary(question: str, answers: Sequence[str], *, n_terms: int = 6,
 # -- themes of the answers ---------------------------------------------------------------------
 
 
-def answer_lemmas(texts: Sequence[str], nlp, places: frozenset[str] = frozenset()) -> list[str]:
-    """Content-word lemmas of each answer (as the segmenter keeps them for notes), places out."""
+def answer_lemmas(texts: Sequence[str], nlp, places: frozenset[str] = frozenset(),
+                  tags: Sequence[str | None] | None = None) -> list[str]:
+    """Content-word lemmas of each answer (as the segmenter keeps them for notes), places out;
+    from the answers' stored `tags` (`corpus.text.tags`) where given, else parsed."""
+    from corpus.text import tags as text_tags
+
+    kept = [text_tags.loads(t) for t in (tags if tags is not None else [None] * len(texts))]
+    todo = [without_marks(t) for t, k in zip(texts, kept, strict=True) if k is None]
+    parsed = iter(nlp.pipe(todo, batch_size=64))
+    docs = [next(parsed) if k is None else text_tags.doc(nlp.vocab, text_tags.without_marks(k))
+            for k in kept]
     return [" ".join(lemma(t) for t in doc if is_content(t) and t.ent_type_ != "PER"
-                     and fold(t.text) not in places)
-            for doc in nlp.pipe([without_marks(t) for t in texts], batch_size=64)]
+                     and fold(t.text) not in places) for doc in docs]
 
 
 def cohesion(rows: np.ndarray, members: np.ndarray) -> float:
@@ -223,8 +231,11 @@ def fit_question(question: str, answers: pd.DataFrame, vectors: np.ndarray, *,
         "segment_id": answers["answer_id"].to_numpy(), "doc_id": answers["answer_id"].to_numpy(),
         **{c: answers[c].to_numpy() for c in ("territory_id", "event_id", "atelier_id", "text")},
     })
+    tags = answers["tags"].tolist() if "tags" in answers.columns else None
+    if tags is not None:
+        frame["tags"] = tags
     if nlp is not None:
-        frame["lemmas"] = answer_lemmas(frame["text"].tolist(), nlp, places)
+        frame["lemmas"] = answer_lemmas(frame["text"].tolist(), nlp, places, tags)
     result = fit_themes(frame, vectors, seed=settings.seed, settings=settings, nlp=nlp,
                         places=places)
     a = result.assignments

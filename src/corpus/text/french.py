@@ -8,7 +8,7 @@ the loaded pipeline, which `load_nlp` keeps once per process.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from corpus.lang.fr import (
     DOMAIN_STOP_WORDS,
@@ -64,9 +64,17 @@ def folded_stop_words(*, domain: bool = True) -> frozenset[str]:
 # -- the spaCy pipeline ------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=2)
-def load_nlp(name: str = "fr_core_news_sm"):
-    """The French spaCy pipeline (loaded once per process)."""
+DEFAULT_MODEL = "fr_core_news_sm"
+
+
+def load_nlp(name: str | None = None):
+    """The French spaCy pipeline `name` (default: `DEFAULT_MODEL`), loaded once per process
+    however it is asked for (`load_nlp()`, `load_nlp("fr_core_news_sm")`, `name=`)."""
+    return _loaded(name or DEFAULT_MODEL)
+
+
+@cache
+def _loaded(name: str):
     import spacy
 
     nlp = spacy.load(name)

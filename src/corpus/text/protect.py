@@ -243,15 +243,40 @@ class Pseudonymiser:
 
     def protect(self, text: str, person_spans: Iterable[tuple[int, int]] = ()) -> str:
         """`text` with e-mails and phones removed and people's names pseudonymised."""
-        out, cursor = [], 0
+        return self.protect_with_edits(text, person_spans)[0]
+
+    def protect_with_edits(self, text: str, person_spans: Iterable[tuple[int, int]] = ()
+                           ) -> tuple[str, list[tuple[int, int, str]] | None]:
+        """`protect`'s text, and its edits: (start, end, replacement) in `text`, sorted; None
+        when they cannot be told apart (an e-mail or a phone made by a replacement)."""
+        out, cursor, edits = [], 0, []
         for start, end in self.person_spans(text, person_spans):
             name = text[start:end].strip(" .,;:")
-            out += [text[cursor:start], self.pseudonym(name)]
+            edits.append((start, end, self.pseudonym(name)))
+            out += [text[cursor:start], edits[-1][2]]
             cursor = end
         out.append(text[cursor:])
-        text = "".join(out)
-        text = EMAIL.sub(EMAIL_MARK, text)
-        return PHONE.sub(PHONE_MARK, text)
+        named = "".join(out)
+        protected = PHONE.sub(PHONE_MARK, EMAIL.sub(EMAIL_MARK, named))
+        if protected != named:  # no name lies in an e-mail or a phone: found in `text` alike
+            emails = [(*m.span(), EMAIL_MARK) for m in EMAIL.finditer(text)]
+            masked = EMAIL.sub(lambda m: "\0" * len(m.group()), text)
+            edits = sorted(edits + emails + [(*m.span(), PHONE_MARK)
+                                             for m in PHONE.finditer(masked)])
+            if _apply(text, edits) != protected:
+                return protected, None
+        return protected, edits
+
+
+def _apply(text: str, edits: Sequence[tuple[int, int, str]]) -> str | None:
+    """`text` with sorted `edits` (start, end, replacement) made; None if two overlap."""
+    out, cursor = [], 0
+    for start, end, replacement in edits:
+        if start < cursor:
+            return None
+        out += [text[cursor:start], replacement]
+        cursor = end
+    return "".join(out) + text[cursor:]
 
 
 def _known_names_re(names: Sequence[str], words: frozenset[str]) -> re.Pattern | None:
@@ -297,30 +322,54 @@ def protect_segments(segments: Sequence[Segment], pseudo: Pseudonymiser) -> list
     for seg in segments:
         found = pseudo.person_spans(seg.text, seg.person_spans)
         words = names | {fold(w) for s, e in found for w in re.findall(r"[\w'’-]+", seg.text[s:e])}
-        text = pseudo.protect(seg.text, seg.person_spans)
+        text, edits = pseudo.protect_with_edits(seg.text, seg.person_spans)
         lemmas = " ".join(
             w for w in seg.lemmas.split() if fold(w) not in words and "@" not in w
         )
-        out.append(seg.model_copy(update={"text": text, "lemmas": lemmas, "person_spans": ()}))
+        out.append(seg.model_copy(update={"text": text, "lemmas": lemmas, "person_spans": (),
+                                          "tags": _protected_tags(seg.tags, text, edits)}))
     return out
+
+
+def _protected_tags(tags: str | None, text: str,
+                    edits: Sequence[tuple[int, int, str]] | None) -> str | None:
+    """The stored tags (`corpus.text.tags`, JSON) after `edits`: those of `text`, or None
+    (never a tag that spells anything but the protected text)."""
+    from corpus.text import tags as text_tags
+
+    if tags is None or edits is None:
+        return None
+    if not edits:
+        return tags
+    found = text_tags.protected(text_tags.loads(tags), edits)
+    return text_tags.dumps(found) if found and text_tags.text_of(found) == text else None
 
 
 def protect_feedback(
     feedback: Sequence[Feedback], pseudo: Pseudonymiser, *, nlp=None
 ) -> list[Feedback]:
-    """Feedback with open answers protected; with `nlp`, spaCy's PER entities too."""
+    """Feedback with open answers protected; with `nlp`, spaCy's PER entities too, and the
+    tags of that parse kept (`Feedback.answer_tags`, of the protected answers)."""
+    from corpus.text import tags as text_tags
+
     keys = [(i, k) for i, f in enumerate(feedback) for k in sorted(f.answers)]
     texts = [feedback[i].answers[k] for i, k in keys]
     spans: list[list[tuple[int, int]]] = [[] for _ in texts]
+    parsed: list[str | None] = [None for _ in texts]
     if nlp is not None:
         for j, doc in enumerate(nlp.pipe(texts, batch_size=64)):
             # As in the notes: a capitalised word opening an answer ("Diffuser notre offre",
             # "Bonne organisation") is not a person.
             spans[j] = spacy_person_spans(doc)
+            parsed[j] = text_tags.dumps(text_tags.of_tokens(doc))
     answers: list[dict[str, str]] = [{} for _ in feedback]
-    for (i, k), text, sp in zip(keys, texts, spans, strict=True):
-        answers[i][k] = pseudo.protect(text, sp)
-    return [f.model_copy(update={"answers": a}) for f, a in zip(feedback, answers, strict=True)]
+    tags: list[dict[str, str]] = [{} for _ in feedback]
+    for (i, k), text, sp, found in zip(keys, texts, spans, parsed, strict=True):
+        answers[i][k], edits = pseudo.protect_with_edits(text, sp)
+        if (kept := _protected_tags(found, answers[i][k], edits)) is not None:
+            tags[i][k] = kept
+    return [f.model_copy(update={"answers": a, "answer_tags": t})
+            for f, a, t in zip(feedback, answers, tags, strict=True)]
 
 
 def scope_of(demarche: Demarche) -> str:

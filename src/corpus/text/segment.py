@@ -16,6 +16,7 @@ from corpus import progress
 from corpus.lang.fr import SECTION_CUES, singular
 from corpus.records import Note, Orientation, Segment
 from corpus.text import deroule
+from corpus.text import tags as text_tags
 from corpus.text.french import fold, is_content, lemma, load_nlp, normalise
 from corpus.text.protect import spacy_person_spans
 
@@ -102,6 +103,7 @@ class Fragment:
     lemmas: list[str] = field(default_factory=list)
     persons: list[tuple[int, int]] = field(default_factory=list)
     kind: str = deroule.CONTENU  # "deroule" for a line that says how the atelier ran
+    tags: text_tags.Tags | None = None  # the parse's tokens (`corpus.text.tags`)
 
     def joins(self, other: Fragment) -> bool:
         """Whether `other` may be merged into this one: same section, same kind."""
@@ -110,6 +112,7 @@ class Fragment:
     def absorb(self, other: Fragment, sep: str) -> None:
         shift = len(self.text) + len(sep)
         self.text = f"{self.text}{sep}{other.text}"
+        self.tags = text_tags.joined(self.tags, sep, other.tags)
         self.lemmas += other.lemmas
         self.persons += [(s + shift, e + shift) for s, e in other.persons]
 
@@ -141,7 +144,8 @@ def _fragments(doc, block: Block, min_chars: int, max_chars: int) -> list[Fragme
         span = doc.char_span(start, end, alignment_mode="expand")
         lemmas = [lemma(t) for t in span if is_content(t) and t.ent_type_ != "PER"]
         kind = deroule.kind_of_span(span, section=block.section)
-        return Fragment(raw.strip(), block.section, block.hint, lemmas, spans, kind)
+        return Fragment(raw.strip(), block.section, block.hint, lemmas, spans, kind,
+                        text_tags.span_tags(doc, start, end))
 
     if block.bullet and len(doc.text) <= max_chars:
         return [frag(0, len(doc.text))]
@@ -210,6 +214,7 @@ def segment_notes(
                     given_orientation=note.given_orientation,
                     person_spans=tuple(f.persons),
                     kind=f.kind,
+                    tags=text_tags.dumps(f.tags),
                 )
             )
         progress.advance(1)

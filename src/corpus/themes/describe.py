@@ -97,8 +97,20 @@ def _central(idx: np.ndarray, closeness: np.ndarray) -> list[int]:
 
 def _tagged(frame: pd.DataFrame, rows: Sequence[int], nlp,
             cache: dict[int, Any]) -> dict[int, Any]:
-    """Row -> tagged doc, each segment tagged once (themes and grands thèmes share `cache`)."""
-    todo = [i for i in rows if i not in cache]
+    """Row -> tagged doc, each segment tagged once (themes and grands thèmes share `cache`):
+    rebuilt from the parse kept at ingest (a `tags` column, `corpus.text.tags`), else parsed."""
+    from corpus.text import tags as text_tags
+
+    todo = []
+    stored = frame["tags"] if "tags" in frame.columns else None
+    for i in rows:
+        if i in cache:
+            continue
+        kept = text_tags.loads(stored.at[i]) if stored is not None else None
+        if kept is None:
+            todo.append(i)
+        else:
+            cache[i] = text_tags.doc(nlp.vocab, text_tags.without_marks(kept))
     texts = [without_marks(str(frame.at[i, "text"])) for i in todo]
     # Sentence boundaries are not needed for noun phrases: without them, a third faster.
     unused = [name for name in ("senter", "parser") if name in nlp.pipe_names]
