@@ -16,6 +16,13 @@ from pathlib import Path
 
 from corpus.records import Demarche, Feedback, Segment
 from corpus.text.french import fold
+from corpus.text.marks import (  # noqa: F401 (re-exported)
+    EMAIL_MARK,
+    FORGOTTEN_MARK,
+    MARKS,
+    PHONE_MARK,
+    without_marks,
+)
 from corpus.text.names import PARTICLES, TITLES, NameFinder
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
@@ -26,16 +33,6 @@ CIVILITY = re.compile(
     r"\b(?:M\.|Mr\.?|Mme\.?|Mlle\.?|Madame|Monsieur|Mademoiselle)\s+"
     r"((?:[A-ZÀ-Ý][\w'-]+)(?:\s+[A-ZÀ-Ý][\w'-]+)?)"
 )
-EMAIL_MARK = "[e-mail retiré]"
-PHONE_MARK = "[téléphone retiré]"
-FORGOTTEN_MARK = "[personne retirée]"  # `corpus forget`, when no single pseudonym is known
-_MARKS = re.compile(r"\[(?:e-mail|téléphone) retiré\]|\[personne retirée\]|\bPersonne \d+\b")
-
-
-def without_marks(text: str) -> str:
-    """`text` without the marks left by pseudonymisation: a removed phone number or a
-    pseudonym says nothing of the subject (themes and labels read the rest)."""
-    return re.sub(r"\s{2,}", " ", _MARKS.sub("", text)).strip()
 
 # Words spaCy sometimes takes for a person in these notes: organisations, acronyms, headings.
 NOT_PEOPLE = {

@@ -13,6 +13,8 @@ import json
 import re
 from collections.abc import Sequence
 
+from corpus.text.marks import MARKS
+
 Tag = tuple[str, str, str, str, str, str]
 Tags = tuple[Tag, ...]
 # The pieces of a pseudonym or a mark: words, numbers, punctuation.
@@ -112,10 +114,8 @@ def loads(value) -> Tags | None:
 
 def without_marks(tags: Tags) -> Tags:
     """The tags of `protect.without_marks(text)`: pseudonyms and marks out, spaces single."""
-    from corpus.text.protect import _MARKS
-
     text = text_of(tags)
-    marks = [m.span() for m in _MARKS.finditer(text)]
+    marks = [m.span() for m in MARKS.finditer(text)]
     out: list[Tag] = []
     at = 0
     for t in tags:
