@@ -19,7 +19,7 @@ BY_NAME = {stage.name: stage for stage in pipeline.STAGES}
 
 
 @task(cache_policy=NO_CACHE)
-def work(func, item):
+def stage_part(func, item):
     """One independent part of a stage (one territory of the ingest)."""
     return func(item)
 
@@ -29,7 +29,7 @@ def prefect_map(stage: Stage):
 
     def map_(func, items: list) -> list:
         name = getattr(getattr(func, "func", func), "__name__", "part")
-        futures = work.with_options(name=f"{stage.name}-{name}").map(unmapped(func), items)
+        futures = stage_part.with_options(name=f"{stage.name}-{name}").map(unmapped(func), items)
         return [future.result() for future in futures]
 
     return map_
