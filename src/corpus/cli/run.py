@@ -96,7 +96,7 @@ def run(
         strict=strict, lock_timeout_s=wait,
     )
     try:
-        with temporary_server():
+        with _waited(store, wait), temporary_server():
             summary = pipeline(params)
     except EXPECTED as exc:
         fail(exc)
@@ -126,6 +126,16 @@ def _print_corrections(found: dict) -> None:
     for item in stale:
         console.print(f"  {item['correction_id']} ({item['description']}) : {item['reason']}",
                       highlight=False, soft_wrap=True)
+
+
+def _waited(store: Path, wait: float | None):
+    """The store's run lock, waited for here before Prefect's temporary server starts: a
+    second run waits saying so, without a server beside the first one's. The flow owns the
+    lock (`flows.pipeline`, for scheduled runs too) and takes it again, re-entrantly."""
+    from corpus.config import Settings
+    from corpus.store import runlock
+
+    return runlock.writer(store, timeout=runlock.timeout_s(wait, Settings().run_lock_timeout_s))
 
 
 def _exit_set_aside(set_aside: list[dict]) -> None:
@@ -164,7 +174,7 @@ def ingest(
         strict=strict, lock_timeout_s=wait,
     )
     try:
-        with temporary_server():
+        with _waited(store, wait), temporary_server():
             result = ingest_flow(params)
     except EXPECTED as exc:
         fail(exc)
