@@ -57,6 +57,7 @@ def run_all(stages, ctx: Context) -> tuple[Context, dict[str, dict], dict[str, f
     timings: dict[str, float] = {}
     for stage in stages:
         started = time.perf_counter()
+        get_run_logger().info("Étape « %s »…", stage.name)
         if stage.name == "ingest":
             summary = stage.run(ctx, prefect_map(stage))
         else:

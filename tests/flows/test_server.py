@@ -15,7 +15,7 @@ from corpus_process import ROOT, SMALL, processes_of, start, wait_for
 
 from flows import server
 
-ANALYSIS = "for flow 'corpus-analysis'"
+ANALYSIS = "Étape « orientation »"  # the run's loop logs each stage as it starts
 
 
 @pytest.mark.slow
