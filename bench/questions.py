@@ -42,7 +42,10 @@ from corpus.store import Store  # noqa: E402
 from corpus.text import french, places  # noqa: E402
 from corpus.themes import document_themes, fit_themes  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data" / "granddebat_questions" / "answers.csv"
+# ../shared/data beside the checkout (or two levels up, from a worktree under /work/wt)
+SHARED = next((p / "shared" / "data" for p in (ROOT.parent, ROOT.parent.parent)
+               if (p / "shared" / "data").is_dir()), ROOT.parent / "shared" / "data")
+DATA = SHARED / "granddebat_questions" / "answers.csv"
 CACHE = Path(tempfile.gettempdir()) / "corpus-bench-themes"
 OUT = "__hors_theme__"
 
@@ -74,6 +77,57 @@ def subsamples(answers: pd.DataFrame, questions: list[str], half: str,
                 continue  # one draw of 5 × 300 is enough: the second adds time, not shape
             out.append((f"{half} {n_q}q×{per}", sorted(ids)))
     return out
+
+
+def tail_sizes(n_questions: int, rng: np.random.Generator, largest: int = 150,
+               smallest: int = 10) -> list[int]:
+    """Long-tail subject sizes: the k-th largest about largest / k^a (a Zipf law whose exponent
+    puts the smallest near `smallest`), each moved by a random factor, within 8 and 150."""
+    a = np.log(largest / smallest) / np.log(max(n_questions, 2))
+    sizes = largest * np.arange(1, n_questions + 1) ** -a * np.exp(rng.normal(0, 0.2, n_questions))
+    return [int(v) for v in np.clip(np.round(sizes), 8, 150)]
+
+
+def long_tail(answers: pd.DataFrame, questions: list[str], half: str,
+              rng: np.random.Generator) -> list[tuple[str, list[str]]]:
+    """(shape, answer ids) with uneven subject sizes drawn from a long tail (150 answers beside
+    subjects of 8 to 15): 5 and 10 questions with answers of any length, 10 with short answers
+    only (below their question's median length) and with long ones only, and the questions of
+    one questionnaire (subjects that share words)."""
+    length = answers["text"].str.len()
+    median = length.groupby(answers["label"]).transform("median")
+    pools = {"": answers, " courtes": answers[length < median],
+             " longues": answers[length >= median]}
+    by_theme = answers[answers["label"].isin(questions)].groupby("label_theme")["label"].unique()
+    shared = sorted(by_theme.loc[by_theme.map(len).idxmax()])
+    draws = [("5q", sorted(rng.choice(questions, min(5, len(questions)), replace=False)), ""),
+             (f"{len(questions)}q", questions, ""),
+             (f"{len(questions)}q", questions, " courtes"),
+             (f"{len(questions)}q", questions, " longues"),
+             (f"{len(shared)}q même questionnaire", shared, "")]
+    out = []
+    for name, chosen, pool in draws:
+        order = rng.permutation(len(chosen))  # which question gets which size: by chance
+        sizes = tail_sizes(len(chosen), rng)
+        ids: list[str] = []
+        for rank, j in enumerate(order):
+            ids_q = pools[pool].loc[pools[pool]["label"] == chosen[j], "id"].tolist()
+            ids += rng.choice(ids_q, min(sizes[rank], len(ids_q)), replace=False).tolist()
+        out.append((f"{half} {name}×traîne{pool}", sorted(ids)))
+    return out
+
+
+def small_recall(truth: pd.Series, found: pd.Series) -> float:
+    """Share of the subjects below the median size that are the majority of some theme (more
+    than half of its answers); NaN when no subject is below the median."""
+    sizes = truth.value_counts()
+    small = set(sizes.index[sizes < sizes.median()])
+    if not small:
+        return float("nan")
+    table = pd.crosstab(found[found != OUT], truth[found != OUT])
+    majority = {str(table.columns[row.argmax()]) for _, row in table.iterrows()
+                if row.max() > 0.5 * row.sum()}
+    return len(small & majority) / len(small)
 
 
 def label_ok(theme: dict, nlp) -> bool:

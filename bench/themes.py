@@ -51,7 +51,10 @@ from corpus.embed import embed_cached, load_embedder  # noqa: E402
 from corpus.store import Store  # noqa: E402
 from corpus.themes import document_themes, fit_themes  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data" / "granddebat_reunions" / "units.csv"
+# ../shared/data beside the checkout (or two levels up, from a worktree under /work/wt)
+SHARED = next((p / "shared" / "data" for p in (ROOT.parent, ROOT.parent.parent)
+               if (p / "shared" / "data").is_dir()), ROOT.parent / "shared" / "data")
+DATA = SHARED / "granddebat_reunions" / "units.csv"
 CACHE = Path(tempfile.gettempdir()) / "corpus-bench-themes"
 
 

@@ -97,7 +97,7 @@ def themes_scope(store: Store, scope: str, settings: Settings, *,
         seed=settings.seed,
         settings=settings, registry=store.themes.registry(), seed_topics=seeds, run_id=run_id,
         seed_vectors=themes.seed_vectors(embedder, seeds) if seeds else None,
-        nlp=french.load_nlp(settings.spacy_model), places=words,
+        nlp=french.load_nlp(settings.spacy_model), places=words, embedder=embedder,
     )
     theme_of = result.assignments.set_index("segment_id")
     segs["theme_id"] = segs["segment_id"].map(theme_of["theme_id"])

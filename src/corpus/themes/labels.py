@@ -39,10 +39,10 @@ class Candidate:
     segments: set[int] = field(default_factory=set)
     spellings: dict[str, set[int]] = field(default_factory=dict)
 
-    def spelling(self) -> str | None:
-        """The spelling written in the most segments, if at least `MIN_SEGMENTS` of them."""
+    def spelling(self, min_segments: int = MIN_SEGMENTS) -> str | None:
+        """The spelling written in the most segments, if at least `min_segments` of them."""
         best = min(self.spellings, key=lambda s: (-len(self.spellings[s]), s))
-        return best if len(self.spellings[best]) >= MIN_SEGMENTS else None
+        return best if len(self.spellings[best]) >= min_segments else None
 
 
 def _word(token) -> str:
