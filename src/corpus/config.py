@@ -48,13 +48,7 @@ class Settings:
     # A theme recurs when seen in this many ateliers (the domain's definition: "several").
     recurring_min_ateliers: int = 2
     # Themes are HDBSCAN's dense regions in a UMAP reduction (BERTopic's default pair, with
-    # its defaults of 15 neighbours and 5 dimensions). The smallest theme grows with the corpus:
-    # max(3, scale * n ** exponent) segments, and no theme holds more than `max_cluster_share`
-    # of them. Tuned on the Grand Débat answers, ten questions (labels sorted, every other one),
-    # 16 subsamples of 5 or 10 questions with 10, 40, 300 or 10-150 answers each: number of
-    # themes within half and twice the number of questions in all 16, NMI 0.527 (0.558 with
-    # 40 and uneven answers); without the share cap, HDBSCAN kept 2 themes for 5 questions in
-    # one subsample out of 16 (`bench/themes.py --questions`).
+    # its defaults of 15 neighbours and 5 dimensions).
     themes_umap_neighbors: int = 15
     themes_umap_components: int = 5
     # UMAP's layout epochs from `themes_umap_epochs_from` segments on (below: UMAP's default,
@@ -68,9 +62,28 @@ class Settings:
     # 7 themes (tests/themes/test_real_subjects.py), so the threshold is UMAP's small-data size.
     themes_umap_epochs: int = 200
     themes_umap_epochs_from: int = 4096
-    themes_min_cluster_scale: float = 0.25
-    themes_min_cluster_exponent: float = 0.65
-    themes_max_cluster_share: float = 1 / 3
+    # The smallest theme is fixed, not grown with the corpus: a dense region of
+    # `themes_min_cluster_size` segments (HDBSCAN's density from `themes_min_samples`
+    # neighbours) is a theme, and a region is not split below `themes_cluster_epsilon` (HDBSCAN's
+    # cluster_selection_epsilon, in UMAP units). Tuned on the Grand Débat answers' tune half
+    # (sorted questions, every other one), 10 long-tail subsamples (`bench/questions.py
+    # --shapes tail`: 4, 5 or 10 questions of 8 to 150 answers, all, short or long answers, one
+    # questionnaire; seeds 42 and 7), answer-level NMI / recall of the subjects below the median
+    # size / theme count within [q/2, 2q]: 8, 3, 0.35 gave 0.482 / 0.48 / 8 of 10 subsamples;
+    # 5, 5, 0.45: 0.475 / 0.47 / 7; 10, 3, 0.35: 0.479 / 0.36 / 9; no epsilon (8, 3): 0.478 /
+    # 0.52 / 6; the former rule (0.25 n^0.65, at most a third of the corpus): 0.451 / 0.17 /
+    # 10. BERTopic's defaults there: 0.310 / 0.12 / 7; k-means told k: 0.396 / 0.02. Merging
+    # HDBSCAN's regions afterwards (Ward distance in units of the within-theme variance,
+    # centroid cosine, shared nearest neighbours) either changed nothing or cascaded into a few
+    # themes (NMI 0.05-0.33): the answers to one question are no closer to each other than
+    # to other questions' in this space, so no merge threshold separates them.
+    themes_min_cluster_size: int = 8
+    themes_min_samples: int = 3
+    themes_cluster_epsilon: float = 0.35
+    # No theme holds more than this share of the segments (1.0: no limit). The limit of 1/3
+    # that came with the former rule is not needed with small regions (the figures above were
+    # measured without it), and it split a subject holding half of a small corpus.
+    themes_max_cluster_share: float = 1.0
     # Weight of the lemma LSA block next to the embedding (tuned with the above: 0.5 gave
     # NMI 0.527, 1.0 gave 0.493, on the same 16 subsamples).
     themes_lexical_weight: float = 0.5

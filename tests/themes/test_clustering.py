@@ -1,4 +1,5 @@
-"""Grouping: HDBSCAN's dense regions, sized to the corpus; outliers kept under their limit."""
+"""Grouping: HDBSCAN's dense regions of a few segments at any corpus size; outliers kept under
+their limit."""
 
 import numpy as np
 
@@ -6,7 +7,6 @@ from corpus.config import Settings
 from corpus.themes.clustering import (
     DensityThemes,
     cluster_plan,
-    min_cluster_size,
     reduce_outliers,
     renumber,
 )
@@ -38,13 +38,30 @@ def test_no_theme_holds_more_than_its_share():
     assert np.bincount(found[found >= 0]).max() <= len(x) / 3 + 1
 
 
-def test_the_smallest_theme_grows_with_the_corpus_but_slower():
+def test_a_small_distinct_subject_is_a_theme_whatever_the_corpus_size():
     s = Settings()
-    small, large = min_cluster_size(100, s), min_cluster_size(10_000, s)
-    assert 3 <= small < large
-    assert large / 10_000 < small / 100  # a smaller share of a larger corpus
-    plan = cluster_plan(60, s)
-    assert plan["n_neighbors"] <= max(5, plan["min_cluster_size"])
+    for big in (100, 2000):
+        x, truth = blobs([big, big, 10], seed=1)
+        plan = cluster_plan(len(x), s)
+        found = DensityThemes(min_cluster_size=plan["min_cluster_size"],
+                              min_samples=plan["min_samples"], epsilon=plan["cluster_epsilon"],
+                              max_cluster_share=plan["max_cluster_share"]).fit(x).labels_
+        small = found[truth == 2]
+        assert (small >= 0).mean() >= 0.8, big  # the 10 segments are found...
+        theme = np.bincount(small[small >= 0]).argmax()
+        assert set(truth[found == theme]) == {2}, big  # ...as a theme of their own
+    assert cluster_plan(100, s)["min_cluster_size"] == cluster_plan(100_000, s)["min_cluster_size"]
+
+
+def test_two_parts_closer_than_epsilon_stay_one_theme():
+    rng = np.random.default_rng(0)
+    centres = np.array([[0.0] * 5, [1.5] + [0.0] * 4, [20.0] + [0.0] * 4])
+    x = np.vstack([c + 0.2 * rng.normal(size=(60, 5)) for c in centres])
+    split = DensityThemes(min_cluster_size=8, min_samples=3).fit(x).labels_
+    kept = DensityThemes(min_cluster_size=8, min_samples=3, epsilon=3.0).fit(x).labels_
+    assert len(set(split[split >= 0])) == 3
+    assert len(set(kept[kept >= 0])) == 2
+    assert len(set(kept[:120])) == 1
 
 
 def test_tiny_corpora_make_one_theme():

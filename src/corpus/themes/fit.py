@@ -8,8 +8,8 @@ and sized to the corpus:
 - embeddings are centred and their dominant directions removed ("all-but-the-top"): e5 and USE
   vectors share a common direction that lines up with text length, not with the subject; a
   lemma LSA block and, for short documents, the document's context are added (`themes.space`);
-- UMAP (seeded), then HDBSCAN: the themes are the dense regions that persist, with a smallest
-  theme that grows with the corpus and no theme above a share of it (`themes.clustering`);
+- UMAP (seeded), then HDBSCAN: the themes are the dense regions of a few segments or more that
+  persist, whatever the corpus size (`themes.clustering`);
 - segments far from every theme stay unassigned, but at most `Settings.max_outlier_fraction`;
 - key terms (BERTopic's c-TF-IDF of the final themes, computed once), a noun-phrase label,
   grands thèmes and counts (`themes.describe`); themes are numbered by size, then by smallest
@@ -81,6 +81,8 @@ def _partition(plan: dict[str, Any], x: np.ndarray, seed: int) -> np.ndarray:
     reducer = space.reducer(plan, len(x), seed, x)
     reduced = np.nan_to_num(reducer.fit_transform(x))
     clusterer = clusters.DensityThemes(min_cluster_size=plan["min_cluster_size"],
+                                       min_samples=plan["min_samples"],
+                                       epsilon=plan["cluster_epsilon"],
                                        max_cluster_share=plan["max_cluster_share"],
                                        selection=plan["selection"])
     return np.asarray(clusterer.fit(reduced).labels_, dtype=int)
