@@ -84,7 +84,7 @@ def central_labels(found: Sequence[dict[str, Candidate]], terms: Sequence[Sequen
             auc = np.round(query_auc(sims, member), 6)
             best = min(range(len(cands)), key=lambda j: (-auc[j], cands[j].key))
             taken.add(cands[best].key)
-            out[g] = (cands[best].spelling(), True, float(auc[best]))
+            out[g] = (cands[best].spelling(1), True, float(auc[best]))
             continue
         word = next((w for w in terms[g] if fold(w) not in taken), None)
         label = (word[:1].upper() + word[1:]) if word else "Thème sans terme distinctif"
