@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     with pd.option_context("display.width", 200, "display.max_colwidth", 60):
         print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     gain = table["AUC libellé"].mean() - table["AUC terme"].mean()
-    print(f"\n{len(themes)} thèmes, {segs['atelier_id'].nunique()} ateliers ; AUC moyenne : "
+    print(f"\n{len(themes)} thèmes, {segs['atelier'].nunique()} ateliers ; AUC moyenne : "
           f"libellé {table['AUC libellé'].mean():.3f}, terme c-TF-IDF "
           f"{table['AUC terme'].mean():.3f} (écart {gain:+.3f}, cible ≥ +0,05)")
     groups = sorted({(t["group_id"], t["group_label"]) for t in themes})

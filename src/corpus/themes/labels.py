@@ -60,7 +60,8 @@ def _allowed(token, places: frozenset[str]) -> bool:
 
 def _content(token, places: frozenset[str]) -> bool:
     return (token.pos_ in _HEAD_POS or token.pos_ == "ADJ"
-            or (token.pos_ == "VERB" and "Part" in token.morph.get("VerbForm"))) and _allowed(
+            or (token.pos_ == "VERB" and "Part" in token.morph.get("VerbForm")
+                and "Pres" not in token.morph.get("Tense"))) and _allowed(
         token, places) and token.is_alpha
 
 
