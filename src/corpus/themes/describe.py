@@ -31,7 +31,8 @@ from corpus.themes import terms as theme_terms
 log = logging.getLogger(__name__)
 
 N_REPRESENTATIVES = 5
-N_LABEL_TEXTS = 100  # central segments whose noun phrases are label candidates
+N_LABEL_TEXTS = 100  # central segments whose noun phrases are label candidates, at most...
+LABEL_TEXTS_BUDGET = 5000  # ...and this many in all: spaCy tags each once, whatever the themes
 SCORE_DIGITS = 4
 
 
@@ -134,7 +135,8 @@ def names(frame: pd.DataFrame, central: Sequence[Sequence[int]], terms: Sequence
     """
     if nlp is None or not len(central):
         return theme_labels.choose_labels([{} for _ in central], terms, range(len(central)))
-    chosen = [list(rows[:N_LABEL_TEXTS]) for rows in central]
+    per_group = int(np.clip(LABEL_TEXTS_BUDGET // len(central), 10, N_LABEL_TEXTS))
+    chosen = [list(rows[:per_group]) for rows in central]
     tagged = _tagged(frame, sorted({i for rows in chosen for i in rows}), nlp,
                      cache if cache is not None else {})
     found = [theme_labels.candidates([tagged[i] for i in rows], places) for rows in chosen]

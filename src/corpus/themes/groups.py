@@ -55,10 +55,10 @@ def group_themes(x: np.ndarray, labels: np.ndarray, centroids: np.ndarray,
     sample = np.sort(rng.choice(inside, size=min(SAMPLE, len(inside)), replace=False))
     best: tuple[bool, float, np.ndarray] | None = None
     themed = labels[inside]
-    cuts = weighted_ward(centroids, np.bincount(themed, minlength=k))
+    most = min(k - 1, math.ceil(math.sqrt(k)), max_groups or MAX_GROUPS)
+    cuts = weighted_ward(centroids, np.bincount(themed, minlength=k), up_to=most)
     # The sample's distances once for every cut, not once per cut (same scores).
     distances = pairwise_distances(x[sample], metric="cosine")
-    most = min(k - 1, math.ceil(math.sqrt(k)), max_groups or MAX_GROUPS)
     for g in range(2, most + 1):
         of_theme = cuts[g]
         found = of_theme[labels[sample]]
@@ -73,31 +73,47 @@ def group_themes(x: np.ndarray, labels: np.ndarray, centroids: np.ndarray,
     return _renumbered(best[2], labels)
 
 
-def weighted_ward(centroids: np.ndarray, sizes: np.ndarray) -> dict[int, np.ndarray]:
+def weighted_ward(centroids: np.ndarray, sizes: np.ndarray,
+                  up_to: int | None = None) -> dict[int, np.ndarray]:
     """Ward's agglomeration of points that carry weights: {number of groups: group of each
-    point}, for every number of groups from 1 to len(centroids).
+    point}, for every number of groups from 1 to `up_to` (default: len(centroids)).
 
     The cost of merging groups a and b is n_a n_b / (n_a + n_b) * |c_a - c_b|^2 (the increase
-    of the within-group sum of squares); deterministic, ties broken by the lowest indices.
+    of the within-group sum of squares), updated after each merge by the Lance-Williams formula
+    (O(k^2) a merge, not O(k^2 d): hundreds of themes are grouped in a fraction of a second);
+    deterministic, ties broken by the lowest indices.
     """
-    c = np.asarray(centroids, dtype=np.float64).copy()
+    c = np.asarray(centroids, dtype=np.float64)
     n = np.maximum(np.asarray(sizes, dtype=np.float64), 1.0)
     k = len(c)
+    up_to = k if up_to is None else up_to
     of = np.arange(k)
     active = np.ones(k, dtype=bool)
-    cuts = {k: of.copy()}
+    cuts = {k: of.copy()} if k <= up_to else {}
+    if k < 2:
+        return cuts
+    g = c @ c.T
+    sq = np.maximum(np.diag(g)[:, None] + np.diag(g)[None, :] - 2 * g, 0.0)
+    cost = n[:, None] * n[None, :] / (n[:, None] + n[None, :]) * sq
+    cost[np.tril_indices(k)] = np.inf
     for remaining in range(k - 1, 0, -1):
-        idx = np.flatnonzero(active)
-        sq = ((c[idx, None, :] - c[None, idx, :]) ** 2).sum(axis=2)
-        cost = n[idx, None] * n[None, idx] / (n[idx, None] + n[None, idx]) * sq
-        cost[np.tril_indices(len(idx))] = np.inf
-        a, b = np.unravel_index(int(np.argmin(cost)), cost.shape)
-        i, j = int(idx[a]), int(idx[b])
-        c[i] = (n[i] * c[i] + n[j] * c[j]) / (n[i] + n[j])
+        i, j = (int(v) for v in np.unravel_index(int(np.argmin(cost)), cost.shape))
+        others = np.flatnonzero(active)
+        others = others[(others != i) & (others != j)]
+        d_i = np.where(others < i, cost[others, i], cost[i, others])
+        d_j = np.where(others < j, cost[others, j], cost[j, others])
+        merged = ((n[i] + n[others]) * d_i + (n[j] + n[others]) * d_j
+                  - n[others] * cost[i, j]) / (n[i] + n[j] + n[others])
+        low = others < i
+        cost[others[low], i] = merged[low]
+        cost[i, others[~low]] = merged[~low]
+        cost[j, :] = np.inf
+        cost[:, j] = np.inf
         n[i] += n[j]
         active[j] = False
         of[of == j] = i
-        cuts[remaining] = np.unique(of, return_inverse=True)[1]
+        if remaining <= up_to:
+            cuts[remaining] = np.unique(of, return_inverse=True)[1]
     return cuts
 
 

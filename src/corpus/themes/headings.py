@@ -21,7 +21,8 @@ from corpus.text.french import fold
 from corpus.themes.labels import Candidate, score, term_weights
 from corpus.vectors import unit
 
-N_CANDIDATES = 24  # phrases embedded per theme (the best by key-term coverage)
+N_CANDIDATES = 24  # phrases embedded per theme (the best by key-term coverage), at most...
+EMBEDDED_BUDGET = 2000  # ...and about this many in all, at least 4 a theme
 # A single word heads a theme only when it finds the theme's segments better than every phrase
 # of two words or more by this much AUC: a practitioner names a concern, not a keyword. Set by
 # reading the sample démarche's headings (with 0, 9 of its 21 were one word), not fitted.
@@ -55,12 +56,13 @@ def ranking_rows(n: int, members: Sequence[np.ndarray], seed: int) -> np.ndarray
     return np.unique(np.concatenate([rest, *keep]))
 
 
-def shortlist(found: dict[str, Candidate], terms: Sequence[str], single: float) -> list[Candidate]:
-    """The theme's candidates worth embedding: those that best cover its key terms."""
+def shortlist(found: dict[str, Candidate], terms: Sequence[str], single: float,
+              size: int = N_CANDIDATES) -> list[Candidate]:
+    """The theme's `size` candidates worth embedding: those that best cover its key terms."""
     weights = term_weights(terms)
     ranked = sorted(found.values(), key=lambda c: (-score(c, weights, single),
                                                    -len(c.segments), c.key))
-    return [c for c in ranked if score(c, weights, single) > 0][:N_CANDIDATES]
+    return [c for c in ranked if score(c, weights, single) > 0][:size]
 
 
 def central_labels(found: Sequence[dict[str, Candidate]], terms: Sequence[Sequence[str]],
@@ -73,7 +75,8 @@ def central_labels(found: Sequence[dict[str, Candidate]], terms: Sequence[Sequen
     Groups pick in `order` (largest first); a key already in `taken` is not picked again.
     """
     taken = taken if taken is not None else set()
-    lists = [shortlist(f, t, single) for f, t in zip(found, terms, strict=True)]
+    size = int(np.clip(EMBEDDED_BUDGET // max(1, len(found)), 4, N_CANDIDATES))
+    lists = [shortlist(f, t, single, size) for f, t in zip(found, terms, strict=True)]
     texts = sorted({c.spelling(1) for cands in lists for c in cands})
     vectors = unit(np.asarray(encode(texts), dtype=np.float64)) if texts else np.zeros((0, 1))
     row_of = {text: i for i, text in enumerate(texts)}
