@@ -34,7 +34,10 @@ def cluster_plan(n: int, settings: Settings | None = None) -> dict[str, Any]:
         "lsa_components": int(min(100, max(2, n // 4))),
         "context_weight": settings.themes_context_weight,
         "context_max_median": settings.themes_context_max_median,
-        "n_neighbors": int(min(settings.themes_umap_neighbors, max(2, n - 1))),
+        # UMAP's neighbourhood is at most a tenth of a small corpus (at least 5): with 15
+        # neighbours, 36 segments on 3 subjects of 12 made 2 themes (tests/themes/test_fit.py).
+        # From 150 segments on (every subsample the constants were tuned on) it is 15.
+        "n_neighbors": int(min(settings.themes_umap_neighbors, max(5, n // 10), max(2, n - 1))),
         "n_components": settings.themes_umap_components,
         "n_epochs": settings.themes_umap_epochs if n >= settings.themes_umap_epochs_from else None,
         "min_cluster_size": settings.themes_min_cluster_size,
