@@ -2,23 +2,30 @@
 
     .venv/bin/python bench/questions.py                 # both halves, seed 42
     .venv/bin/python bench/questions.py --half report --seeds 42,7
+    .venv/bin/python bench/questions.py --shapes tail --no-all --seeds 42,7   # issue 21
 
 Answers of `../shared/data/granddebat_questions/answers.csv` (20 questions, 300 answers each)
 are segmented and protected as `corpus run` would, their place names masked as the themes stage
 does, embedded (cached in a DuckDB store under /tmp), and grouped in subsamples of different
 shapes so that no count can be learnt: 5 and 10 questions (two draws of 5), with 10, 40 or 300
 answers a question or uneven sizes (10 to 150), and all 20 questions with 10, 40 and uneven
-answers. The questions are split in two halves (sorted names, every other one): constants were
-tuned on `tune` and are reported on `report`.
+answers; and long-tail shapes (`long_tail`, `--shapes tail`): sizes from a Zipf-like tail, one
+subject of about 150 answers beside subjects of 8 to 15, for 5 questions, all the half's 10
+(answers of any length, short ones only, long ones only) and the questions of one questionnaire
+(subjects that share words). The questions are split in two halves (sorted names, every other
+one): constants were tuned on `tune` and are reported on `report`.
 
 For each subsample, side by side, on the same segments and vectors:
 - corpus: `corpus.themes.fit_themes` with its labels (spaCy), as `corpus run` calls it;
 - BERTopic's defaults, as a user would run them (`BERTopic().fit_transform(docs, embeddings)`);
 - k-means on the answers' mean embeddings, told the true number of questions.
 Scores are at answer level (an answer's theme is the dominant theme of its segments): NMI, the
-number of themes against the number of questions (target: within half and twice), answers left
-without a theme, labels that are a noun phrase written in two of the theme's segments and headed
-by a noun (spaCy), and the time of the theme stage as a ratio to BERTopic's defaults.
+recall of small subjects (`small_recall`: share of the questions below the median size that are
+the majority of some theme) for the three methods, the number of themes against the number of
+questions (target: within half and twice), answers left without a theme, labels that are a
+noun phrase written in the theme's segments and headed by a noun (spaCy), the labels' AUC as
+queries against the top c-TF-IDF term's (`bench/labels.py`), and the time of the theme stage as
+a ratio to BERTopic's defaults.
 """
 
 from __future__ import annotations
@@ -134,7 +141,7 @@ def small_recall(truth: pd.Series, found: pd.Series) -> float:
 
 
 def label_ok(theme: dict, nlp) -> bool:
-    """A noun phrase written in two of its segments, headed by a noun."""
+    """A noun phrase written in its segments, headed by a noun."""
     if not theme.get("label_is_phrase"):
         return False
     head = french._head(nlp(theme["label"]))
