@@ -40,7 +40,11 @@ def cluster_plan(n: int, settings: Settings | None = None) -> dict[str, Any]:
         "n_neighbors": int(min(settings.themes_umap_neighbors, max(5, n // 10), max(2, n - 1))),
         "n_components": settings.themes_umap_components,
         "n_epochs": settings.themes_umap_epochs if n >= settings.themes_umap_epochs_from else None,
-        "min_cluster_size": settings.themes_min_cluster_size,
+        # A corpus of a few dozen segments (the answers to one feedback question) cannot hold
+        # regions of 8: there the smallest theme is a sixth of it, at least 3 (18 answers on 3
+        # subjects of 6 make 3 themes, tests/synthesis/test_feedback.py). From 48 segments on
+        # it is the fixed size, whatever the corpus.
+        "min_cluster_size": int(max(3, min(settings.themes_min_cluster_size, n // 6))),
         "min_samples": settings.themes_min_samples,
         "cluster_epsilon": settings.themes_cluster_epsilon,
         "max_cluster_share": settings.themes_max_cluster_share,
