@@ -47,34 +47,31 @@ def main() -> int:
     nlp = french.load_nlp(settings.spacy_model)
     t_load = time.perf_counter() - t0
 
-    # The pipeline's own steps, timed one by one (`pipeline.ingest` runs them in this order).
-    t0 = time.perf_counter()
-    demarche = pipeline.read_input(UNITS, TableOptions(
-        text="text", id="id", territory="region", event="departement", atelier="report_id",
-        orientation="kind"))
-    notes = demarche.notes[: args.limit] if args.limit else demarche.notes
-    demarche = demarche.model_copy(update={"notes": tuple(notes)})
-    t_read = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    segments = [s for group in pipeline.by_territory(notes)
-                for s in pipeline.segment_notes(group, settings, nlp)]
-    t_seg = time.perf_counter() - t0
-
+    # The ingest stage itself, as `corpus run` runs it; it times its own steps.
+    options = TableOptions(text="text", id="id", territory="region", event="departement",
+                           atelier="report_id", orientation="kind")
     with tempfile.TemporaryDirectory() as tmp:
+        table = UNITS
+        if args.limit:
+            import pandas as pd
+
+            table = Path(tmp) / "units.csv"
+            pd.read_csv(UNITS, nrows=args.limit).to_csv(table, index=False)
         store = Store(Path(tmp) / "bench.duckdb")
-        t0 = time.perf_counter()
-        protected = pipeline.protect_demarche(store, demarche, segments, settings, nlp)
-        t_prot = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        pipeline.store_demarche(store, demarche, protected, [])
-        t_store = time.perf_counter() - t0
-    protected = protected.segments
+        ctx = pipeline.Context(store=str(store.path), input=str(table), settings=settings,
+                               table=options)
+        result = pipeline.Ingest().run(ctx)
+        protected = store.texts.segments(tags=True)
+        n_units = len(result["doc_ids"])
+        n_chars = int(protected["text"].str.len().sum())
+    seconds = result["seconds"]
+    t_read, t_seg = seconds.get("read", 0.0), seconds.get("segment", 0.0)
+    t_prot, t_store = seconds.get("protect", 0.0), seconds.get("store", 0.0)
 
     from corpus.text import tags as text_tags
     from corpus.text.protect import without_marks
 
-    stored = [s.tags for s in protected if s.tags is not None]
+    stored = [t for t in protected["tags"] if isinstance(t, str)]
     t0 = time.perf_counter()
     for value in stored:
         text_tags.doc(nlp.vocab, text_tags.without_marks(text_tags.loads(value)))
@@ -84,13 +81,12 @@ def main() -> int:
         unused = [n for n in ("senter", "parser") if n in nlp.pipe_names]
         t0 = time.perf_counter()
         with nlp.select_pipes(disable=unused):
-            for _ in nlp.pipe((without_marks(s.text) for s in protected), batch_size=64):
+            for _ in nlp.pipe((without_marks(t) for t in protected["text"]), batch_size=64):
                 pass
         t_reparse = time.perf_counter() - t0
 
-    n_chars = sum(len(n.text) for n in notes)
     total = t_read + t_seg + t_prot + t_store
-    print(f"units            {len(notes):>9,}   ({n_chars / 1e6:.2f} M characters)")
+    print(f"units            {n_units:>9,}   ({n_chars / 1e6:.2f} M characters of segments)")
     print(f"segments         {len(protected):>9,}")
     print(f"spaCy load       {t_load:>9.1f} s  (once per process, not counted below)")
     print(f"read table       {t_read:>9.1f} s")
@@ -101,7 +97,7 @@ def main() -> int:
     print(f"label docs from tags {t_docs:>5.1f} s  (themes stage; no parse)")
     if t_reparse is not None:
         print(f"reparse (replaced) {t_reparse:>7.1f} s  (what the themes stage parsed before)")
-    print(f"units/s          {len(notes) / total:>9.1f}")
+    print(f"units/s          {n_units / total:>9.1f}")
     print(f"segments/s       {len(protected) / total:>9.1f}")
     print(f"peak memory      {peak_mib():>9.0f} MiB")
     return 0

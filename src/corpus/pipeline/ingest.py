@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,7 @@ class IngestResult(BaseModel):
     added: dict[str, int]
     unchanged: int
     set_aside: list[dict] = []  # files left out, unreadable: path, kind, reason, fix, line
+    seconds: dict[str, float] = {}  # read, segment, protect, store (bench/ingest.py prints them)
 
 
 @dataclass
@@ -135,18 +137,31 @@ def ingest(input: str | Path, store: Store, settings: Settings,
     Idempotent: documents already stored with the same bytes are skipped. `map_` receives a
     picklable function (it may run the territories in other processes).
     """
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(step: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        seconds[step], clock = round(now - clock, 3), now
+
     demarche = read_input(input, table, strict=strict)
     new, unchanged = changed_notes(store, demarche)
     if new and nlp is None:
         french.load_nlp(settings.spacy_model)  # once, before the territories share it
+    lap("read")
     mapped = (map_ or serial)(functools.partial(segment_territory, settings=settings, nlp=nlp),
                               by_territory(new))
     segments = [s for group in mapped for s in group]
+    lap("segment")
     added = dict(NOTHING_ADDED)
     if needs_storing(store, demarche, new):
         protected = protect_demarche(store, demarche, segments, settings, nlp)
+        lap("protect")
         added = store_demarche(store, demarche, protected, unchanged)
-    return finish_ingest(store, input, demarche, added, unchanged)
+        lap("store")
+    result = finish_ingest(store, input, demarche, added, unchanged)
+    return result.model_copy(update={"seconds": seconds})
 
 
 class Ingest:
