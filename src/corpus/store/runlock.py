@@ -60,15 +60,22 @@ def _duration(seconds: float) -> str:
     return f"{seconds:.0f} s"
 
 
+def _file_lock(store: Path | str) -> FileLock:
+    """The lock file's lock: one object per path in a process (re-entrant across threads)."""
+    path = lock_path(store)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(path), thread_local=False, is_singleton=True)
+
+
 @contextmanager
 def writer(store: Path | str, *, timeout: float) -> Iterator[None]:
     """Hold the store's run lock; waits up to `timeout` seconds, then raises `StoreBusy`.
 
-    Re-entrant within a process (a run's subflows take it again).
+    Re-entrant within a process (the command line waits for it before Prefect's server starts,
+    the flow takes it again).
     """
     path = lock_path(store)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(path), thread_local=False, is_singleton=True)
+    lock = _file_lock(store)
     try:
         lock.acquire(timeout=0)
     except Timeout:
@@ -98,9 +105,7 @@ def writer(store: Path | str, *, timeout: float) -> Iterator[None]:
 def at_once(store: Path | str) -> Iterator[None]:
     """Hold the store's run lock without waiting (a correction between runs); raises
     `StoreBusy` at once, with the holder's pid, while a run holds the store."""
-    path = lock_path(store)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(path), thread_local=False, is_singleton=True)
+    lock = _file_lock(store)
     try:
         lock.acquire(timeout=0)
     except Timeout:
