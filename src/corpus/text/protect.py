@@ -26,8 +26,9 @@ from corpus.text.marks import (  # noqa: F401 (re-exported)
 from corpus.text.names import PARTICLES, TITLES, NameFinder
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+# Not glued to a word by a hyphen: "gdq-0327558434e2" is an identifier (a table row's hash).
 PHONE = re.compile(
-    r"(?<![\w+])(?:(?:\+|00)\s?33\s?(?:\(0\)\s?)?[1-9]|0[1-9])(?:[ .\-]?\d{2}){4}(?!\d)"
+    r"(?<![\w+])(?<!\w-)(?:(?:\+|00)\s?33\s?(?:\(0\)\s?)?[1-9]|0[1-9])(?:[ .\-]?\d{2}){4}(?!\d)"
 )
 CIVILITY = re.compile(
     r"\b(?:M\.|Mr\.?|Mme\.?|Mlle\.?|Madame|Monsieur|Mademoiselle)\s+"
