@@ -166,13 +166,18 @@ def with_article(phrase: str, nlp) -> str:
     if not phrase:
         return phrase
     first = phrase.split()[0]
-    if len(first) > 1 and first[1:].islower() and (
-            len(phrase.split()) == 1 or nlp(phrase)[0].pos_ != "PROPN"):
-        phrase = first.lower() + phrase[len(first):]  # "Mobilité rurale", not "France services"
-    doc = nlp(phrase)
+    lowered = first.lower() + phrase[len(first):]
+    # "Mobilité rurale", "Logement des apprentis" lose their capital, not "France services": the
+    # small model reads most capitalised first words as proper nouns, so ask it of the lower case
+    lower = len(first) > 1 and first[1:].islower() and (
+        len(phrase.split()) == 1 or nlp(lowered)[0].pos_ != "PROPN")
+    # number and gender from the phrase as written ("Logement des apprentis": the lower case
+    # misleads the small model), a lone common word in lower case ("Voiture" -> "la voiture")
+    doc = nlp(lowered if lower and len(phrase.split()) == 1 else phrase)
     if not len(doc):
         return phrase
     number, gender = _phrase_number_gender(doc)
+    phrase = lowered if lower else phrase
     if number == "Plur":
         return f"les {phrase}"
     starts = phrase.split()[0]
