@@ -197,6 +197,30 @@ def test_language_data_depends_on_nothing():
     assert graph["corpus.records"] <= {"corpus.lang", "corpus.lang.fr"}
 
 
+def root_users() -> list[str]:
+    """`module:line` for each module that uses the root package itself (`import corpus`, or a
+    name defined in `corpus/__init__`): the walk above leaves out edges to a module's own
+    packages, and the root reaches the API (`corpus.open`), which reaches every stage."""
+    found = []
+    for module, path in MODULES.items():
+        if not module.startswith("corpus."):
+            continue
+        for node in _import_nodes(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                hit = any(a.name == "corpus" for a in node.names)
+            else:
+                hit = node.module == "corpus" and not node.level and any(
+                    f"corpus.{a.name}" not in MODULES for a in node.names)
+            if hit:
+                found.append(f"{module}:{node.lineno}")
+    return found
+
+
+def test_no_module_leans_on_the_root_package():
+    found = root_users()
+    assert not found, "modules qui importent le paquet racine corpus :\n" + "\n".join(found)
+
+
 # `corpus` and `flows` are one cycle a level up as long as the command line (`corpus.cli`)
 # starts the flows, which run `corpus`: the one known exception (issue 20; the lead moves this
 # wiring). No other module of `corpus` may import `flows`.

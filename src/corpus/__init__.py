@@ -11,7 +11,9 @@ for _var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
     os.environ.setdefault(_var, "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-__version__ = "0.1.0"
+from corpus.version import __version__  # noqa: E402
+
+__all__ = ["__version__"]
 
 
 def __getattr__(name: str):

@@ -24,11 +24,11 @@ from xml.etree import ElementTree as ET
 
 import pandas as pd
 
-import corpus
 from corpus.files import write_atomic
 from corpus.records import ORIENTATIONS
 from corpus.report import tables
 from corpus.text.french import fold
+from corpus.version import __version__
 
 if TYPE_CHECKING:
     from corpus.store import Store
@@ -241,7 +241,7 @@ def qdpx_project(data: ExportData, *, name: str = "corpus") -> tuple[bytes, dict
     # Unprefixed tags under a default namespace declared on the root: what REFI-QDA readers
     # expect (ElementTree's default_namespace option rejects unqualified attributes).
     root = ET.Element("Project", {
-        "xmlns": QDA_NS, "name": name, "origin": f"corpus {corpus.__version__}",
+        "xmlns": QDA_NS, "name": name, "origin": f"corpus {__version__}",
         "creatingUserGUID": user,
     })
     _el(_el(root, "Users"), "User", guid=user, name="corpus")

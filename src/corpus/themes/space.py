@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from corpus.jit import compiled_once
 from corpus.text.french import stop_words
 from corpus.themes.terms import min_df_for
 from corpus.vectors import unit
@@ -129,6 +130,7 @@ def reducer(plan: dict[str, Any], n: int, seed: int, x: np.ndarray | None = None
     exact neighbours are computed here (`neighbours`)."""
     from umap import UMAP
 
+    compiled_once()
     knn = (None, None, None)
     if x is not None and len(x) <= plan["exact_neighbours_max"]:
         knn = neighbours(x, plan["n_neighbors"])
