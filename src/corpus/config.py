@@ -103,6 +103,11 @@ class Settings(BaseSettings):
     # sample démarche's labels (a judgement, not a measured optimum); with it, on the Grand
     # Débat questions' report half, 98.9% of labels are noun phrases written in >= 2 segments.
     themes_label_single_word_weight: float = 0.3
+    # Headings chosen as queries (`themes.headings`): a one-word candidate heads a theme only
+    # when it finds the theme's segments better than every phrase of two words or more by this
+    # much AUC: a practitioner names a concern, not a keyword. A rule of reading taken over from
+    # the `themes` branch (with 0, 9 of the sample's 21 headings were one word), not fitted.
+    themes_heading_single_word_margin: float = 0.03
     # Share of a segment's vector taken from its document's mean, for documents of at most
     # `themes_context_max_median` segments (median): survey answers and meeting summaries speak
     # of one subject (Grand Débat meetings: tuned with the lexical weight when the block came in).
