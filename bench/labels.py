@@ -10,9 +10,10 @@ its theme outranks any other one (`corpus.themes.headings.query_auc`). The basel
 theme's top c-TF-IDF term (`terms[0]`), scored the same way. Grands thèmes: the same with their
 label and their segments, against their themes' most frequent top term.
 
-    .venv/bin/python bench/labels.py --reunions 300 [--seed 42]
+    .venv/bin/python bench/labels.py --reunions 300 [--skip 300] [--seed 42]
 
-`--reunions N`: the first N units (by id) of `../shared/data/granddebat_reunions/units.csv`,
+`--reunions N`: N units (by id, after the first `--skip`) of the labelled rows of
+`../shared/data/granddebat_reunions/units.csv`,
 segmented as in `bench/themes.py`, themes fitted twice on the same vectors (headings as
 queries; the former labels, the phrase that best covers the key terms), both scored the same
 way against the top term. Data the sample's settings were never read on.
@@ -61,9 +62,9 @@ def _summary(table: pd.DataFrame) -> str:
     return f"libellé {label:.3f}, terme c-TF-IDF {term:.3f} (écart {label - term:+.3f})"
 
 
-def reunions(limit: int, seed: int) -> int:
-    """Themes of the first `limit` meeting-report units (by id) fitted twice on the same
-    vectors, headings as queries and the former key-term labels; both against the top term."""
+def reunions(limit: int, seed: int, skip: int = 0) -> int:
+    """Themes of `limit` meeting-report units (by id, after the first `skip`) fitted twice on
+    the same vectors, headings as queries and the former labels; both against the top term."""
     import importlib.util
     import tempfile
 
@@ -76,7 +77,9 @@ def reunions(limit: int, seed: int) -> int:
     spec = importlib.util.spec_from_file_location("bench_themes", ROOT / "bench" / "themes.py")
     bench_themes = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench_themes)
-    units, frame = bench_themes.load_segments(limit)
+    units = pd.read_csv(bench_themes.DATA, dtype=str, keep_default_na=False)
+    units = units[units["label"].str.strip() != ""].sort_values("id").iloc[skip:skip + limit]
+    frame = bench_themes.cached_segments(units, f"units-from-{skip}" if skip else "units")
     embedder = load_embedder(Settings().embedder_themes)
     store = Store(Path(tempfile.gettempdir()) / "corpus-bench-labels.duckdb")
     x = embed_cached(embedder, frame["text"].astype(str).tolist(), store)
@@ -108,10 +111,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--store", help="its store (embeddings are cached there)")
     parser.add_argument("--reunions", type=int, default=0,
                         help="instead: the first N meeting-report units of the shared data")
+    parser.add_argument("--skip", type=int, default=0,
+                        help="with --reunions: start after this many units")
     parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args(argv)
     if args.reunions:
-        return reunions(args.reunions, args.seed)
+        return reunions(args.reunions, args.seed, args.skip)
     if args.out is None or not args.store:
         parser.error("indiquez le dossier de sortie et --store, ou --reunions N")
     settings = Settings()

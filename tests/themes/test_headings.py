@@ -49,6 +49,25 @@ def test_the_phrase_nearest_its_own_segments_wins_over_the_frequent_word():
     assert all(p[1] and p[2] == 1.0 for p in picked)  # written once is enough
 
 
+def test_a_phrase_written_more_widely_wins_when_it_finds_the_theme_nearly_as_well():
+    raw = np.array([[1, 0, 0], [0.8, 0.6, 0], [0, 1, 0], [0.6, 0, 0.8]])
+    members = [np.array([0, 1]), np.array([2, 3])]
+    narrow = cand("impact ecologique", "Impact écologique", {0})
+    wide = cand("transition ecologique", "Transition écologique", {0, 1})
+    vectors = {"Impact écologique": [1, 0, 0], "Transition écologique": [1, 1, 0]}
+
+    def encode(texts):
+        return np.array([vectors[t] for t in texts], dtype=float)
+
+    def heading(tolerance):
+        found = [{c.key: c for c in (narrow, wide)}, {}]
+        return central_labels(found, [["ecologique"], ["eau"]], [0, 1], raw, members, encode,
+                              seed=0, single=1.0, tolerance=tolerance)[0]
+
+    assert heading(0.05)[0] == "Impact écologique" and heading(0.05)[2] == 1.0
+    assert heading(0.2)[0] == "Transition écologique" and heading(0.2)[2] == 0.875
+
+
 def test_every_group_gets_its_own_heading():
     raw = np.eye(4)
     members = [np.array([0, 1]), np.array([2, 3])]

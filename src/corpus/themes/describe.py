@@ -134,6 +134,7 @@ class Headings:
     encode: Any
     seed: int = 0
     margin: float = theme_headings.SINGLE_WORD_MARGIN
+    tolerance: float = theme_headings.TOLERANCE
     taken: set[str] = field(default_factory=set)
 
 
@@ -160,7 +161,8 @@ def names(frame: pd.DataFrame, central: Sequence[Sequence[int]], terms: Sequence
     members = [np.asarray(sorted(rows), dtype=int) for rows in central]
     picked = theme_headings.central_labels(found, terms, order, headings.raw, members,
                                            headings.encode, seed=headings.seed, single=single,
-                                           taken=headings.taken, margin=headings.margin)
+                                           taken=headings.taken, margin=headings.margin,
+                                           tolerance=headings.tolerance)
     return [(label, phrase) for label, phrase, _ in picked]
 
 
@@ -200,8 +202,8 @@ def describe(frame: pd.DataFrame, raw: np.ndarray, labels: np.ndarray, x: np.nda
     sizes = [len(idx) for idx, _ in members]
     tagged: dict[int, Any] = {}
     single = settings.themes_label_single_word_weight
-    headings = (Headings(raw, encode, seed, settings.themes_heading_single_word_margin)
-                if encode is not None else None)
+    headings = (Headings(raw, encode, seed, settings.themes_heading_single_word_margin,
+                         settings.themes_heading_auc_tolerance) if encode is not None else None)
     named = names(frame, central, terms, sizes, nlp, places, tagged, single, headings)
     of_theme = (theme_groups.group_themes(
         x, labels, cx, seed=seed, sample_size=settings.themes_group_silhouette_sample,

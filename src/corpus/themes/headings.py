@@ -26,6 +26,7 @@ N_CANDIDATES = 24  # phrases embedded per theme (the best by key-term coverage),
 EMBEDDED_BUDGET = 2000  # ...and about this many in all, at least 4 a theme
 SAMPLE = 4000  # segments a query is ranked among, at most (seeded sample, members kept)
 SINGLE_WORD_MARGIN = default("themes_heading_single_word_margin")
+TOLERANCE = default("themes_heading_auc_tolerance")
 
 
 def query_auc(sims: np.ndarray, member: np.ndarray) -> np.ndarray:
@@ -68,13 +69,16 @@ def central_labels(found: Sequence[dict[str, Candidate]], terms: Sequence[Sequen
                    order: Sequence[int], raw: np.ndarray, members: Sequence[np.ndarray],
                    encode: Callable[[list[str]], np.ndarray], *, seed: int, single: float,
                    taken: set[str] | None = None,
-                   margin: float = SINGLE_WORD_MARGIN) -> list[tuple[str, bool, float]]:
+                   margin: float = SINGLE_WORD_MARGIN,
+                   tolerance: float = TOLERANCE) -> list[tuple[str, bool, float]]:
     """One heading per group of segments: (label, True when written in its segments, its AUC).
 
     `raw` holds every segment's embedding (the embedder's space), `members` each group's rows.
     Groups pick in `order` (largest first); a key already in `taken` is not picked again, and
     the keys picked are added to it. A one-word candidate must beat every longer one by
-    `margin` AUC. A group without any candidate takes its first key term not taken.
+    `margin` AUC. Of the candidates within `tolerance` of the best, the one written in the
+    most segments heads the group (general enough to cover its quotes). A group without any
+    candidate takes its first key term not taken.
     """
     taken = taken if taken is not None else set()
     size = int(np.clip(EMBEDDED_BUDGET // max(1, len(found)), 4, N_CANDIDATES))
@@ -92,10 +96,11 @@ def central_labels(found: Sequence[dict[str, Candidate]], terms: Sequence[Sequen
             sims = seg @ vectors[[row_of[c.spelling(1)] for c in cands]].T
             auc = np.round(query_auc(sims, member), 6)
             short = np.array([len(c.lemmas) <= 1 for c in cands])
+            value = np.round(auc - margin * short, 6)
+            near = np.flatnonzero(value >= value.max() - tolerance - 1e-9)
             # Ties (a group that is all the segments: every AUC is 0.5) go to the candidate
             # that best covers the key terms.
-            best = min(range(len(cands)), key=lambda j: (
-                -round(auc[j] - margin * short[j], 6), j))
+            best = min(near, key=lambda j: (-len(cands[j].segments), -value[j], j))
             taken.add(cands[best].key)
             out[g] = (cands[best].spelling(1), True, float(auc[best]))
             continue
