@@ -76,7 +76,7 @@ def central_labels(found: Sequence[dict[str, Candidate]], terms: Sequence[Sequen
     `raw` holds every segment's embedding (the embedder's space), `members` each group's rows.
     Groups pick in `order` (largest first); a key already in `taken` is not picked again, and
     the keys picked are added to it. A one-word candidate must beat every longer one by
-    `margin` AUC. Of the candidates within `tolerance` of the best, the one written in the
+    `margin` AUC. Of the candidates within `tolerance` of the best, a phrase written in the
     most segments heads the group (general enough to cover its quotes). A group without any
     candidate takes its first key term not taken.
     """
@@ -98,9 +98,9 @@ def central_labels(found: Sequence[dict[str, Candidate]], terms: Sequence[Sequen
             short = np.array([len(c.lemmas) <= 1 for c in cands])
             value = np.round(auc - margin * short, 6)
             near = np.flatnonzero(value >= value.max() - tolerance - 1e-9)
-            # Ties (a group that is all the segments: every AUC is 0.5) go to the candidate
-            # that best covers the key terms.
-            best = min(near, key=lambda j: (-len(cands[j].segments), -value[j], j))
+            # A phrase before a single word, then the most segments; ties (a group that is all
+            # the segments: every AUC is 0.5) go to the candidate that best covers the key terms.
+            best = min(near, key=lambda j: (short[j], -len(cands[j].segments), -value[j], j))
             taken.add(cands[best].key)
             out[g] = (cands[best].spelling(1), True, float(auc[best]))
             continue
