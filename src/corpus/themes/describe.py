@@ -1,8 +1,9 @@
 """What a theme says and where it was said: key terms, a label, its grand thème, its counts.
 
 `describe` turns a partition of the segments into `themes.json` entries and per-segment
-assignments: c-TF-IDF key terms (`themes.terms`), a noun-phrase label (`themes.labels`), stable
-ids matched to the registry and seeds (`themes.registry`), the grands thèmes
+assignments: c-TF-IDF key terms (`themes.terms`), a noun-phrase label (`themes.labels`; with
+the embedder, the phrase that best finds the theme's segments as a query, `themes.headings`),
+stable ids matched to the registry and seeds (`themes.registry`), the grands thèmes
 (`themes.groups`), and the ateliers, territories and orientations behind each theme.
 """
 
