@@ -103,6 +103,20 @@ class Settings(BaseSettings):
     # sample démarche's labels (a judgement, not a measured optimum); with it, on the Grand
     # Débat questions' report half, 98.9% of labels are noun phrases written in >= 2 segments.
     themes_label_single_word_weight: float = 0.3
+    # Headings chosen as queries (`themes.headings`): a one-word candidate heads a theme only
+    # when it finds the theme's segments better than every phrase of two words or more by this
+    # much AUC: a practitioner names a concern, not a keyword. A rule of reading taken over from
+    # the `themes` branch (with 0, 9 of the sample's 21 headings were one word), not fitted.
+    themes_heading_single_word_margin: float = 0.03
+    # Of the candidates within this AUC of the best, a phrase written in the most segments
+    # heads the theme: general enough to cover its quotes. Set on the Grand Débat meeting
+    # reports, first 300 labelled units (bench/labels.py --reunions 300, seed 42, 18 themes),
+    # by reading the headings: 0 gave AUC 0.774 (top term 0.696) with « Impact écologique »
+    # (2 segments) for « Transition écologique » (20), « Services publics en zone » (1) for
+    # « Services publics » (26); 0.05 gave 0.758 and « Transition écologique », « Services
+    # publics », « Situation de handicap », « Votes blancs », « Évasion fiscale ». Reported on
+    # the next 300 units (--skip 300): 0.773 against 0.695 (the former labels: 0.677).
+    themes_heading_auc_tolerance: float = 0.05
     # Share of a segment's vector taken from its document's mean, for documents of at most
     # `themes_context_max_median` segments (median): survey answers and meeting summaries speak
     # of one subject (Grand Débat meetings: tuned with the lexical weight when the block came in).

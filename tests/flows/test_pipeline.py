@@ -49,12 +49,13 @@ def test_sample_run_writes_the_output_contract(sample_run):
     assert 1 < len(set(group_of.values())) < len(themes)
     themed = segs[segs["theme_id"].notna()]
     assert (themed["group_id"] == themed["theme_id"].map(group_of)).all()
-    # labels: a phrase of the theme's own segments, different for each theme
+    # labels: a phrase written in at least one of the theme's own segments (issue 21: the one
+    # that best finds them as a query, not the most frequent), different for each theme
     assert len({t["label"] for t in themes}) == len(themes)
     assert sum(t["label_is_phrase"] for t in themes) >= 0.8 * len(themes)
     for t in (t for t in themes if t["label_is_phrase"]):
         written = themed.loc[themed["theme_id"] == t["theme_id"], "text"].str.lower()
-        assert written.str.contains(t["label"].lower(), regex=False).sum() >= 2, t["label"]
+        assert written.str.contains(t["label"].lower(), regex=False).sum() >= 1, t["label"]
 
 
 def test_sample_run_writes_synthesis_and_problematiques(sample_run):

@@ -127,7 +127,7 @@ def themes_scope(store: Store, scope: str, settings: Settings, *,
         seed=settings.seed,
         settings=settings, registry=store.themes.registry(), seed_topics=seeds, run_id=run_id,
         seed_vectors=themes.seed_vectors(embedder, seeds) if seeds else None,
-        nlp=french.load_nlp(settings.spacy_model), places=words,
+        nlp=french.load_nlp(settings.spacy_model), places=words, embedder=embedder,
     )
     theme_of = result.assignments.set_index("segment_id")
     segs["theme_id"] = segs["segment_id"].map(theme_of["theme_id"])
@@ -178,7 +178,8 @@ def feedback_scope(store: Store, scope: str, settings: Settings) -> dict[str, An
         texts, words = masked_texts(answers["text"].tolist(), place_names(frames), settings)
         vectors = embed.embed_cached(embedder, texts, store)
         found = fit_feedback(answers, vectors, settings=settings,
-                             nlp=french.load_nlp(settings.spacy_model), places=words)
+                             nlp=french.load_nlp(settings.spacy_model), places=words,
+                             embedder=embedder)
     store.results.put(scope, "feedback", {q: t.to_json() for q, t in found.items()})
     return {"questions": len(found), "themes": sum(len(t.themes) for t in found.values())}
 

@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -142,9 +143,10 @@ def cohesion(rows: np.ndarray, members: np.ndarray) -> float:
 
 
 def fit_question(question: str, answers: pd.DataFrame, vectors: np.ndarray, *,
-                 settings: Settings, nlp=None,
-                 places: frozenset[str] = frozenset()) -> QuestionThemes:
-    """Themes of the answers to one question (rows of `answers_frame`, one vector each)."""
+                 settings: Settings, nlp=None, places: frozenset[str] = frozenset(),
+                 embedder: Any = None) -> QuestionThemes:
+    """Themes of the answers to one question (rows of `answers_frame`, one vector each);
+    with `embedder` (the one that gave `vectors`), labels are headings chosen as queries."""
     from corpus.themes import fit_themes
 
     frame = pd.DataFrame({
@@ -157,7 +159,7 @@ def fit_question(question: str, answers: pd.DataFrame, vectors: np.ndarray, *,
     if nlp is not None:
         frame["lemmas"] = answer_lemmas(frame["text"].tolist(), nlp, places, tags)
     result = fit_themes(frame, vectors, seed=settings.seed, settings=settings, nlp=nlp,
-                        places=places)
+                        places=places, embedder=embedder)
     a = result.assignments
     grouped = len(frame) >= settings.themes_min_segments
     of_theme = a.set_index("segment_id")["theme_id"].reindex(frame["segment_id"]).to_numpy()
@@ -181,7 +183,8 @@ def fit_question(question: str, answers: pd.DataFrame, vectors: np.ndarray, *,
 
 
 def fit_feedback(answers: pd.DataFrame, vectors: np.ndarray, *, settings: Settings, nlp=None,
-                 places: frozenset[str] = frozenset()) -> dict[str, QuestionThemes]:
+                 places: frozenset[str] = frozenset(),
+                 embedder: Any = None) -> dict[str, QuestionThemes]:
     """question -> themes of its answers. `answers` is `answers_frame(...)` of the whole run;
     `vectors` one row per answer, from the embedder (and masking) that embedded the notes."""
     x = np.asarray(vectors, dtype=np.float32)
@@ -190,7 +193,7 @@ def fit_feedback(answers: pd.DataFrame, vectors: np.ndarray, *, settings: Settin
                          f"{x.shape}. Correction : un vecteur par réponse, dans le même ordre.")
     questions = answers["question"].to_numpy()
     return {q: fit_question(q, answers.iloc[idx], x[idx], settings=settings, nlp=nlp,
-                            places=places)
+                            places=places, embedder=embedder)
             for q in dict.fromkeys(questions) if len(idx := np.flatnonzero(questions == q))}
 
 

@@ -1,8 +1,9 @@
 """What a theme says and where it was said: key terms, a label, its grand thème, its counts.
 
 `describe` turns a partition of the segments into `themes.json` entries and per-segment
-assignments: c-TF-IDF key terms (`themes.terms`), a noun-phrase label (`themes.labels`), stable
-ids matched to the registry and seeds (`themes.registry`), the grands thèmes
+assignments: c-TF-IDF key terms (`themes.terms`), a noun-phrase label (`themes.labels`; with
+the embedder, the phrase that best finds the theme's segments as a query, `themes.headings`),
+stable ids matched to the registry and seeds (`themes.registry`), the grands thèmes
 (`themes.groups`), and the ateliers, territories and orientations behind each theme.
 """
 
@@ -23,6 +24,7 @@ from corpus.records import ORIENTATIONS
 from corpus.text.protect import without_marks
 from corpus.themes import clustering as clusters
 from corpus.themes import groups as theme_groups
+from corpus.themes import headings as theme_headings
 from corpus.themes import labels as theme_labels
 from corpus.themes import registry as theme_registry
 from corpus.themes import terms as theme_terms
@@ -30,7 +32,8 @@ from corpus.themes import terms as theme_terms
 log = logging.getLogger(__name__)
 
 N_REPRESENTATIVES = 5
-N_LABEL_TEXTS = 100  # central segments whose noun phrases are label candidates
+N_LABEL_TEXTS = 100  # central segments whose noun phrases are label candidates, at most...
+LABEL_TEXTS_BUDGET = 5000  # ...and this many in all: spaCy tags each once, whatever the themes
 SCORE_DIGITS = 4
 
 
@@ -122,19 +125,46 @@ def _tagged(frame: pd.DataFrame, rows: Sequence[int], nlp,
     return cache
 
 
+@dataclass
+class Headings:
+    """What headings are chosen with (`themes.headings`): the segments' embeddings in the
+    embedder's own space, the embedder's `encode`, a seed, the one-word margin, and the keys
+    already taken (themes first, then grands thèmes: a grand thème never repeats a theme's)."""
+
+    raw: np.ndarray
+    encode: Any
+    seed: int = 0
+    margin: float = theme_headings.SINGLE_WORD_MARGIN
+    tolerance: float = theme_headings.TOLERANCE
+    taken: set[str] = field(default_factory=set)
+
+
 def names(frame: pd.DataFrame, central: Sequence[Sequence[int]], terms: Sequence[Sequence[str]],
           sizes: Sequence[int], nlp, places: frozenset[str],
           cache: dict[int, Any] | None = None,
-          single: float = theme_labels.SINGLE_WORD_WEIGHT) -> list[tuple[str, bool]]:
-    """A different label for each group of segments (themes or grands thèmes), largest first."""
+          single: float = theme_labels.SINGLE_WORD_WEIGHT,
+          headings: Headings | None = None) -> list[tuple[str, bool]]:
+    """A different label for each group of segments (themes or grands thèmes), largest first.
+
+    With `headings`, the phrase of its own segments that best finds them as a query
+    (`themes.headings`); without, the phrase that best covers the key terms.
+    """
     if nlp is None or not len(central):
         return theme_labels.choose_labels([{} for _ in central], terms, range(len(central)))
-    chosen = [list(rows[:N_LABEL_TEXTS]) for rows in central]
+    per_group = int(np.clip(LABEL_TEXTS_BUDGET // len(central), 10, N_LABEL_TEXTS))
+    chosen = [list(rows[:per_group]) for rows in central]
     tagged = _tagged(frame, sorted({i for rows in chosen for i in rows}), nlp,
                      cache if cache is not None else {})
     found = [theme_labels.candidates([tagged[i] for i in rows], places) for rows in chosen]
     order = sorted(range(len(central)), key=lambda t: (-sizes[t], t))
-    return theme_labels.choose_labels(found, terms, order, single)
+    if headings is None:
+        return theme_labels.choose_labels(found, terms, order, single)
+    members = [np.asarray(sorted(rows), dtype=int) for rows in central]
+    picked = theme_headings.central_labels(found, terms, order, headings.raw, members,
+                                           headings.encode, seed=headings.seed, single=single,
+                                           taken=headings.taken, margin=headings.margin,
+                                           tolerance=headings.tolerance)
+    return [(label, phrase) for label, phrase, _ in picked]
 
 
 def _counts(values: pd.Series) -> list[str]:
@@ -144,8 +174,11 @@ def _counts(values: pd.Series) -> list[str]:
 def describe(frame: pd.DataFrame, raw: np.ndarray, labels: np.ndarray, x: np.ndarray,
              known: Sequence[theme_registry.Known], settings: Settings,
              plan: dict[str, Any], *, nlp=None, places: frozenset[str] = frozenset(),
-             seed: int = 0) -> ThemeResult:
-    """The themes of a partition (`labels`, -1: outside any theme) of the sorted `frame`."""
+             seed: int = 0, encode=None) -> ThemeResult:
+    """The themes of a partition (`labels`, -1: outside any theme) of the sorted `frame`.
+
+    With `encode` (the themes embedder's, which gave `raw`), labels are headings chosen as
+    queries (`themes.headings`); without, the noun phrase that best covers the key terms."""
     k = int(labels.max()) + 1 if len(labels) and (labels >= 0).any() else 0
     cx = clusters.centroids(x, labels, k) if k else np.zeros((0, x.shape[1]))
     craw = clusters.centroids(raw, labels, k) if k else np.zeros((0, raw.shape[1]))
@@ -170,11 +203,13 @@ def describe(frame: pd.DataFrame, raw: np.ndarray, labels: np.ndarray, x: np.nda
     sizes = [len(idx) for idx, _ in members]
     tagged: dict[int, Any] = {}
     single = settings.themes_label_single_word_weight
-    named = names(frame, central, terms, sizes, nlp, places, tagged, single)
+    headings = (Headings(raw, encode, seed, settings.themes_heading_single_word_margin,
+                         settings.themes_heading_auc_tolerance) if encode is not None else None)
+    named = names(frame, central, terms, sizes, nlp, places, tagged, single, headings)
     of_theme = (theme_groups.group_themes(
         x, labels, cx, seed=seed, sample_size=settings.themes_group_silhouette_sample,
         max_share=settings.themes_group_max_share) if k else np.zeros(0, int))
-    groups = _groups(frame, x, labels, of_theme, nlp, places, tagged, single, counted)
+    groups = _groups(frame, x, labels, of_theme, nlp, places, tagged, single, counted, headings)
     keys = frame["event_id"].astype(str) + "/" + frame["atelier_id"].astype(str)
     themes = []
     for t in range(k):
@@ -229,7 +264,7 @@ def describe(frame: pd.DataFrame, raw: np.ndarray, labels: np.ndarray, x: np.nda
 
 def _groups(frame: pd.DataFrame, x: np.ndarray, labels: np.ndarray, of_theme: np.ndarray,
             nlp, places: frozenset[str], tagged: dict[int, Any], single: float,
-            counted: TermCounts | None) -> list[dict]:
+            counted: TermCounts | None, headings: Headings | None = None) -> list[dict]:
     """The grands thèmes: id, label (a noun phrase of their segments), key terms, size."""
     if not len(of_theme):
         return []
@@ -241,7 +276,7 @@ def _groups(frame: pd.DataFrame, x: np.ndarray, labels: np.ndarray, of_theme: np
     members = [np.flatnonzero(glabels == g) for g in range(n_groups)]
     central = [_central(idx, x[idx] @ gc[g]) for g, idx in enumerate(members)]
     named = names(frame, central, terms, [len(m) for m in members], nlp, places, tagged,
-                  single)
+                  single, headings)
     ids = theme_groups.group_ids(n_groups)
     return [{"index": g, "group_id": ids[g], "label": named[g][0], "terms": terms[g][:8],
              "size": int(len(members[g]))} for g in range(n_groups)]

@@ -97,6 +97,7 @@ def fit_themes(
     seed_vectors: dict[str, np.ndarray] | None = None,
     nlp=None,
     places: frozenset[str] = frozenset(),
+    embedder: Any = None,
 ) -> ThemeResult:
     """Themes of `segments` (one embedding row each), ids matched to `registry` and seeds.
 
@@ -105,8 +106,11 @@ def fit_themes(
     theme_id -> embedding of a seed's text (`theme_registry.seed_text`), used to guide the
     clustering when the registry has no centroid for that seed. `run_id` is recorded in `info`.
     `nlp` (a tagged French spaCy pipeline) finds the labels' noun phrases; without it, labels
-    are key terms. `places` (folded place names) never appear in a label.
+    are key terms. `places` (folded place names) never appear in a label. `embedder` (the one
+    `embeddings` come from) embeds candidate headings: each label is then the phrase of its
+    segments that best finds them as a query (`themes.headings`).
     """
+    encode = embedder.encode if embedder is not None else None
     frame, raw = _prepare(segments, embeddings)
     n = len(frame)
     known = theme_registry.known_themes(registry, seed_topics, seed_vectors=seed_vectors)
@@ -114,7 +118,7 @@ def fit_themes(
     plan["run_id"] = run_id
     if n == 0:
         return describe.describe(frame, raw, np.zeros(0, int), raw, known, settings, plan,
-                                 nlp=nlp, places=places, seed=seed)
+                                 nlp=nlp, places=places, seed=seed, encode=encode)
     if plan["n_directions"] == "auto":
         mean = raw.astype(np.float64).mean(axis=0)
         plan["n_directions"] = (settings.themes_cone_directions
@@ -137,7 +141,7 @@ def fit_themes(
     labels = clusters.mark_outliers(x, labels, frame, floor=plan["outlier_floor"],
                             max_fraction=settings.max_outlier_fraction)
     return describe.describe(frame, raw, labels, x, known, settings, plan, nlp=nlp,
-                             places=places, seed=seed)
+                             places=places, seed=seed, encode=encode)
 
 
 def document_themes(assignments: pd.DataFrame, segments: pd.DataFrame) -> pd.Series:

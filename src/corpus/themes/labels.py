@@ -40,10 +40,10 @@ class Candidate:
     segments: set[int] = field(default_factory=set)
     spellings: dict[str, set[int]] = field(default_factory=dict)
 
-    def spelling(self) -> str | None:
-        """The spelling written in the most segments, if at least `MIN_SEGMENTS` of them."""
+    def spelling(self, min_segments: int = MIN_SEGMENTS) -> str | None:
+        """The spelling written in the most segments, if at least `min_segments` of them."""
         best = min(self.spellings, key=lambda s: (-len(self.spellings[s]), s))
-        return best if len(self.spellings[best]) >= MIN_SEGMENTS else None
+        return best if len(self.spellings[best]) >= min_segments else None
 
 
 def _word(token) -> str:
@@ -61,7 +61,8 @@ def _allowed(token, places: frozenset[str]) -> bool:
 
 def _content(token, places: frozenset[str]) -> bool:
     return (token.pos_ in _HEAD_POS or token.pos_ == "ADJ"
-            or (token.pos_ == "VERB" and "Part" in token.morph.get("VerbForm"))) and _allowed(
+            or (token.pos_ == "VERB" and "Part" in token.morph.get("VerbForm")
+                and "Pres" not in token.morph.get("Tense"))) and _allowed(
         token, places) and token.is_alpha
 
 
