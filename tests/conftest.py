@@ -53,6 +53,34 @@ def prefect_harness():
 
 
 @pytest.fixture(scope="session")
+def sample_run(tmp_path_factory, prefect_harness):
+    """`corpus run data/sample` through the real Prefect engine: (tmp, params, summary), shared
+    by the flows' and the explorer's integration tests. Do not write into its store or output
+    folder: copy them."""
+    from flows.pipeline import RunParams, pipeline
+
+    tmp = tmp_path_factory.mktemp("run")
+    params = RunParams(input=str(SAMPLE), out=str(tmp / "out"), store=str(tmp / "c.duckdb"))
+    summary = pipeline(params)
+    return tmp, params, summary
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """With pytest-xdist (`--dist loadgroup`), the tests that share the sample's real run go to
+    one worker, and each file of slow tests to one worker (their session fixtures are real runs
+    and models: built once, not once per worker). Fast tests spread one by one."""
+    for item in items:
+        if "sample_run" in item.fixturenames:
+            group = "sample_run"
+        elif item.get_closest_marker("slow"):
+            group = item.path.relative_to(ROOT).as_posix()
+        else:
+            continue
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
+@pytest.fixture(scope="session")
 def nlp():
     """The real French spaCy pipeline, loaded once (integration tests only)."""
     from corpus.text.french import load_nlp

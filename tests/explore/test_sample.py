@@ -1,27 +1,22 @@
 """The API, the HTTP endpoints and the page on the sample's real store (slow: a real run, the
 real query model, a real browser).
 
-The store is built once per session by `corpus run data/sample` (about 3 minutes on 2 cores);
-CORPUS_SAMPLE_RUN=DIR reuses a folder holding such a run (DIR/corpus.duckdb, DIR/reports/),
-copied into the test's temporary folder.
+The store is a copy of the session's real run of the sample (`sample_run`, shared with the
+flows' tests).
 """
 
 from __future__ import annotations
 
 import io
 import json
-import os
 import shutil
 import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
 from browser import chromium
-from conftest import SAMPLE
 
 pytestmark = pytest.mark.slow
 
@@ -40,21 +35,12 @@ QUESTIONS = [
 
 
 @pytest.fixture(scope="session")
-def sample_store(tmp_path_factory) -> Path:
+def sample_store(tmp_path_factory, sample_run) -> Path:
     out = tmp_path_factory.mktemp("sample")
-    store = out / "corpus.duckdb"
-    built = os.environ.get("CORPUS_SAMPLE_RUN")  # a folder holding a run of data/sample, reused
-    if built:
-        shutil.copy(Path(built) / "corpus.duckdb", store)
-        shutil.copytree(Path(built) / "reports", out / "reports")
-        return store
-    done = subprocess.run(
-        [sys.executable, "-m", "corpus.cli", "run", str(SAMPLE), "--store", str(store),
-         "--out", str(out / "reports")],
-        capture_output=True, text=True, timeout=1800,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return store
+    _, params, _ = sample_run
+    shutil.copy(params.store, out / "corpus.duckdb")
+    shutil.copytree(params.out, out / "reports")
+    return out / "corpus.duckdb"
 
 
 @pytest.fixture(scope="session")
