@@ -72,13 +72,7 @@ class Settings(BaseSettings):
     # A theme recurs when seen in this many ateliers (the domain's definition: "several").
     recurring_min_ateliers: int = 2
     # Themes are HDBSCAN's dense regions in a UMAP reduction (BERTopic's default pair, with
-    # its defaults of 15 neighbours and 5 dimensions). The smallest theme grows with the corpus:
-    # max(3, scale * n ** exponent) segments, and no theme holds more than `max_cluster_share`
-    # of them. Tuned on the Grand Débat answers, ten questions (labels sorted, every other one),
-    # 16 subsamples of 5 or 10 questions with 10, 40, 300 or 10-150 answers each: number of
-    # themes within half and twice the number of questions in all 16, NMI 0.527 (0.558 with
-    # 40 and uneven answers); without the share cap, HDBSCAN kept 2 themes for 5 questions in
-    # one subsample out of 16 (`bench/themes.py --questions`).
+    # its defaults of 15 neighbours and 5 dimensions).
     themes_umap_neighbors: int = 15
     themes_umap_components: int = 5
     # UMAP's layout epochs from `themes_umap_epochs_from` segments on (below: UMAP's default,
@@ -92,6 +86,34 @@ class Settings(BaseSettings):
     # 7 themes (tests/themes/test_real_subjects.py), so the threshold is UMAP's small-data size.
     themes_umap_epochs: int = 200
     themes_umap_epochs_from: int = 4096
+    # The themes' smallest region is fixed, not grown with the corpus (issue 21): a dense region
+    # of `themes_min_cluster_size` segments, its density read from `themes_min_samples`
+    # neighbours, is a theme; a region is not split below `themes_cluster_epsilon` (HDBSCAN's
+    # cluster_selection_epsilon, in UMAP units); no region holds more than
+    # `themes_max_cluster_share` of the corpus (below). Tuned on the Grand Débat
+    # answers' tune half (sorted questions, every other one), 10 long-tail subsamples
+    # (`bench/questions.py --shapes tail`: 5, 10 or 4 questions of 8 to 150 answers, any, short
+    # or long answers, one questionnaire; seeds 42 and 7), answer-level NMI / recall of the
+    # subjects below the median size / subsamples with a theme count in [q/2, 2q], first
+    # without the share limit: 8, 5, 0.35: 0.479 / 0.43 / 9 of 10 (with the limit: 0.475 /
+    # 0.43 / 9); 8, 3, 0.35: 0.481 / 0.46 / 8 (limit: 0.477 / 0.51 / 7); 8, 4, 0.35: 0.480 /
+    # 0.38 / 9; 8, 5, 0.45: 0.472 / 0.37 / 9; 10, 5, 0.35: 0.469 / 0.39 / 9; 6, 5, 0.35: 0.473 /
+    # 0.53 / 6; 8, 8, 0.35: 0.445 / 0.38 / 9; no epsilon (8, 3): 0.478 / 0.50 / 6; the former
+    # rule (0.25 n^0.65, share 1/3): 0.447 / 0.17 / 10. The share limit is kept for the themes:
+    # without it, a subject of 10 segments beside one of 12 that shares its words (apprentices'
+    # costs, 46 segments, tests/themes/test_fit.py) joined it. The subsample out of range in
+    # all of them: one question of 150
+    # answers (« En qui faites-vous le plus confiance… ») splits into its answers (the mayor,
+    # the deputies, nobody…), 13 themes for 5 questions.
+    themes_min_cluster_size: int = 8
+    themes_min_samples: int = 5
+    themes_cluster_epsilon: float = 0.35
+    # The coarse partition above the themes (the grands thèmes' base, `themes.groups.nest`):
+    # the former themes rule, HDBSCAN's smallest region grown with the corpus as
+    # max(3, scale * n ** exponent), no region above `themes_max_cluster_share` of the corpus.
+    # Tuned on the same answers (16 even subsamples: themes within half and twice the questions
+    # in all 16, NMI 0.527) when it gave the themes; its regions grouped by weighted Ward gave
+    # the meeting reports' grands thèmes their NMI 0.448 / 0.446 (each half of the régions).
     themes_min_cluster_scale: float = 0.25
     themes_min_cluster_exponent: float = 0.65
     themes_max_cluster_share: float = 1 / 3

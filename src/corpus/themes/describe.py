@@ -144,8 +144,9 @@ def _counts(values: pd.Series) -> list[str]:
 def describe(frame: pd.DataFrame, raw: np.ndarray, labels: np.ndarray, x: np.ndarray,
              known: Sequence[theme_registry.Known], settings: Settings,
              plan: dict[str, Any], *, nlp=None, places: frozenset[str] = frozenset(),
-             seed: int = 0) -> ThemeResult:
-    """The themes of a partition (`labels`, -1: outside any theme) of the sorted `frame`."""
+             seed: int = 0, of_theme: np.ndarray | None = None) -> ThemeResult:
+    """The themes of a partition (`labels`, -1: outside any theme) of the sorted `frame`;
+    `of_theme`, when given, is the grand thème of each theme (else themes are grouped here)."""
     k = int(labels.max()) + 1 if len(labels) and (labels >= 0).any() else 0
     cx = clusters.centroids(x, labels, k) if k else np.zeros((0, x.shape[1]))
     craw = clusters.centroids(raw, labels, k) if k else np.zeros((0, raw.shape[1]))
@@ -171,9 +172,10 @@ def describe(frame: pd.DataFrame, raw: np.ndarray, labels: np.ndarray, x: np.nda
     tagged: dict[int, Any] = {}
     single = settings.themes_label_single_word_weight
     named = names(frame, central, terms, sizes, nlp, places, tagged, single)
-    of_theme = (theme_groups.group_themes(
-        x, labels, cx, seed=seed, sample_size=settings.themes_group_silhouette_sample,
-        max_share=settings.themes_group_max_share) if k else np.zeros(0, int))
+    if of_theme is None or len(of_theme) != k:
+        of_theme = (theme_groups.group_themes(
+            x, labels, cx, seed=seed, sample_size=settings.themes_group_silhouette_sample,
+            max_share=settings.themes_group_max_share) if k else np.zeros(0, int))
     groups = _groups(frame, x, labels, of_theme, nlp, places, tagged, single, counted)
     keys = frame["event_id"].astype(str) + "/" + frame["atelier_id"].astype(str)
     themes = []

@@ -64,6 +64,21 @@ def group_themes(x: np.ndarray, labels: np.ndarray, centroids: np.ndarray, *, se
     return _renumbered(best[2], labels)
 
 
+def nest(labels: np.ndarray, parent: np.ndarray) -> np.ndarray:
+    """The group of each theme when groups come from another partition: `parent` gives each
+    segment's group (-1: none), and a theme goes under the group holding most of its segments
+    (ties: the lower group). Numbered as `group_themes` numbers them; two themes or fewer are
+    one group, as there."""
+    k = int(labels.max()) + 1 if len(labels) and (labels >= 0).any() else 0
+    if k <= 2:
+        return np.zeros(k, dtype=int)
+    of_theme = np.zeros(k, dtype=int)
+    for t in range(k):
+        inside = parent[(labels == t) & (parent >= 0)]
+        of_theme[t] = int(np.bincount(inside).argmax()) if len(inside) else 0
+    return _renumbered(np.unique(of_theme, return_inverse=True)[1], labels)
+
+
 def weighted_ward(centroids: np.ndarray, sizes: np.ndarray) -> dict[int, np.ndarray]:
     """Ward's agglomeration of points that carry weights: {number of groups: group of each
     point}, for every number of groups from 1 to len(centroids).
