@@ -2,20 +2,26 @@
 
     .venv/bin/python bench/questions.py                 # both halves, seed 42
     .venv/bin/python bench/questions.py --half report --seeds 42,7
+    .venv/bin/python bench/questions.py --shapes tail --no-all --seeds 42,7   # issue 21
 
 Answers of `../shared/data/granddebat_questions/answers.csv` (20 questions, 300 answers each)
 are segmented and protected as `corpus run` would, their place names masked as the themes stage
 does, embedded (cached in a DuckDB store under /tmp), and grouped in subsamples of different
 shapes so that no count can be learnt: 5 and 10 questions (two draws of 5), with 10, 40 or 300
 answers a question or uneven sizes (10 to 150), and all 20 questions with 10, 40 and uneven
-answers. The questions are split in two halves (sorted names, every other one): constants were
-tuned on `tune` and are reported on `report`.
+answers; and long-tail shapes (`long_tail`, `--shapes tail`): sizes from a Zipf-like tail, one
+subject of about 150 answers beside subjects of 8 to 15, for 5 questions, all the half's 10
+(answers of any length, short ones only, long ones only) and the questions of one questionnaire
+(subjects that share words). The questions are split in two halves (sorted names, every other
+one): constants were tuned on `tune` and are reported on `report`.
 
 For each subsample, side by side, on the same segments and vectors:
 - corpus: `corpus.themes.fit_themes` with its labels (spaCy), as `corpus run` calls it;
 - BERTopic's defaults, as a user would run them (`BERTopic().fit_transform(docs, embeddings)`);
 - k-means on the answers' mean embeddings, told the true number of questions.
 Scores are at answer level (an answer's theme is the dominant theme of its segments): NMI, the
+recall of small subjects (`small_recall`: share of the questions below the median size that are
+the majority of some theme) for the three methods, the NMI of the grands thèmes, the
 number of themes against the number of questions (target: within half and twice), answers left
 without a theme, labels that are a noun phrase written in two of the theme's segments and headed
 by a noun (spaCy), and the time of the theme stage as a ratio to BERTopic's defaults.
@@ -42,7 +48,10 @@ from corpus.store import Store  # noqa: E402
 from corpus.text import french, places  # noqa: E402
 from corpus.themes import document_themes, fit_themes  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data" / "granddebat_questions" / "answers.csv"
+# ../shared/data beside the checkout (or two levels up, from a worktree under /work/wt)
+SHARED = next((p / "shared" / "data" for p in (ROOT.parent, ROOT.parent.parent)
+               if (p / "shared" / "data").is_dir()), ROOT.parent / "shared" / "data")
+DATA = SHARED / "granddebat_questions" / "answers.csv"
 CACHE = Path(tempfile.gettempdir()) / "corpus-bench-themes"
 OUT = "__hors_theme__"
 
@@ -76,6 +85,57 @@ def subsamples(answers: pd.DataFrame, questions: list[str], half: str,
     return out
 
 
+def tail_sizes(n_questions: int, rng: np.random.Generator, largest: int = 150,
+               smallest: int = 10) -> list[int]:
+    """Long-tail subject sizes: the k-th largest about largest / k^a (a Zipf law whose exponent
+    puts the smallest near `smallest`), each moved by a random factor, within 8 and 150."""
+    a = np.log(largest / smallest) / np.log(max(n_questions, 2))
+    sizes = largest * np.arange(1, n_questions + 1) ** -a * np.exp(rng.normal(0, 0.2, n_questions))
+    return [int(v) for v in np.clip(np.round(sizes), 8, 150)]
+
+
+def long_tail(answers: pd.DataFrame, questions: list[str], half: str,
+              rng: np.random.Generator) -> list[tuple[str, list[str]]]:
+    """(shape, answer ids) with uneven subject sizes drawn from a long tail (150 answers beside
+    subjects of 8 to 15): 5 and 10 questions with answers of any length, 10 with short answers
+    only (below their question's median length) and with long ones only, and the questions of
+    one questionnaire (subjects that share words)."""
+    length = answers["text"].str.len()
+    median = length.groupby(answers["label"]).transform("median")
+    pools = {"": answers, " courtes": answers[length < median],
+             " longues": answers[length >= median]}
+    by_theme = answers[answers["label"].isin(questions)].groupby("label_theme")["label"].unique()
+    shared = sorted(by_theme.loc[by_theme.map(len).idxmax()])
+    draws = [("5q", sorted(rng.choice(questions, min(5, len(questions)), replace=False)), ""),
+             (f"{len(questions)}q", questions, ""),
+             (f"{len(questions)}q", questions, " courtes"),
+             (f"{len(questions)}q", questions, " longues"),
+             (f"{len(shared)}q même questionnaire", shared, "")]
+    out = []
+    for name, chosen, pool in draws:
+        order = rng.permutation(len(chosen))  # which question gets which size: by chance
+        sizes = tail_sizes(len(chosen), rng)
+        ids: list[str] = []
+        for rank, j in enumerate(order):
+            ids_q = pools[pool].loc[pools[pool]["label"] == chosen[j], "id"].tolist()
+            ids += rng.choice(ids_q, min(sizes[rank], len(ids_q)), replace=False).tolist()
+        out.append((f"{half} {name}×traîne{pool}", sorted(ids)))
+    return out
+
+
+def small_recall(truth: pd.Series, found: pd.Series) -> float:
+    """Share of the subjects below the median size that are the majority of some theme (more
+    than half of its answers); NaN when no subject is below the median."""
+    sizes = truth.value_counts()
+    small = set(sizes.index[sizes < sizes.median()])
+    if not small:
+        return float("nan")
+    table = pd.crosstab(found[found != OUT], truth[found != OUT])
+    majority = {str(table.columns[row.argmax()]) for _, row in table.iterrows()
+                if row.max() > 0.5 * row.sum()}
+    return len(small & majority) / len(small)
+
+
 def label_ok(theme: dict, nlp) -> bool:
     """A noun phrase written in two of its segments, headed by a noun."""
     if not theme.get("label_is_phrase"):
@@ -90,7 +150,7 @@ def answer_level(truth: pd.Series, assignments: pd.DataFrame, part: pd.DataFrame
 
 def run_ours(part, x, settings, nlp, words):
     result = fit_themes(part, x, seed=settings.seed, settings=settings, nlp=nlp, places=words)
-    return result.assignments, result.themes
+    return result.assignments, result.themes, len(result.groups)
 
 
 def run_bertopic(part, x):
@@ -120,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", default="42")
     parser.add_argument("--store", default=str(CACHE / "bench.duckdb"))
     parser.add_argument("--no-all", action="store_true", help="skip the 20-question shapes")
+    parser.add_argument("--shapes", choices=("tail", "even", "all"), default="all",
+                        help="tail: long-tail sizes only; even: the earlier shapes only")
     args = parser.parse_args(argv)
     from themes import warm_up  # bench/themes.py, beside this script
 
@@ -140,9 +202,11 @@ def main(argv: list[str] | None = None) -> int:
         rng = np.random.default_rng(seed)
         shapes = []
         for half in ("tune", "report"):
-            if args.half in (half, "both"):
+            if args.half in (half, "both") and args.shapes != "tail":
                 shapes += subsamples(answers, halves[half], half, rng)
-        if not args.no_all:
+            if args.half in (half, "both") and args.shapes != "even":
+                shapes += long_tail(answers, halves[half], half, rng)
+        if not args.no_all and args.shapes != "tail":
             shapes += [s for s in subsamples(answers, questions, "toutes", rng)
                        if " 20q×" in s[0] and not s[0].endswith("×300")]
         first = True
@@ -157,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
                 run_bertopic(part, x)
                 first = False
             t = time.perf_counter()
-            mine, themes = run_ours(part, x, settings, nlp, words)
+            mine, themes, n_groups = run_ours(part, x, settings, nlp, words)
             mine_s = time.perf_counter() - t
             t = time.perf_counter()
             theirs, their_k = run_bertopic(part, x)
@@ -165,17 +229,23 @@ def main(argv: list[str] | None = None) -> int:
             ours_docs = answer_level(truth, mine, part)
             their_docs = answer_level(truth, theirs, part)
             km = kmeans_told_k(part, x, k, seed).reindex(truth.index).astype(str)
+            grouped = answer_level(truth, mine.assign(theme_id=mine["group_id"]), part)
             rows.append({
                 "graine": seed, "forme": shape, "questions": k, "réponses": len(truth),
                 "thèmes": len(themes), "thèmes/questions": len(themes) / k,
                 "NMI": normalized_mutual_info_score(truth, ours_docs),
+                "rappel petits": small_recall(truth, ours_docs),
+                "grands thèmes": n_groups,
+                "grands thèmes NMI": normalized_mutual_info_score(truth, grouped),
                 "sans thème": float((ours_docs == OUT).mean()),
                 "labels phrase": float(np.mean([label_ok(t, nlp) for t in themes]))
                 if themes else 0.0,
                 "BERTopic thèmes": their_k,
                 "BERTopic NMI": normalized_mutual_info_score(truth, their_docs),
+                "BERTopic rappel petits": small_recall(truth, their_docs),
                 "BERTopic sans thème": float((their_docs == OUT).mean()),
                 "k-means (k donné) NMI": normalized_mutual_info_score(truth, km),
+                "k-means rappel petits": small_recall(truth, km),
                 "secondes": mine_s, "ratio / BERTopic": mine_s / their_s,
             })
             print(f"  {shape}: {len(themes)} thèmes pour {k} questions, "
@@ -185,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     with pd.option_context("display.width", 250, "display.max_columns", 30):
         print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     table["moitié"] = table["forme"].str.split().str[0]
-    table["cible NMI"] = table["forme"].str.contains(r"×40|×10-150", regex=True)
+    table["cible NMI"] = table["forme"].str.contains(r"×40|×10-150|×traîne", regex=True)
     print("\nRésumé par moitié (cible : NMI ≥ 0,50 sur 40 et 10-150 réponses, thèmes dans "
           "[q/2, 2q], au plus 10 % sans thème, labels ≥ 80 %, temps ≤ 1,5 × BERTopic) :")
     summary = table.groupby("moitié", sort=False).apply(lambda g: pd.Series({
@@ -193,9 +263,13 @@ def main(argv: list[str] | None = None) -> int:
         "dans [q/2, 2q]": f"{int(g['dans [q/2, 2q]'].sum())}/{len(g)}",
         "thèmes/questions min-max": f"{g['thèmes/questions'].min():.2f}-"
                                     f"{g['thèmes/questions'].max():.2f}",
-        "NMI (40, 10-150)": g.loc[g["cible NMI"], "NMI"].mean(),
-        "BERTopic NMI (40, 10-150)": g.loc[g["cible NMI"], "BERTopic NMI"].mean(),
-        "k-means NMI (40, 10-150)": g.loc[g["cible NMI"], "k-means (k donné) NMI"].mean(),
+        "NMI (40, 10-150, traîne)": g.loc[g["cible NMI"], "NMI"].mean(),
+        "BERTopic NMI": g.loc[g["cible NMI"], "BERTopic NMI"].mean(),
+        "k-means NMI": g.loc[g["cible NMI"], "k-means (k donné) NMI"].mean(),
+        "rappel petits": g["rappel petits"].mean(),
+        "BERTopic rappel petits": g["BERTopic rappel petits"].mean(),
+        "k-means rappel petits": g["k-means rappel petits"].mean(),
+        "grands thèmes NMI": g.loc[g["cible NMI"], "grands thèmes NMI"].mean(),
         "sans thème max": g["sans thème"].max(),
         "labels phrase": g["labels phrase"].mean(),
         "ratio / BERTopic médian": g["ratio / BERTopic"].median(),

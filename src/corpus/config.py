@@ -72,13 +72,7 @@ class Settings(BaseSettings):
     # A theme recurs when seen in this many ateliers (the domain's definition: "several").
     recurring_min_ateliers: int = 2
     # Themes are HDBSCAN's dense regions in a UMAP reduction (BERTopic's default pair, with
-    # its defaults of 15 neighbours and 5 dimensions). The smallest theme grows with the corpus:
-    # max(3, scale * n ** exponent) segments, and no theme holds more than `max_cluster_share`
-    # of them. Tuned on the Grand Débat answers, ten questions (labels sorted, every other one),
-    # 16 subsamples of 5 or 10 questions with 10, 40, 300 or 10-150 answers each: number of
-    # themes within half and twice the number of questions in all 16, NMI 0.527 (0.558 with
-    # 40 and uneven answers); without the share cap, HDBSCAN kept 2 themes for 5 questions in
-    # one subsample out of 16 (`bench/themes.py --questions`).
+    # its defaults of 15 neighbours and 5 dimensions).
     themes_umap_neighbors: int = 15
     themes_umap_components: int = 5
     # UMAP's layout epochs from `themes_umap_epochs_from` segments on (below: UMAP's default,
@@ -92,6 +86,44 @@ class Settings(BaseSettings):
     # 7 themes (tests/themes/test_real_subjects.py), so the threshold is UMAP's small-data size.
     themes_umap_epochs: int = 200
     themes_umap_epochs_from: int = 4096
+    # The themes' smallest region is fixed, not grown with the corpus (issue 21): a dense region
+    # of `themes_min_cluster_size` segments, its density read from `themes_min_samples`
+    # neighbours, is a theme; a region is not split below `themes_cluster_epsilon` (HDBSCAN's
+    # cluster_selection_epsilon, in UMAP units); no region holds more than
+    # `themes_max_cluster_share` of the corpus (below). Tuned on the Grand Débat answers' tune
+    # half (sorted questions, every other one; `bench/questions.py`, seeds 42 and 7 for the
+    # 10 long-tail subsamples, `--shapes tail`: 5, 10 or 4 questions of 8 to 150 answers, any,
+    # short or long answers, one questionnaire; seed 42 for the 11 even ones: 5 or 10
+    # questions of 10, 40, 300 or 10-150 answers), read as answer-level NMI / recall of the
+    # subjects below the median size / subsamples with a theme count in [q/2, 2q], long-tail
+    # then even: 8, 5, 0.35: 0.475 / 0.43 / 9 of 10, 0.584 / 9 of 11; 8, 5, 0.45: 0.476 /
+    # 0.37 / 9, 0.575 / 10 (but ten answers of one concern joined a subject of 100 in
+    # tests/themes/test_small_subjects.py, which 0.35 keeps apart); 8, 5, 0.5: 0.467 / 0.23 /
+    # 9, 0.563 / 11; 8, 3, 0.35: 0.477 / 0.51 / 7, 0.577 / 9; 10, 5, 0.35: 0.471 / 0.39 / 9,
+    # 0.545 / 9; 10, 5, 0.45: 0.474 / 0.35 / 9, 0.537 / 10; 12, 5, 0.35: 0.473 / 0.35 / 10,
+    # 0.547 / 9; 8, 8, 0.35: 0.465 / 0.43 / 9, 0.505 / 7; the former rule (0.25 n^0.65):
+    # 0.447 / 0.17 / 10, 0.593 / 11; UMAP on 8 neighbours (the smallest theme) instead of 15,
+    # 8, 5, 0.35: 0.453 / 0.61 / 6, 0.569 / 5. Without the share limit (8, 5, 0.35,
+    # long-tail): 0.479 / 0.43 / 9. The limit is kept: without it, a subject of 10 segments
+    # beside one of 12 that shares its words (apprentices' costs, 46 segments,
+    # tests/themes/test_fit.py) joined it. Out of range in most settings: a question of 150
+    # answers (« En qui faites-vous le plus confiance… ») split into its answers (the mayor,
+    # the deputies, nobody…), and 5 questions of 300 answers into their sub-concerns.
+    # Report half (`bench/questions.py --half report --shapes tail --no-all --seeds 42,7`):
+    # NMI 0.419 (BERTopic's defaults 0.344, k-means told k 0.351), small-subject recall 0.26
+    # (0.11, 0.04), theme count in [q/2, 2q] in 8 of 10.
+    themes_min_cluster_size: int = 8
+    themes_min_samples: int = 5
+    themes_cluster_epsilon: float = 0.35
+    # The coarse partition above the themes (the grands thèmes' base, `themes.groups.nest`):
+    # the former themes rule, HDBSCAN's smallest region grown with the corpus as
+    # max(3, scale * n ** exponent), no region above `themes_max_cluster_share` of the corpus.
+    # Tuned on the same answers (16 even subsamples: themes within half and twice the questions
+    # in all 16, NMI 0.527) when it gave the themes; its regions grouped by weighted Ward are
+    # the grands thèmes. Meeting reports (`bench/themes.py --seeds 42,7 --by-region-half
+    # --orientation none`), grands thèmes NMI on each half of the régions: 0.411 / 0.460 with
+    # the themes nested under them (the former themes grouped themselves: 0.404 / 0.438,
+    # measured with the same seeds on the commit this branch started from).
     themes_min_cluster_scale: float = 0.25
     themes_min_cluster_exponent: float = 0.65
     themes_max_cluster_share: float = 1 / 3

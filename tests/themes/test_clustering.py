@@ -1,4 +1,5 @@
-"""Grouping: HDBSCAN's dense regions, sized to the corpus; outliers kept under their limit."""
+"""Grouping: HDBSCAN's dense regions of a few segments at any corpus size, a coarse partition
+above them that grows with the corpus; outliers kept under their limit."""
 
 import numpy as np
 
@@ -38,13 +39,55 @@ def test_no_theme_holds_more_than_its_share():
     assert np.bincount(found[found >= 0]).max() <= len(x) / 3 + 1
 
 
-def test_the_smallest_theme_grows_with_the_corpus_but_slower():
+def _fine(x, plan):
+    return DensityThemes(min_cluster_size=plan["min_cluster_size"],
+                         min_samples=plan["min_samples"], epsilon=plan["cluster_epsilon"],
+                         max_cluster_share=plan["max_cluster_share"]).fit(x).labels_
+
+
+def test_a_small_distinct_subject_is_a_theme_beside_big_ones_whatever_the_corpus_size():
     s = Settings()
-    small, large = min_cluster_size(100, s), min_cluster_size(10_000, s)
-    assert 3 <= small < large
-    assert large / 10_000 < small / 100  # a smaller share of a larger corpus
-    plan = cluster_plan(60, s)
-    assert plan["n_neighbors"] <= max(5, plan["min_cluster_size"])
+    for big in (100, 1000):
+        x, truth = blobs([big, big, 10], seed=1)
+        found = _fine(x, cluster_plan(len(x), s))
+        small = found[truth == 2]
+        assert (small >= 0).mean() >= 0.8, big  # the 10 segments are found...
+        theme = np.bincount(small[small >= 0]).argmax()
+        assert set(truth[found == theme]) == {2}, big  # ...as a theme of their own
+        # the former rule (a smallest theme grown with the corpus) lost it at 1,000
+    coarse = DensityThemes(min_cluster_size=min_cluster_size(2010, s)).fit(x).labels_
+    assert (coarse[truth == 2] < 0).all() or len(set(truth[coarse == coarse[-1]])) > 1
+    assert cluster_plan(300, s)["min_cluster_size"] == cluster_plan(100_000, s)["min_cluster_size"]
+    assert min_cluster_size(300, s) < min_cluster_size(100_000, s)  # the level above grows
+
+
+def test_a_broad_catch_all_is_split_into_its_concerns():
+    """Three concerns of 60 segments side by side (a broad region, as one coarse theme sees
+    them) and a distant subject: the themes are the three concerns, each on its own."""
+    rng = np.random.default_rng(0)
+    centres = np.array([[0.0] * 5, [3.0] + [0.0] * 4, [1.5, 2.6] + [0.0] * 3,
+                        [30.0] + [0.0] * 4])
+    x = np.vstack([c + 0.4 * rng.normal(size=(60, 5)) for c in centres])
+    truth = np.repeat(np.arange(4), 60)
+    found = _fine(x, cluster_plan(len(x), Settings()))
+    broad = DensityThemes(min_cluster_size=70).fit(x).labels_
+    assert len(set(broad[truth < 3])) == 1  # seen from above, one catch-all
+    for concern in range(3):
+        inside = found[truth == concern]
+        theme = np.bincount(inside[inside >= 0]).argmax()
+        assert (inside == theme).mean() >= 0.8
+        assert set(truth[found == theme]) == {concern}
+
+
+def test_two_parts_closer_than_epsilon_stay_one_theme():
+    rng = np.random.default_rng(0)
+    centres = np.array([[0.0] * 5, [1.5] + [0.0] * 4, [20.0] + [0.0] * 4])
+    x = np.vstack([c + 0.2 * rng.normal(size=(60, 5)) for c in centres])
+    split = DensityThemes(min_cluster_size=8, min_samples=3).fit(x).labels_
+    kept = DensityThemes(min_cluster_size=8, min_samples=3, epsilon=3.0).fit(x).labels_
+    assert len(set(split[split >= 0])) == 3
+    assert len(set(kept[kept >= 0])) == 2
+    assert len(set(kept[:120])) == 1
 
 
 def test_tiny_corpora_make_one_theme():

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from corpus.themes.groups import group_themes
+from corpus.themes.groups import group_themes, nest
 from corpus.vectors import unit
 
 
@@ -41,3 +41,14 @@ def test_a_large_theme_does_not_absorb_its_small_neighbours():
     assert plain[0] == plain[1] and plain[1] != plain[2]
     assert sorted(np.bincount(cuts[4])) == [1, 1, 1, 1]
     assert cuts[1].tolist() == [0, 0, 0, 0]
+
+
+def test_each_theme_goes_under_the_grand_theme_holding_most_of_its_segments():
+    # 5 themes; the coarse partition above them has 2 parts (groups 7 and 3 as found)
+    labels = np.array([0, 0, 0, 1, 1, 2, 2, 2, 3, 3, 4, 4, 4, 4])
+    parent = np.array([7, 7, 3, 7, 7, 3, 3, -1, 3, 7, 3, 3, 3, 7])
+    of_theme = nest(labels, parent)
+    # themes 0 and 1 mostly in 7, themes 2 and 4 in 3; theme 3 is a tie: the lower group (3)
+    assert of_theme[0] == of_theme[1] != of_theme[2] == of_theme[3] == of_theme[4]
+    assert of_theme.tolist() == [1, 1, 0, 0, 0]  # the group with more segments first
+    assert nest(np.array([0, 0, 1, -1]), np.array([0, 0, 1, 1])).tolist() == [0, 0]

@@ -1,8 +1,12 @@
 """How segments are grouped into themes, once placed in the theme space (`themes.space`).
 
-- `cluster_plan` sizes every parameter to the corpus (tuned values: `Settings`);
-- `DensityThemes` (BERTopic's clustering step) is HDBSCAN on the reduced space: themes are the
-  dense regions that persist (excess of mass), so their number comes from the data;
+- `cluster_plan` gathers the parameters (tuned values: `Settings`);
+- `DensityThemes` (BERTopic's clustering step) is HDBSCAN on the reduced space, run twice on
+  the same reduction. Themes are the dense regions of a few segments or more that persist
+  (excess of mass): their number and sizes come from the data's structure, not from its size,
+  so a distinct concern raised a dozen times is a theme beside subjects of hundreds. The
+  coarse partition (a smallest region that grows with the corpus, no region above a share of
+  it) is the level above: it places the themes in grands thèmes (`themes.groups.nest`);
 - `renumber`, `reduce_outliers` and `mark_outliers` keep unassigned segments under the limit.
 """
 
@@ -18,7 +22,8 @@ from corpus.vectors import unit
 
 
 def min_cluster_size(n: int, settings: Settings) -> int:
-    """The smallest theme, in segments: grows as `scale * n ** exponent` (at least 3)."""
+    """The smallest region of the coarse partition (the grands thèmes' base), in segments:
+    grows as `scale * n ** exponent` (at least 3)."""
     scale, exponent = settings.themes_min_cluster_scale, settings.themes_min_cluster_exponent
     return max(3, round(scale * n**exponent))
 
@@ -27,10 +32,10 @@ def cluster_plan(n: int, settings: Settings | None = None) -> dict[str, Any]:
     """Space, reduction and clustering parameters for a corpus of `n` segments.
 
     Tuned values come from `settings` (see `corpus.config.Settings`); benchmarks sweep them
-    with `settings.with_(...)`.
+    with `settings.with_(...)`. The themes' own parameters do not grow with `n`: a theme is a
+    dense region of a few segments, however large the corpus around it.
     """
     settings = settings or Settings()
-    size = min_cluster_size(n, settings)
     plan: dict[str, Any] = {
         # Dominant directions removed from the embeddings: "auto" removes some when the vectors
         # crowd in a cone, none otherwise (`Settings.themes_cone_directions`).
@@ -39,14 +44,20 @@ def cluster_plan(n: int, settings: Settings | None = None) -> dict[str, Any]:
         "lsa_components": int(min(100, max(2, n // 4))),
         "context_weight": settings.themes_context_weight,
         "context_max_median": settings.themes_context_max_median,
-        # UMAP's neighbourhood is no wider than the smallest theme (at least 5): with 15
-        # neighbours, small subjects of a small corpus were joined (Grand Débat answers, tune
-        # half: fewest themes 0.5 of the questions, 0.7 with this).
-        "n_neighbors": int(min(settings.themes_umap_neighbors, max(5, size), max(2, n - 1))),
+        # UMAP's neighbourhood is at most a tenth of a small corpus (at least 5): with 15
+        # neighbours, 36 segments on 3 subjects of 12 made 2 themes (tests/themes/test_fit.py).
+        # From 150 segments on (every subsample the constants were tuned on) it is 15.
+        "n_neighbors": int(min(settings.themes_umap_neighbors, max(5, n // 10), max(2, n - 1))),
         "n_components": settings.themes_umap_components,
         "n_epochs": settings.themes_umap_epochs if n >= settings.themes_umap_epochs_from else None,
         "exact_neighbours_max": settings.themes_exact_neighbours_max,
-        "min_cluster_size": size,
+        # A corpus of a few dozen segments (the answers to one feedback question) cannot hold
+        # regions of `themes_min_cluster_size`: there the smallest theme is a sixth of it, at
+        # least 3. From 6 × that size on, it is fixed whatever the corpus.
+        "min_cluster_size": int(max(3, min(settings.themes_min_cluster_size, n // 6))),
+        "min_samples": settings.themes_min_samples,
+        "cluster_epsilon": settings.themes_cluster_epsilon,
+        "coarse_min_cluster_size": min_cluster_size(n, settings),
         "max_cluster_share": settings.themes_max_cluster_share,
         "outlier_floor": settings.themes_outlier_floor,
         "selection": "eom",
@@ -55,16 +66,22 @@ def cluster_plan(n: int, settings: Settings | None = None) -> dict[str, Any]:
 
 
 class DensityThemes:
-    """HDBSCAN (excess of mass) with a smallest theme and a largest share of the corpus.
+    """HDBSCAN (excess of mass) on the reduced space: the dense regions that persist.
 
-    Segments in no dense region get label -1 (assigned later to their nearest theme, within
-    the outlier limit). A corpus too small for two themes is one theme. Follows scikit-learn:
-    `fit` sets `labels_`.
+    `min_cluster_size` is the smallest region, `min_samples` the neighbours its density is
+    read from (HDBSCAN's default: `min_cluster_size`). A region is not split below `epsilon`
+    (HDBSCAN's `cluster_selection_epsilon`, in the reduction's units): two parts of one dense
+    blob closer than that stay one theme. No region holds more than `max_cluster_share` of the
+    corpus (1.0: no limit). Segments in no dense region get label -1 (assigned later to their
+    nearest theme, within the outlier limit). A corpus too small for two themes is one theme.
+    Follows scikit-learn: `fit` sets `labels_`.
     """
 
-    def __init__(self, *, min_cluster_size: int, max_cluster_share: float = 1.0,
-                 selection: str = "eom"):
+    def __init__(self, *, min_cluster_size: int, min_samples: int | None = None,
+                 epsilon: float = 0.0, max_cluster_share: float = 1.0, selection: str = "eom"):
         self.min_cluster_size = min_cluster_size
+        self.min_samples = min_samples
+        self.epsilon = epsilon
         self.max_cluster_share = max_cluster_share
         self.selection = selection
 
@@ -77,8 +94,10 @@ class DensityThemes:
             self.labels_ = np.zeros(n, dtype=int)
             return self
         largest = int(self.max_cluster_share * n)
-        model = HDBSCAN(min_cluster_size=size, metric="euclidean",
+        samples = min(self.min_samples, size) if self.min_samples else None
+        model = HDBSCAN(min_cluster_size=size, min_samples=samples, metric="euclidean",
                         cluster_selection_method=self.selection,
+                        cluster_selection_epsilon=float(self.epsilon),
                         max_cluster_size=largest if size < largest < n else 0)
         labels = model.fit(np.asarray(x, dtype=np.float64)).labels_.astype(int)
         self.labels_ = labels if (labels >= 0).any() else np.zeros(n, dtype=int)

@@ -174,8 +174,9 @@ def _counts(values: pd.Series) -> list[str]:
 def describe(frame: pd.DataFrame, raw: np.ndarray, labels: np.ndarray, x: np.ndarray,
              known: Sequence[theme_registry.Known], settings: Settings,
              plan: dict[str, Any], *, nlp=None, places: frozenset[str] = frozenset(),
-             seed: int = 0, encode=None) -> ThemeResult:
-    """The themes of a partition (`labels`, -1: outside any theme) of the sorted `frame`.
+             seed: int = 0, encode=None, of_theme: np.ndarray | None = None) -> ThemeResult:
+    """The themes of a partition (`labels`, -1: outside any theme) of the sorted `frame`;
+    `of_theme`, when given, is the grand thème of each theme (else themes are grouped here).
 
     With `encode` (the themes embedder's, which gave `raw`), labels are headings chosen as
     queries (`themes.headings`); without, the noun phrase that best covers the key terms."""
@@ -206,9 +207,10 @@ def describe(frame: pd.DataFrame, raw: np.ndarray, labels: np.ndarray, x: np.nda
     headings = (Headings(raw, encode, seed, settings.themes_heading_single_word_margin,
                          settings.themes_heading_auc_tolerance) if encode is not None else None)
     named = names(frame, central, terms, sizes, nlp, places, tagged, single, headings)
-    of_theme = (theme_groups.group_themes(
-        x, labels, cx, seed=seed, sample_size=settings.themes_group_silhouette_sample,
-        max_share=settings.themes_group_max_share) if k else np.zeros(0, int))
+    if of_theme is None or len(of_theme) != k:
+        of_theme = (theme_groups.group_themes(
+            x, labels, cx, seed=seed, sample_size=settings.themes_group_silhouette_sample,
+            max_share=settings.themes_group_max_share) if k else np.zeros(0, int))
     groups = _groups(frame, x, labels, of_theme, nlp, places, tagged, single, counted, headings)
     keys = frame["event_id"].astype(str) + "/" + frame["atelier_id"].astype(str)
     themes = []

@@ -8,8 +8,11 @@ and sized to the corpus:
 - embeddings are centred and their dominant directions removed ("all-but-the-top"): e5 and USE
   vectors share a common direction that lines up with text length, not with the subject; a
   lemma LSA block and, for short documents, the document's context are added (`themes.space`);
-- UMAP (seeded), then HDBSCAN: the themes are the dense regions that persist, with a smallest
-  theme that grows with the corpus and no theme above a share of it (`themes.clustering`);
+- UMAP (seeded), then HDBSCAN twice on the same reduction (`themes.clustering`): the themes
+  are the dense regions of a few segments or more that persist, whatever the corpus size; the
+  coarse partition (a smallest region that grows with the corpus, none above a share of it)
+  gives the grands thèmes, each theme placed under the one holding most of its segments
+  (`themes.groups.nest`);
 - segments far from every theme stay unassigned, but at most `Settings.max_outlier_fraction`;
 - key terms (BERTopic's c-TF-IDF of the final themes, computed once), a noun-phrase label,
   grands thèmes and counts (`themes.describe`); themes are numbered by size, then by smallest
@@ -31,6 +34,7 @@ import pandas as pd
 from corpus.config import Settings
 from corpus.themes import clustering as clusters
 from corpus.themes import describe, space
+from corpus.themes import groups as theme_groups
 from corpus.themes import registry as theme_registry
 from corpus.themes.describe import ThemeResult
 
@@ -69,9 +73,11 @@ def _prepare(segments: pd.DataFrame, embeddings: np.ndarray) -> tuple[pd.DataFra
     return frame, x[order]
 
 
-def _partition(plan: dict[str, Any], x: np.ndarray, seed: int) -> np.ndarray:
-    """BERTopic's clustering steps, each run once: UMAP (`space.reducer`), then HDBSCAN
-    (`clusters.DensityThemes`); -1 marks a segment outside any theme.
+def _partition(plan: dict[str, Any], x: np.ndarray,
+               seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """BERTopic's clustering steps: UMAP (`space.reducer`) once, then HDBSCAN
+    (`clusters.DensityThemes`) for the themes and for the coarse partition above them;
+    -1 marks a segment outside any region.
 
     `BERTopic.fit_transform` runs the same two steps, then a c-TF-IDF of its raw topics that
     nothing here reads: key terms come from the final themes (`describe.ranked_terms`, with
@@ -79,10 +85,33 @@ def _partition(plan: dict[str, Any], x: np.ndarray, seed: int) -> np.ndarray:
     """
     reducer = space.reducer(plan, len(x), seed, x)
     reduced = np.nan_to_num(reducer.fit_transform(x))
-    clusterer = clusters.DensityThemes(min_cluster_size=plan["min_cluster_size"],
-                                       max_cluster_share=plan["max_cluster_share"],
-                                       selection=plan["selection"])
-    return np.asarray(clusterer.fit(reduced).labels_, dtype=int)
+    fine = clusters.DensityThemes(min_cluster_size=plan["min_cluster_size"],
+                                  min_samples=plan["min_samples"],
+                                  epsilon=plan["cluster_epsilon"],
+                                  max_cluster_share=plan["max_cluster_share"],
+                                  selection=plan["selection"])
+    coarse = clusters.DensityThemes(min_cluster_size=plan["coarse_min_cluster_size"],
+                                    max_cluster_share=plan["max_cluster_share"],
+                                    selection=plan["selection"])
+    return (np.asarray(fine.fit(reduced).labels_, dtype=int),
+            np.asarray(coarse.fit(reduced).labels_, dtype=int))
+
+
+def _grands_themes(x: np.ndarray, labels: np.ndarray, coarse: np.ndarray, seed: int,
+                   settings: Settings) -> np.ndarray:
+    """The grand thème of each theme: the coarse regions, grouped as themes were on main
+    (`groups.group_themes`), and each theme placed under the group holding most of its
+    segments (`groups.nest`)."""
+    coarse = clusters.renumber(coarse, min_size=2)
+    coarse = clusters.reduce_outliers(x, coarse, max_fraction=0.0, floor=-1.0)
+    k = int(coarse.max()) + 1 if (coarse >= 0).any() else 0
+    if not k:
+        return np.zeros(int(labels.max()) + 1 if (labels >= 0).any() else 0, dtype=int)
+    of_region = theme_groups.group_themes(
+        x, coarse, clusters.centroids(x, coarse, k), seed=seed,
+        sample_size=settings.themes_group_silhouette_sample,
+        max_share=settings.themes_group_max_share)
+    return theme_groups.nest(labels, of_region[coarse])
 
 
 def fit_themes(
@@ -133,15 +162,16 @@ def fit_themes(
                         min_cosine=settings.themes_guide_min_cosine)
     few = n < settings.themes_min_segments  # a handful of segments is one theme
     x = e if few else space.theme_space(e, frame, plan, seed)
-    labels = np.zeros(n, dtype=int)
+    labels = coarse = np.zeros(n, dtype=int)
     if not few:
-        labels = _partition(plan, x, seed)
+        labels, coarse = _partition(plan, x, seed)
     labels = clusters.renumber(labels, min_size=1 if few else 2)
     labels = clusters.reduce_outliers(x, labels, max_fraction=0.0, floor=-1.0)
     labels = clusters.mark_outliers(x, labels, frame, floor=plan["outlier_floor"],
                             max_fraction=settings.max_outlier_fraction)
+    of_theme = _grands_themes(x, labels, coarse, seed, settings)
     return describe.describe(frame, raw, labels, x, known, settings, plan, nlp=nlp,
-                             places=places, seed=seed, encode=encode)
+                             places=places, seed=seed, encode=encode, of_theme=of_theme)
 
 
 def document_themes(assignments: pd.DataFrame, segments: pd.DataFrame) -> pd.Series:
