@@ -93,8 +93,14 @@ def _partition(plan: dict[str, Any], x: np.ndarray,
     coarse = clusters.DensityThemes(min_cluster_size=plan["coarse_min_cluster_size"],
                                     max_cluster_share=plan["max_cluster_share"],
                                     selection=plan["selection"])
-    return (np.asarray(fine.fit(reduced).labels_, dtype=int),
-            np.asarray(coarse.fit(reduced).labels_, dtype=int))
+    labels = np.asarray(fine.fit(reduced).labels_, dtype=int)
+    coarse_labels = np.asarray(coarse.fit(reduced).labels_, dtype=int)
+    if len(np.unique(labels[labels >= 0])) < 2:
+        # No two regions of the fixed size: a small corpus (the 51 answers to one feedback
+        # question of the sample made one theme); its themes are the coarse partition's,
+        # whose smallest region shrinks with the corpus.
+        return coarse_labels, coarse_labels
+    return labels, coarse_labels
 
 
 def _grands_themes(x: np.ndarray, labels: np.ndarray, coarse: np.ndarray, seed: int,
