@@ -7,23 +7,12 @@ runs it (segmentation, pseudonymisation, the real embedder, themes with spaCy la
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
-from conftest import SHARED_DATA
+from real_answers import ON_REAL_ANSWERS
 
 from corpus.evaluate import evaluate_table
 
-ANSWERS = SHARED_DATA / "granddebat_questions" / "answers.csv"
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not ANSWERS.exists(), reason=f"{ANSWERS} absent (données partagées)"),
-]
-
-
-@pytest.fixture(scope="module")
-def answers():
-    return pd.read_csv(ANSWERS, dtype=str, keep_default_na=False).sort_values("id")
+pytestmark = ON_REAL_ANSWERS
 
 
 # Known miss of issue 21 (fixed small regions of 8 segments): 3 questions of 40 answers split

@@ -12,23 +12,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import SHARED_DATA
+from real_answers import ON_REAL_ANSWERS
 
 from corpus.config import Settings
 from corpus.embed import load_embedder
 from corpus.themes import fit_themes
 
-ANSWERS = SHARED_DATA / "granddebat_questions" / "answers.csv"
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not ANSWERS.exists(), reason=f"{ANSWERS} absent (données partagées)"),
-]
-
-
-@pytest.fixture(scope="module")
-def answers():
-    return pd.read_csv(ANSWERS, dtype=str, keep_default_na=False).sort_values("id")
+pytestmark = ON_REAL_ANSWERS
 
 
 def _segments(answers: pd.DataFrame, big: list[str], small: str, encode) -> pd.DataFrame:
