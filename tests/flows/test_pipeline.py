@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from real_answers import ANSWERS
 
 from corpus.text.protect import leaks
 
@@ -201,9 +202,6 @@ def test_sample_synthesis_names_themes_of_the_participants_answers(sample_run):
         assert all(not re.search(r"\(\d+ réponses?\)", label) for label, _ in found)
     links = re.findall(r"\(rejoint le thème « (.+?) », (T\d+)\)", section)
     assert links and all(labels[tid] == label for label, tid in links)
-
-
-ANSWERS = ROOT.parent / "shared" / "data" / "granddebat_questions" / "answers.csv"
 
 
 @pytest.mark.skipif(not ANSWERS.exists(), reason=f"{ANSWERS} absent (données partagées)")
