@@ -19,15 +19,18 @@ content words a document holds, over its text and its spaCy lemmas, ties by id):
 - USE: `use-multilingual` on the raw texts;
 - USE masqué: `use-multilingual` on the texts the themes stage embeds (`places.mask_texts`
   with the communes of models/, as `pipeline.analysis.masked_texts` does);
+- e5 passage: e5 with e5's own asymmetric prompts ("passage: " on the answers, "query: " on
+  the queries), which the project does not use: to see what e5 loses to its one prompt;
 - lexical: the bonus alone (cosine 0).
 
 Each embedder is ranked without the bonus (weight 0), with `Settings.search_lexical_weight`,
 and with the weight chosen on `tune` (best mean nDCG@10 over both query forms, from a small
-grid; the e5 cosines of the setting's comment are closer together than USE's). Printed per half
-and query form: nDCG@10, precision@10, recall@100 (at most 1/3: 300 relevant) and MAP over the
-whole ranking, averaged over queries; then, per half and form, e5 minus USE (raw and masked)
-per query: wins / ties / losses on nDCG@10 and a paired bootstrap 95 % interval of the mean
-difference (queries resampled, seeded). Vectors and lemmas are cached under /tmp/searchq/.
+grid; the e5 cosines of the setting's comment are closer together than USE's; on `tune` that
+row is in-sample). Printed per half and query form: nDCG@10, precision@10, recall@100 (at most
+1/3: 300 relevant) and MAP over the whole ranking, averaged over queries; then, per half and
+form, e5 minus USE (raw and masked) and e5 passage minus USE, per query: wins / ties / losses
+on nDCG@10 and a paired bootstrap 95 % interval of the mean difference (queries resampled,
+seeded). Vectors and lemmas are cached under /tmp/searchq/.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ ANSWERS = ROOT.parent / "shared" / "data" / "granddebat_questions" / "answers.cs
 CACHE = Path("/tmp/searchq")
 GRID = (0.0, 0.025, 0.05, 0.1, 0.2, 0.4)
 FORMS = ("question", "mots")
+PAIRS = (("e5", "USE"), ("e5", "USE masqué"), ("e5 passage", "USE"))
 
 
 def _digest(texts: list[str]) -> str:
@@ -101,6 +105,15 @@ def embedders(threads: int):
     else:
         e5 = load_embedder("e5-small", threads=threads)
     return e5, load_embedder("use-multilingual", threads=threads)
+
+
+def with_prompt(embedder, prompt: str):
+    """A copy of an e5 embedder that prefixes `prompt` (cached apart by its tag)."""
+    import copy
+
+    other = copy.copy(embedder)
+    other.prompt = prompt
+    return other
 
 
 def ranked(index, cosine: np.ndarray, share: np.ndarray, terms: list[str],
@@ -160,12 +173,16 @@ def evaluate(args) -> None:
     e5, use = embedders(args.threads)
     docs = {"e5": vectors(e5, texts, "e5-docs", timings),
             "USE": vectors(use, texts, "use-docs", timings),
-            "USE masqué": vectors(use, masked, "use-masked", timings)}
+            "USE masqué": vectors(use, masked, "use-masked", timings),
+            "e5 passage": vectors(with_prompt(e5, "passage: "), texts, "e5-passage-docs",
+                                  timings)}
     qvec = {}
     for form in FORMS:
         qvec[("e5", form)] = vectors(e5, queries[form], f"e5-q-{form}", timings)
         qvec[("USE", form)] = vectors(use, queries[form], f"use-q-{form}", timings)
     qvec.update({("USE masqué", f): qvec[("USE", f)] for f in FORMS})
+    qvec.update({("e5 passage", f): qvec[("e5", f)] for f in FORMS})
+    moved = int((1 - (docs["USE"] * docs["USE masqué"]).sum(axis=1) > 1e-6).sum())
 
     from corpus.api.ranking import folded_lexical_scores, query_terms
 
@@ -198,7 +215,7 @@ def evaluate(args) -> None:
                  (f"{system} + lexical {tuned[system]:g} (réglé)", system, tuned[system])]
 
     print(f"{len(texts)} réponses, {len(labels_sorted)} questions ; "
-          f"{changed} textes changés par le masquage des lieux")
+          f"{changed} textes changés par le masquage des lieux, {moved} vecteurs USE changés")
     for form in FORMS:
         print(f"forme « {form} », ex. : {queries[form][1]!r}")
     if timings:
@@ -220,16 +237,16 @@ def evaluate(args) -> None:
           f"(bootstrap apparié, {args.boot} tirages)")
     for half in halves:
         for form in FORMS:
-            for other in ("USE", "USE masqué"):
+            for mine, other in PAIRS:
                 for label_w, w_e5, w_o in (("sans lexical", 0.0, 0.0),
                                            (f"lexical {setting:g}", setting, setting),
-                                           ("réglés", tuned["e5"], tuned[other])):
-                    diff = np.array([scores[("e5", w_e5, form, lab)]["nDCG@10"]
+                                           ("réglés", tuned[mine], tuned[other])):
+                    diff = np.array([scores[(mine, w_e5, form, lab)]["nDCG@10"]
                                      - scores[(other, w_o, form, lab)]["nDCG@10"]
                                      for lab in halves[half]])
                     boot = diff[rng.integers(0, len(diff), (args.boot, len(diff)))].mean(axis=1)
                     lo, hi = np.percentile(boot, [2.5, 97.5])
-                    print(f"{half:<6} {form:<8} e5 − {other:<10} {label_w:<13} "
+                    print(f"{half:<6} {form:<8} {mine:<10} − {other:<10} {label_w:<13} "
                           f"{(diff > 1e-9).sum():2d}/{(abs(diff) <= 1e-9).sum():2d}/"
                           f"{(diff < -1e-9).sum():2d}  {diff.mean():+.3f} "
                           f"[{lo:+.3f}, {hi:+.3f}]")
