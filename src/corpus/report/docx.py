@@ -11,7 +11,9 @@ import zipfile
 from pathlib import Path
 
 from docx import Document
+from docx.oxml import OxmlElement
 from docx.shared import Cm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
 
 from corpus.files import write_atomic
 from corpus.report import charts
@@ -24,30 +26,54 @@ MUTED = RGBColor(0x61, 0x6E, 0x7C)
 def build_docx(syn: Synthesis):
     """A python-docx Document holding the synthesis."""
     doc = Document()
+    body = doc.element.body
+    # python-docx inserts each paragraph before the section properties, searching the whole body
+    # for them: quadratic (87,861 searches, 2.9 s, for 10,000 segments). They are taken out
+    # while the body is written, paragraphs appended, and put back last.
+    section, width = body.sectPr, doc._block_width
+    if section is not None:
+        body.remove(section)
+    styles: dict[str, str] = {}
+
+    def paragraph(style: str | None = None, text: str = "") -> Paragraph:
+        """A new paragraph at the end, of `style`, its id looked up once: python-docx reads
+        every style of the document for each paragraph given a style by name (46 s of the
+        synthesis of 10,000 segments)."""
+        element = OxmlElement("w:p")
+        body.append(element)
+        par = Paragraph(element, doc._body)
+        if text:
+            par.add_run(text)
+        if style is not None:
+            if style not in styles:
+                styles[style] = doc.styles[style].style_id
+            element.style = styles[style]
+        return par
+
     props = doc.core_properties
     props.title, props.author, props.language = syn.title, "corpus", "fr-FR"
     for b in document(syn):
         if isinstance(b, Heading):
-            doc.add_heading(b.text, level=b.level)
+            paragraph("Title" if b.level == 0 else f"Heading {b.level}", b.text)
         elif isinstance(b, Para):
-            run = doc.add_paragraph().add_run(b.text)
+            run = paragraph().add_run(b.text)
             if b.muted:
                 run.italic, run.font.color.rgb = True, MUTED
         elif isinstance(b, Items):
             for key, value in b.items:
-                par = doc.add_paragraph(style="List Bullet")
+                par = paragraph("List Bullet")
                 if key:
                     par.add_run(key).bold = True
                     par.add_run(" : ")
                 par.add_run(value)
         elif isinstance(b, Quotes):
             for quote, source in b.items:
-                par = doc.add_paragraph(style="Quote")
+                par = paragraph("Quote")
                 par.add_run(f"« {quote} »")
                 src = par.add_run(f"\n— {source}")
                 src.font.size, src.font.color.rgb = Pt(8), MUTED
         elif isinstance(b, Table) and b.rows:
-            table = doc.add_table(rows=1, cols=len(b.header))
+            table = doc._body.add_table(1, len(b.header), width)
             table.style = "Table Grid"
             for cell, text in zip(table.rows[0].cells, b.header, strict=True):
                 cell.text = ""
@@ -58,10 +84,12 @@ def build_docx(syn: Synthesis):
         elif isinstance(b, Chart):
             fig = charts.figure(b.name, syn)
             if fig is None:
-                doc.add_paragraph(f"{b.caption} : pas assez de données.")
+                paragraph(text=f"{b.caption} : pas assez de données.")
                 continue
-            doc.add_picture(io.BytesIO(charts.png(fig)), width=Cm(16))
-            doc.add_paragraph(b.caption, style="Caption")
+            paragraph().add_run().add_picture(io.BytesIO(charts.png(fig)), width=Cm(16))
+            paragraph("Caption", b.caption)
+    if section is not None:
+        body.append(section)
     return doc
 
 

@@ -50,6 +50,8 @@ from corpus.synthesis.wording import (  # noqa: F401 (re-exported)
 from corpus.text.french import fold
 from corpus.vectors import mean_direction
 
+FRAME_COLUMNS = ("segment_id", "doc_id", "territory", "event", "atelier", "key", "text", "kind",
+                 "orientation", "orientation_score", "theme_id", "theme_label", "row", "quotable")
 _RENAME = {"territory_id": "territory", "event_id": "event", "atelier_id": "atelier"}
 
 
@@ -70,7 +72,21 @@ def prepare_segments(segments: pd.DataFrame) -> pd.DataFrame:
     if "orientation_score" not in frame:
         frame["orientation_score"] = 0.0
     frame["orientation_score"] = frame["orientation_score"].astype(float).fillna(0.0)
+    frame["quotable"] = frame["text"].map(quotable).astype(bool)
+    # Only what the synthesis reads, strings as Python objects: each theme of each scope
+    # filters these rows, and a filter copies every column (Arrow strings at that: 40 % of the
+    # synthesis of 10,000 segments went to copying columns it never read).
+    frame = frame[[c for c in FRAME_COLUMNS if c in frame]]
+    frame = frame.astype({c: object for c in frame.columns if pd.api.types.is_string_dtype(
+        frame[c])})
     return frame.sort_values("segment_id", kind="stable").reset_index(drop=True)
+
+
+def quotable_mask(rows: pd.DataFrame) -> np.ndarray:
+    """Which rows may be quoted (`quotable`), read from the column `prepare_segments` adds."""
+    if "quotable" in rows:
+        return rows["quotable"].to_numpy(dtype=bool)
+    return rows["text"].map(quotable).to_numpy(dtype=bool)
 
 
 @dataclass
@@ -93,23 +109,44 @@ class _Context:
                order: Sequence[str] | None = None) -> list[Quote]:
         """Up to n quotable segments of `rows`, one per atelier before a second one.
 
-        Order: the `order` ids as given, else the `first` ids (representatives), then by score.
+        Order: the `order` ids as given, else the `first` ids (representatives), then by score
+        (highest first, ties by segment id).
         """
-        rows = rows.loc[rows["text"].map(quotable).astype(bool)]
-        if order is None:
-            rows = rows.sort_values(["orientation_score", "segment_id"], ascending=[False, True],
-                                    kind="stable")
+        ok = quotable_mask(rows)
+        ids = rows["segment_id"].to_numpy()[ok]
         rank = {sid: i for i, sid in enumerate(order if order is not None else first)}
-        rows = rows.iloc[np.argsort([rank.get(s, len(rank)) for s in rows["segment_id"]],
-                                    kind="stable")]
+        last = len(rank)
+        if order is None:
+            scores = rows["orientation_score"].to_numpy(dtype=float)[ok]
+            positions = sorted(range(len(ids)),
+                               key=lambda i: (rank.get(ids[i], last), -scores[i], ids[i]))
+        else:  # stable: rows outside `order` keep their order, after it
+            positions = sorted(range(len(ids)), key=lambda i: rank.get(ids[i], last))
+        return self._quotes_at(rows, ok, positions, n or self.n_quotes)
+
+    def _quotes_at(self, rows: pd.DataFrame, ok: np.ndarray, positions: Sequence[int],
+                   n: int) -> list[Quote]:
+        """The first n of `positions` (indices into the quotable rows), one per atelier before
+        a second one."""
+        keys = rows["key"].to_numpy()[ok]
         seen: set[str] = set()
-        head = [r for r in rows.itertuples() if r.key not in seen and not seen.add(r.key)]
-        taken = {r.Index for r in head}
-        picked = head + [r for r in rows.itertuples() if r.Index not in taken]
+        head: list[int] = []
+        for i in positions:  # stops at n ateliers: a theme's rows may number thousands
+            if keys[i] not in seen:
+                seen.add(keys[i])
+                head.append(i)
+                if len(head) == n:
+                    break
+        if len(head) < n:
+            taken = set(head)
+            head += [i for i in positions if i not in taken][: n - len(head)]
+        cols = {c: rows[c].to_numpy()[ok] for c in ("segment_id", "text", "territory", "event",
+                                                      "atelier")}
         return [
-            Quote(r.segment_id, clip(r.text), self.names.get(r.territory, r.territory), r.event,
-                  r.atelier)
-            for r in picked[: n or self.n_quotes]
+            Quote(cols["segment_id"][i], clip(cols["text"][i]),
+                  self.names.get(cols["territory"][i], cols["territory"][i]), cols["event"][i],
+                  cols["atelier"][i])
+            for i in head
         ]
 
     def levers_for(self, rows: pd.DataFrame) -> list[LeverMatch]:
@@ -124,23 +161,25 @@ class _Context:
             if sims[i] < self.min_similarity:
                 break
             tid = self.lever_ids[i]
-            lev = self.lever_rows(tid)
-            closeness = self.embeddings[lev["row"].to_numpy()] @ target
-            order = list(lev["segment_id"].to_numpy()[np.argsort(-closeness, kind="stable")])
+            lev, ok, vectors = self.lever_rows(tid)
+            closest = np.argsort(-(vectors @ target), kind="stable")
             out.append(LeverMatch(
                 tid, self.label(tid), round(float(sims[i]), 3), len(lev), sorted(set(lev["key"])),
                 self.territory_names(lev), bool(set(lev["territory"]) - voiced),
-                self.quotes(lev, order=order, n=2),
+                self._quotes_at(lev, ok, closest, 2),
             ))
         return out
 
-    def lever_rows(self, tid: str) -> pd.DataFrame:
-        """The lever segments of theme `tid`, filtered once per run, not once per scope and
-        difficulty theme (which made the synthesis grow as n^1.36: bench/scale.py)."""
+    def lever_rows(self, tid: str) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+        """The lever segments of theme `tid`, which of them may be quoted, and the vectors of
+        those: computed once per run, not once per scope and difficulty theme (which made the
+        synthesis grow as n^1.36: bench/scale.py)."""
         cache = self.__dict__.setdefault("_lever_rows", {})
         if tid not in cache:
             levers = self.frame[self.frame["orientation"] == LEV]
-            cache[tid] = levers[levers["theme_id"] == tid]
+            mine = levers[levers["theme_id"] == tid]
+            ok = quotable_mask(mine)
+            cache[tid] = mine, ok, self.embeddings[mine["row"].to_numpy()[ok]]
         return cache[tid]
 
     def label(self, tid: str) -> str:
@@ -349,11 +388,13 @@ def build_synthesis(
                         for t in note_centroids})
     summaries = _theme_summaries(ctx, at)
 
+    parts = {col: dict(tuple(frame.groupby(col, sort=False))) for col in ("event", "territory")}
+
     def scope(kind: str, key: str, heading: str, col: str | None = None) -> ScopeSynthesis:
         if col is None:
             return _scope(kind, key, heading, frame, ev, at, fb, ctx)
         tables = [t[t[f"{col}_id"] == key] for t in (ev, at, fb)]
-        return _scope(kind, key, heading, frame[frame[col] == key], *tables, ctx)
+        return _scope(kind, key, heading, parts[col].get(key, frame.iloc[:0]), *tables, ctx)
 
     terr_ids = sorted(set(frame["territory"]) | set(ev["territory_id"]))
     event_ids = sorted(set(frame["event"]) | set(ev["event_id"]))
