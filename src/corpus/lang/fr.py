@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'",
@@ -16,8 +17,11 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00
 _SPACES = re.compile(r"[ ]{2,}")
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
-    """Lower case without accents, for matching words (never for display)."""
+    """Lower case without accents, for matching words (never for display). Remembered: the
+    pseudonymiser's rules fold the same words millions of times (7.2 million calls for
+    10,000 segments)."""
     return _COMBINING.sub("", unicodedata.normalize("NFD", text.casefold()))
 
 

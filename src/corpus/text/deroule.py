@@ -61,17 +61,23 @@ _NEUTRAL_POS = frozenset({"PUNCT", "DET", "ADP", "PRON", "CCONJ", "SCONJ", "NUM"
                           "AUX", "ADV", "PART", "INTJ", "PROPN"})
 
 
+_JOINERS = re.compile(r"[-'’_/]")
+# Each method's name at the start of a text and anywhere in it, compiled once (the segmenter
+# asks for every sentence).
+_METHODS_AT = {start: [(m, re.compile(rf"^{re.escape(m)}\b" if start else rf"\b{re.escape(m)}\b"))
+                       for m in METHODS] for start in (True, False)}
+
+
 def plain(text: str) -> str:
     """Folded, hyphens and apostrophes as spaces, single spaces: how the vocabulary is written."""
-    return " ".join(re.sub(r"[-'’_/]", " ", fold(text)).split())
+    return " ".join(_JOINERS.sub(" ", fold(text)).split())
 
 
 def _method_at(text: str, start_only: bool) -> str | None:
     """The method named at the start of `text` (or anywhere, with `start_only` False)."""
     folded = plain(text)
-    for method in METHODS:
-        pattern = rf"^{re.escape(method)}\b" if start_only else rf"\b{re.escape(method)}\b"
-        if re.search(pattern, folded):
+    for method, pattern in _METHODS_AT[start_only]:
+        if pattern.search(folded):
             return method
     return None
 

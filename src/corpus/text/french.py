@@ -84,7 +84,23 @@ def _loaded(name: str):
         nlp.disable_pipe("parser")
         nlp.enable_pipe("senter")
     nlp.max_length = 2_000_000
+    _index_as_sets(nlp)
     return nlp
+
+
+def _index_as_sets(nlp) -> None:
+    """The French rule lemmatiser's word index as sets instead of lists: it tests each new
+    word against the lists (66,191 nouns) one by one, 10.6 s of the parse of 10,000 segments.
+    Same lemmas: only membership is read."""
+    if "lemmatizer" not in nlp.pipe_names:
+        return
+    lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+    if lookups is None or not lookups.has_table("lemma_index"):
+        return
+    table = lookups.get_table("lemma_index")
+    for key in list(table.keys()):
+        if isinstance(table[key], list):
+            table[key] = frozenset(table[key])
 
 
 def lemma(token) -> str:

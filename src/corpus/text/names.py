@@ -78,10 +78,10 @@ class Token:
     end: int
     text: str
     gap: str  # the characters between the previous token and this one
+    key: str = field(init=False)  # folded text: read dozens of times per token by the rules
 
-    @property
-    def key(self) -> str:
-        return fold(self.text)
+    def __post_init__(self) -> None:
+        self.key = fold(self.text)
 
     @property
     def capitalised(self) -> bool:
