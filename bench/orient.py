@@ -19,6 +19,7 @@ Cep-style examples of `src/corpus/data/orient_examples.csv`), with and without s
     python bench/orient.py --save-default         # rebuild src/corpus/data/orient_model-*.npz
     python bench/orient.py --only "e5-small sans"  # one method (8 folds take minutes each)
     python bench/orient.py --corrections 0,50,200  # refit on simulated corrections (lexical)
+    python bench/orient.py --cascade              # lexical first, e5 only where it is unsure
 
 `--corrections`: what the groupe de coopération's corrections teach (`corpus orient train
 --from-corrections`). The régions are split in two halves: a tuning half (the démarche being
@@ -28,6 +29,14 @@ the tuning half's segments it gets wrong are corrected from their row's label (c
 random among its errors, as a group corrects what it sees wrong); the model is refitted as
 `--from-corrections` does (`orient.train.corrected_training_set`) and scored on the held-out
 half (macro-F1, document and segment). `--sample` rows keep it to a couple of minutes.
+
+`--cascade`: the lexical model orients every segment, the first of --embedders + lexical
+only those the lexical model decides with a probability under a threshold
+(`Settings.orient_e5_below`; `orient.orient_cascade`). Both models are trained per held-out
+région as above (cached in --cache: a second run only recomputes the grid); for each threshold:
+document macro-F1 and share of segments embedded, on the first 4 régions by name (tuning half),
+the last 4 (report half) and all 8. The threshold chosen: the smallest tuning-half share whose
+tuning-half F1 is within 0.002 of the embedder model's everywhere (threshold 1).
 
 Segments and embeddings are cached under --cache (a DuckDB store), so a second run is fast.
 """
@@ -53,6 +62,7 @@ from corpus.config import Settings
 from corpus.embed import embed_cached, load_embedder
 from corpus.ingest import TableOptions
 from corpus.orient import OrientationModel, document_orientation, orient_segments
+from corpus.orient.model import LABEL_ORDER
 from corpus.orient.train import segment_weights
 from corpus.pipeline import table_segments
 from corpus.store import Store
@@ -230,6 +240,87 @@ def ours(corpus: Corpus, embedder: str | None, vectors: dict | None, *, hints: b
     return method
 
 
+CASCADE_GRID = (0.0, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0)
+CASCADE_TOLERANCE = 0.002
+
+
+def cascade_folds(corpus: Corpus, embedder: str, vectors: dict, cache: Path) -> dict:
+    """Per held-out région: the lexical and the `embedder` + lexical models' segment and unit
+    frames (both trained on the other régions, as `ours`), cached in `cache`."""
+    path = cache / f"cascade-{embedder}.pkl"
+    if path.exists():
+        return pd.read_pickle(path)
+    out = {}
+    for region in corpus.regions:
+        started = time.perf_counter()
+        train = [r for r in corpus.regions if r != region]
+        seg = (corpus.segments["region"] == region).to_numpy()
+        te = (corpus.units["region"] == region).to_numpy()
+        frame = corpus.segments[seg][["text", "section_hint"]]
+        whole = corpus.units[te][["id", "text"]]
+        found = {}
+        for name, emb_name, vec in (("lexical", None, None), ("e5", embedder, vectors)):
+            texts, labels, emb, weights = corpus.training_set(train, vec)
+            model = OrientationModel(embedder=emb_name).fit(texts, labels, emb,
+                                                            sample_weight=weights)
+            found[name] = (
+                orient_segments(frame, None if vec is None else vec["segments"][seg], model),
+                orient_segments(whole, None if vec is None else vec["units"][te], model),
+            )
+        # a heading's orientation (as `orient_segments` reads it) is no model's decision
+        decided = ~frame["section_hint"].astype(str).isin(LABEL_ORDER).to_numpy()
+        out[region] = {"found": found, "decided": decided, "unit_ids": whole["id"]}
+        print(f"cascade : {region} en {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    pd.to_pickle(out, path)
+    return out
+
+
+def _cascaded(lexical: pd.DataFrame, e5: pd.DataFrame, decided: np.ndarray,
+              below: float) -> tuple[pd.DataFrame, np.ndarray]:
+    """The cascade's frame: e5's rows where the lexical model decided with a score < `below`
+    (every decided row when `below` >= 1), and which rows went to e5."""
+    unsure = decided & ((lexical["orientation_score"].to_numpy() < below) | (below >= 1.0))
+    frame = lexical.copy()
+    frame.loc[unsure] = e5.loc[unsure].to_numpy()
+    return frame, unsure
+
+
+def cascade_grid(corpus: Corpus, folds: dict, grid=CASCADE_GRID) -> list[dict]:
+    """Macro-F1 per document and share of segments sent to e5 for each threshold, on the tune
+    half (first 4 régions by name), the report half (last 4) and all 8."""
+    halves = {"réglage": corpus.regions[:4], "rapport": corpus.regions[4:],
+              "toutes": corpus.regions}
+    rows = []
+    for below in grid:
+        segs, units, sent = [], [], {}
+        for region, one in folds.items():
+            (lex_seg, lex_unit), (e5_seg, e5_unit) = one["found"]["lexical"], one["found"]["e5"]
+            seg_frame, unsure = _cascaded(lex_seg, e5_seg, one["decided"], below)
+            unit_frame, _ = _cascaded(lex_unit, e5_unit, np.ones(len(lex_unit), bool), below)
+            segs.append(seg_frame)
+            ids = one["unit_ids"]
+            units.append(ids.map(document_orientation(unit_frame.assign(doc_id=ids.to_numpy()))))
+            sent[region] = (int(unsure.sum()), len(unsure))
+        doc_pred = document_orientation(corpus.segments[["doc_id"]].join(pd.concat(segs)))
+        unit_pred = pd.concat(units).reindex(corpus.units.index)
+        row = {"seuil": below}
+        for half, regions in halves.items():
+            mask = corpus.units["region"].isin(regions).to_numpy()
+            row[f"f1_{half}"] = _scores(corpus.units[mask], doc_pred, unit_pred[mask])["document"]
+            row[f"e5_{half}"] = round(sum(sent[r][0] for r in regions)
+                                      / sum(sent[r][1] for r in regions), 4)
+        rows.append(row)
+    return rows
+
+
+def choose_threshold(rows: list[dict], tolerance: float = CASCADE_TOLERANCE) -> dict:
+    """The rule: the smallest tune-half share of e5 whose tune-half F1 is within `tolerance`
+    of e5 + lexical's (threshold 1) tune-half F1."""
+    target = next(r for r in rows if r["seuil"] >= 1.0)["f1_réglage"] - tolerance
+    return min((r for r in rows if r["f1_réglage"] >= target),
+               key=lambda r: (r["e5_réglage"], r["seuil"]))
+
+
 def save_default(corpus: Corpus, embedder: str | None, vectors: dict | None) -> dict:
     """Fit on every région and write the shipped model for `embedder` (None: lexical)."""
     texts, labels, emb, weights = corpus.training_set(corpus.regions, vectors)
@@ -322,6 +413,9 @@ def main(argv: list[str] | None = None) -> None:
                         "(e.g. 0,50,200; lexical model)")
     parser.add_argument("--sample", type=int, default=4000,
                         help="rows of units.csv used by --corrections")
+    parser.add_argument("--cascade", action="store_true",
+                        help="lexical model first, the first --embedders model + lexical only "
+                        "where the lexical model is unsure: F1 and share of e5 per threshold")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     if args.corrections:
@@ -342,6 +436,22 @@ def main(argv: list[str] | None = None) -> None:
         out = [save_default(corpus, None, None)]
         out += [save_default(corpus, name, vectors[name]) for name in names]
         print(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+
+    if args.cascade:
+        rows = cascade_grid(corpus, cascade_folds(corpus, names[0], vectors[names[0]],
+                                                  args.cache))
+        chosen = choose_threshold(rows)
+        if args.json:
+            print(json.dumps({"grid": rows, "chosen": chosen}, ensure_ascii=False, indent=2))
+            return
+        print("seuil   F1 réglage  e5   F1 rapport  e5   F1 toutes  e5")
+        for r in rows:
+            print(f"{r['seuil']:5.2f}   {r['f1_réglage']:.4f} {r['e5_réglage']:6.1%}   "
+                  f"{r['f1_rapport']:.4f} {r['e5_rapport']:6.1%}   "
+                  f"{r['f1_toutes']:.4f} {r['e5_toutes']:6.1%}")
+        print(f"seuil choisi (part de {names[0]} la plus petite dont le F1 de réglage est à "
+              f"{CASCADE_TOLERANCE} près de celui de {names[0]} partout) : {chosen['seuil']}")
         return
 
     runs: list[tuple[str, Callable]] = []

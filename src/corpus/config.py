@@ -52,6 +52,12 @@ class Settings(BaseSettings):
     embedder_query: str = "e5-small"
     spacy_model: str = "fr_core_news_sm"
     orient_model: Path | None = None  # a team's model (`corpus orient train`); None: shipped one
+    # Orientation cascade: the shipped lexical model orients every content segment; only those
+    # it decides with a probability under this threshold are embedded (`embedder_orient`) and
+    # oriented by the shipped embedder + lexical model. 0: never embed (lexical alone); 1: embed
+    # every segment the model decides (the embedder's model alone). A team's model (`orient_model`)
+    # orients alone. PENDING.
+    orient_e5_below: float = 0.7
     # Segmentation: fragments shorter than this are merged with a neighbour; longer bullets are
     # cut into sentences. Design choices (a segment is "one idea"), not fitted.
     min_segment_chars: int = 30
