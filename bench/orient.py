@@ -19,6 +19,7 @@ Cep-style examples of `src/corpus/data/orient_examples.csv`), with and without s
     python bench/orient.py --save-default         # rebuild src/corpus/data/orient_model-*.npz
     python bench/orient.py --only "e5-small sans"  # one method (8 folds take minutes each)
     python bench/orient.py --corrections 0,50,200  # refit on simulated corrections (lexical)
+    python bench/orient.py --cascade              # lexical first, e5 only where it is unsure
 
 `--corrections`: what the groupe de coopération's corrections teach (`corpus orient train
 --from-corrections`). The régions are split in two halves: a tuning half (the démarche being
@@ -28,6 +29,14 @@ the tuning half's segments it gets wrong are corrected from their row's label (c
 random among its errors, as a group corrects what it sees wrong); the model is refitted as
 `--from-corrections` does (`orient.train.corrected_training_set`) and scored on the held-out
 half (macro-F1, document and segment). `--sample` rows keep it to a couple of minutes.
+
+`--cascade`: the lexical model orients every segment, the first of --embedders + lexical
+only those the lexical model decides with a probability under a threshold
+(`Settings.orient_e5_below`; `orient.orient_cascade`). Both models are trained per held-out
+région as above (cached in --cache: a second run only recomputes the grid); for each threshold:
+document macro-F1 and share of segments embedded, on the first 4 régions by name (tuning half),
+the last 4 (report half) and all 8. The threshold chosen: the smallest tuning-half share whose
+tuning-half F1 is within 0.002 of the embedder model's everywhere (threshold 1).
 
 Segments and embeddings are cached under --cache (a DuckDB store), so a second run is fast.
 """
@@ -322,6 +331,9 @@ def main(argv: list[str] | None = None) -> None:
                         "(e.g. 0,50,200; lexical model)")
     parser.add_argument("--sample", type=int, default=4000,
                         help="rows of units.csv used by --corrections")
+    parser.add_argument("--cascade", action="store_true",
+                        help="lexical model first, the first --embedders model + lexical only "
+                        "where the lexical model is unsure: F1 and share of e5 per threshold")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     if args.corrections:
@@ -342,6 +354,12 @@ def main(argv: list[str] | None = None) -> None:
         out = [save_default(corpus, None, None)]
         out += [save_default(corpus, name, vectors[name]) for name in names]
         print(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+
+    if args.cascade:
+        from orient_cascade import cascade_report  # bench/orient_cascade.py, beside this file
+
+        cascade_report(corpus, names[0], vectors[names[0]], args.cache, as_json=args.json)
         return
 
     runs: list[tuple[str, Callable]] = []

@@ -52,6 +52,16 @@ class Settings(BaseSettings):
     embedder_query: str = "e5-small"
     spacy_model: str = "fr_core_news_sm"
     orient_model: Path | None = None  # a team's model (`corpus orient train`); None: shipped one
+    # Orientation cascade: the shipped lexical model orients every content segment; only those
+    # it decides with a probability under this threshold are embedded (`embedder_orient`) and
+    # oriented by the shipped embedder + lexical model. 0: never embed (lexical alone); 1: embed
+    # every segment the model decides (the embedder's model alone). A team's model (`orient_model`)
+    # orients alone. Chosen by `bench/orient.py --cascade` (Grand Débat reports, région held
+    # out): the smallest share of e5 whose F1 on the first 4 régions is within 0.002 of e5
+    # everywhere (0.8426 vs 0.8436, 41.9 % of segments embedded); on the other 4: 0.8599
+    # (e5 everywhere 0.8606, lexical alone 0.8560), 40.2 % embedded; all 8: 0.8534 (0.8542;
+    # 0.8475), 40.9 %. 0.55 embeds 10 % for 0.8518 on all 8.
+    orient_e5_below: float = 0.75
     # Segmentation: fragments shorter than this are merged with a neighbour; longer bullets are
     # cut into sentences. Design choices (a segment is "one idea"), not fitted.
     min_segment_chars: int = 30

@@ -4,7 +4,7 @@
 `apply` (segments and documents), `train` (a team's own model, cross-validated).
 """
 
-from corpus.orient.apply import document_orientation, orient_segments
+from corpus.orient.apply import document_orientation, orient_cascade, orient_segments
 from corpus.orient.model import (
     OrientationModel,
     default_model_file,
@@ -14,5 +14,5 @@ from corpus.orient.model import (
 
 __all__ = [
     "OrientationModel", "default_model_file", "default_model_path", "document_orientation",
-    "load_default_model", "orient_segments",
+    "load_default_model", "orient_cascade", "orient_segments",
 ]

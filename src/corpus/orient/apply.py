@@ -7,6 +7,7 @@ the probability of the class it chose). A document takes the majority of its seg
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,14 @@ def _label_or_none(value: Any) -> str | None:
     return value if value in LABEL_ORDER else None
 
 
+def _given_labels(frame: pd.DataFrame) -> list[str | None]:
+    """Each row's given orientation, else its heading's, else None (the model decides)."""
+    n = len(frame)
+    given = frame["given_orientation"] if "given_orientation" in frame else [None] * n
+    hints = frame["section_hint"] if "section_hint" in frame else [None] * n
+    return [_label_or_none(g) or _label_or_none(h) for g, h in zip(given, hints, strict=True)]
+
+
 def orient_segments(
     frame: pd.DataFrame, embeddings: np.ndarray | None, model: OrientationModel
 ) -> pd.DataFrame:
@@ -33,11 +42,7 @@ def orient_segments(
     context (None where a heading said "autre"): `document_orientation` falls back on it.
     """
     n = len(frame)
-    given = frame["given_orientation"] if "given_orientation" in frame else [None] * n
-    hints = frame["section_hint"] if "section_hint" in frame else [None] * n
-    labels: list[str | None] = [
-        _label_or_none(g) or _label_or_none(h) for g, h in zip(given, hints, strict=True)
-    ]
+    labels = _given_labels(frame)
     stances = [lab if lab in ("difficulte", "levier") else None for lab in labels]
     scores = np.ones(n, dtype=np.float64)
     todo = np.array([lab is None for lab in labels], dtype=bool)
@@ -59,6 +64,32 @@ def orient_segments(
         },
         index=frame.index,
     )
+
+
+def orient_cascade(
+    frame: pd.DataFrame,
+    lexical: OrientationModel,
+    model: OrientationModel,
+    embed: Callable[[Sequence[str]], np.ndarray],
+    below: float,
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """`orient_segments` by `lexical` (no embeddings), then by `model` with `embed`'s vectors
+    only for the rows `lexical` decided with a score under `below` (every row it decided when
+    `below` >= 1, none when `below` <= 0). Returns the frame and the mask of rows embedded.
+
+    Rows are oriented one by one, so a row sent to `model` gets exactly what `model` alone
+    gives it, and a row kept exactly what `lexical` alone gives it.
+    """
+    found = orient_segments(frame, None, lexical)
+    decided = np.array([lab is None for lab in _given_labels(frame)], dtype=bool)
+    unsure = decided & ((found["orientation_score"].to_numpy() < below) | (below >= 1.0))
+    if unsure.any():
+        part = frame[unsure]
+        vectors = np.asarray(embed(part["text"].astype(str).tolist()))
+        again = orient_segments(part, vectors, model)
+        for column in found.columns:
+            found.loc[unsure, column] = again[column].to_numpy()
+    return found, unsure
 
 
 def _ranked(group: pd.DataFrame, column: str) -> str:

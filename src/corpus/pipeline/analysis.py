@@ -53,6 +53,15 @@ def orientation_model(settings: Settings) -> orient.OrientationModel:
     return orient.load_default_model(settings.embedder_orient)
 
 
+def cascade_first(settings: Settings, model: orient.OrientationModel):
+    """The shipped lexical model when the orientation cascades (`Settings.orient_e5_below`):
+    the shipped model in use needs an embedder; None otherwise (a team's model or a lexical
+    one orients alone)."""
+    if settings.orient_model or not model.embedder:
+        return None
+    return orient.load_default_model("lexical")
+
+
 @progress.staged("orientation")
 @embed.same_on_any_machine
 def orient_scope(store: Store, scope: str, settings: Settings) -> dict[str, int]:
@@ -63,11 +72,21 @@ def orient_scope(store: Store, scope: str, settings: Settings) -> dict[str, int]
     store.texts.update_segments(aside)
     segs = content_segments(every).copy()
     model = orientation_model(settings)
-    vectors = (  # a lexical model needs no embeddings
-        embed.embed_cached(embed.load_embedder(model.embedder), segs["text"].tolist(), store)
-        if model.embedder else None
-    )
-    found = orient.orient_segments(segs, vectors, model)
+    lexical = cascade_first(settings, model)
+    if lexical is None:
+        vectors = (  # a lexical model needs no embeddings
+            embed.embed_cached(embed.load_embedder(model.embedder), segs["text"].tolist(), store)
+            if model.embedder else None
+        )
+        found = orient.orient_segments(segs, vectors, model)
+    else:
+        embedder = embed.load_embedder(model.embedder)
+        found, unsure = orient.orient_cascade(
+            segs, lexical, model, lambda texts: embed.embed_cached(embedder, texts, store),
+            settings.orient_e5_below,
+        )
+        log.info("orientation : %d segments sur %d plongés (%s)", int(unsure.sum()), len(segs),
+                 model.embedder)
     segs[["orientation", "orientation_score"]] = found[["orientation", "orientation_score"]]
     store.texts.update_segments(segs)
     keep_engine_orientation(store, scope, pd.concat([segs, aside], ignore_index=True))

@@ -40,14 +40,16 @@ def stage_key(stage: str, store: Store, scope: str, settings: Settings,
                   settings.as_dict(), settings.seed, file_digest(seed_from), code, *extra)
 
 
-def orient_fingerprints(settings: Settings) -> tuple[str, str]:
-    """The orientation embedder's fingerprint and the model file's digest."""
+def orient_fingerprints(settings: Settings) -> tuple[str, ...]:
+    """The orientation embedder's fingerprint and the model file's digest, and the shipped
+    lexical model's digest when the shipped model is in use (the cascade's first model)."""
     from corpus.orient.train import LEXICAL
 
     model = settings.orient_model or orient.default_model_file(settings.embedder_orient)
     name = settings.embedder_orient
     fingerprint = name if name.lower() in LEXICAL else embed.load_embedder(name).fingerprint
-    return fingerprint, file_digest(model)
+    first = () if settings.orient_model else (file_digest(orient.default_model_file("lexical")),)
+    return fingerprint, file_digest(model), *first
 
 
 def manifests_digest(store: Store, scope: str) -> str:
