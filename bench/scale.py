@@ -17,7 +17,8 @@ is the peak of the summed RSS of every process below this one (the run, its Pref
 the Dask workers), sampled every 0.5 s. The embedding floor is each embedder's own texts per
 second (`encode`, model already loaded, no store; the faster of two passes) on a sample of the
 same segments, measured here after the run. The exponent a of a stage fits time ~ n^a between
-consecutive sizes.
+consecutive sizes. "rapports écrits" is the command's time less its last stage, the search's
+vectors (filled after the synthesis and the output folder are written).
 `--compare-dask` sizes are run a second time with `CORPUS_TASK_RUNNER=dask` on a
 `dask.distributed.LocalCluster` (two worker processes, via `CORPUS_DASK_ADDRESS`) and their
 outputs compared (themes.json ids and sizes, segments.parquet theme_id and orientation).
@@ -236,6 +237,8 @@ def stage_times(result: dict) -> dict[str, float]:
         "labels": tracks.get("thèmes · libellés", math.nan),
         "write": timings["report"],
         "synthesis": timings["feedback"] + timings["synthesis"],
+        "search": timings.get("search", 0.0),
+        "reports": result["wall"] - timings.get("search", 0.0),
         "total": result["wall"],
         "_embedded_orient": counts.get(e5, 0),
         "_embedded_themes": counts.get(use, 0),
@@ -333,7 +336,8 @@ def measure(table: Path, work: Path, runner: str, address: str | None, args) -> 
 
 COLUMNS = [("ingest", "ingest"), ("orientation", "orientation"), ("embed_orient", "  dont e5"),
            ("themes", "thèmes"), ("embed_themes", "  dont USE"), ("labels", "  dont libellés"),
-           ("write", "tables"), ("synthesis", "synthèse"), ("total", "commande entière")]
+           ("write", "tables"), ("synthesis", "synthèse"), ("search", "recherche"),
+           ("reports", "rapports écrits"), ("total", "commande entière")]
 
 
 def print_table(rows: list[dict]) -> None:
@@ -368,7 +372,8 @@ def print_exponents(rows: list[dict]) -> None:
         cells, flag = [], False
         for a, b in pairs:
             ta, tb = a["times"][key], b["times"][key]
-            e = math.log(tb / ta) / math.log(b["segments"] / a["segments"]) if ta > 0 else math.nan
+            e = (math.log(tb / ta) / math.log(b["segments"] / a["segments"])
+                 if ta > 0 and tb > 0 else math.nan)
             flag |= e > 1.15
             cells.append(f"{e:>16.2f}")
         print(f"{name:<18}" + "".join(cells) + ("   plus que linéaire" if flag else ""))

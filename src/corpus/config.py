@@ -46,10 +46,18 @@ class Settings(BaseSettings):
     models_dir: Path = PROJECT_ROOT / "models"
     seed: int = DEFAULT_SEED
     # Embedders per stage, chosen by measurement (bench/embed.py, bench/themes.py --embedders):
-    # USE for themes, e5 for paraphrase (queries, orientation).
+    # USE for themes, e5 for paraphrase (orientation, where the lexical model is unsure).
     embedder_themes: str = "use-multilingual"
     embedder_orient: str = "e5-small"
-    embedder_query: str = "e5-small"
+    # The search's embedder: USE, the themes' embedder, whose vectors the run already has (e5
+    # embedded every segment once more: 13 of the 39 minutes of 100,000 segments).
+    # bench/search.py (20 Grand Débat questions, report half, lexical bonus 0.05): nDCG@10
+    # USE 0.836 vs e5 0.764 with a question's wording as the query, 0.699 vs 0.810 with its
+    # content words; neither gap is beyond noise on 10 queries (bootstrap intervals hold 0).
+    # On the sample's four paraphrased difficulties e5 puts the expected segment first 4 times,
+    # USE 2 times (second the other 2). "e5-small" searches with e5 (ONNX for the question)
+    # and embeds every segment in the run's last stage, after the synthesis is written.
+    embedder_query: str = "use-multilingual"
     spacy_model: str = "fr_core_news_sm"
     orient_model: Path | None = None  # a team's model (`corpus orient train`); None: shipped one
     # Orientation cascade: the shipped lexical model orients every content segment; only those

@@ -44,8 +44,10 @@ from corpus.pipeline.ingest import (
 from corpus.pipeline.keys import code_digest, orient_fingerprints, run_code, stage_key
 from corpus.pipeline.outputs import (
     Report,
+    SearchVectors,
     Synthesis,
     record_run,
+    search_vectors,
     synthesize_scope,
     versions,
     write_files,
@@ -63,19 +65,19 @@ from corpus.pipeline.tables import (
 
 INGEST = (Ingest(),)
 ANALYSIS = (Orientation(), Themes(), FeedbackThemes(), Corrections())
-OUTPUTS = (Synthesis(), Report())
+OUTPUTS = (Synthesis(), Report(), SearchVectors())
 STAGES: tuple[Stage, ...] = (*INGEST, *ANALYSIS, *OUTPUTS)
 
 __all__ = [
     "ANALYSIS", "INGEST", "NOTHING_ADDED", "OUTPUTS", "STAGES", "Context", "Corrections",
     "FeedbackThemes", "Ingest", "IngestResult", "Mapper", "Orientation", "Protected", "Report",
-    "Stage", "Synthesis", "Themes", "apply_corrections", "by_territory", "changed_notes",
-    "code_digest", "engine_scopes", "feedback_scope", "feedback_themes", "finish_ingest", "ingest",
-    "labelled_segments", "masked_texts", "needs_storing", "orient_fingerprints", "orient_scope",
-    "orientation_corrections", "orientation_model", "out_dir", "place_names", "protect_demarche",
-    "read_input", "read_seeds", "record_run", "register_themes", "run_code", "run_stages",
-    "scope_name", "scope_segments", "segment_notes", "segment_territory", "serial", "stage_key",
-    "store_demarche", "synthesize_scope", "table_segments", "themes_scope", "topic_texts",
-    "train_from_corrections", "train_orientation", "versions", "write_files", "write_outputs",
-    "write_tables",
+    "SearchVectors", "Stage", "Synthesis", "Themes", "apply_corrections", "by_territory",
+    "changed_notes", "code_digest", "engine_scopes", "feedback_scope", "feedback_themes",
+    "finish_ingest", "ingest", "labelled_segments", "masked_texts", "needs_storing",
+    "orient_fingerprints", "orient_scope", "orientation_corrections", "orientation_model",
+    "out_dir", "place_names", "protect_demarche", "read_input", "read_seeds", "record_run",
+    "register_themes", "run_code", "run_stages", "scope_name", "scope_segments", "search_vectors",
+    "segment_notes", "segment_territory", "serial", "stage_key", "store_demarche",
+    "synthesize_scope", "table_segments", "themes_scope", "topic_texts", "train_from_corrections",
+    "train_orientation", "versions", "write_files", "write_outputs", "write_tables",
 ]

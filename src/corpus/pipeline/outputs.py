@@ -165,6 +165,34 @@ class Report:
         return write_outputs(ctx.open(), ctx.scope, ctx.out)
 
 
+@progress.staged("recherche")
+@embed.same_on_any_machine
+def search_vectors(store: Store, scope: str, settings: Settings) -> dict[str, Any]:
+    """The search's vectors of every segment of the scope (`Settings.embedder_query`, on the
+    texts as stored), in the embedding cache, after the synthesis is written: the synthesis
+    does not read them. With USE, the themes' embedder, only the segments the themes read with
+    a place masked, and the déroulé lines, are embedded here."""
+    segs = scope_segments(store, scope)
+    stats: dict[str, int] = {}
+    embed.embed_cached(embed.load_embedder(settings.embedder_query),
+                       segs["text"].astype(str).tolist(), store, stats=stats)
+    return {"embedder": settings.embedder_query, "computed": stats["computed"]}
+
+
+class SearchVectors:
+    """The search's vectors of the scope's segments: `corpus query` and the explorer find
+    them ready instead of embedding at the first question."""
+
+    name = "search"
+
+    def key(self, ctx: Context) -> str:
+        return stage_key("search", ctx.open(), ctx.scope, ctx.settings, None, run_code(),
+                         embed.load_embedder(ctx.settings.embedder_query).fingerprint)
+
+    def run(self, ctx: Context, map_: Mapper = serial) -> dict:
+        return search_vectors(ctx.open(), ctx.scope, ctx.settings)
+
+
 def write_outputs(store: Store, scope: str, out: str | Path) -> dict[str, str]:
     """segments.parquet, documents.parquet, themes.json and the synthesis files of the scope
     into `out`; returns {name: path} as run.json lists them."""
