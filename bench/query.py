@@ -5,13 +5,14 @@
 
 The store is built from real French texts: the Grand Débat meeting reports of
 `../shared/data/granddebat_reunions/units.csv`, cut into sentences (the first `--base`
-unique ones, embedded once with e5-small and cached under /tmp/corpus-bench-query/). To reach
+unique ones, embedded once with the query embedder, `Settings.embedder_query`, and cached
+under /tmp/corpus-bench-query/). To reach
 100,000 segments each sentence is repeated in several territories, events and ateliers, its
 text varied by a short prefix ("Groupe 7 : ..."), so that every segment has its own text and
 text hash. Only query speed is measured here, not analysis: the store is written directly
 (segments, documents, events, a theme registry, orientations from the table's `kind`, themes
 from its first `themes` label), and a variant's vector is its sentence's vector plus a small
-seeded noise, written straight into the embedding cache under the e5 fingerprint, instead of
+seeded noise, written straight into the embedding cache under its fingerprint, instead of
 running the pipeline (which would take hours on 2 cores). The built store is cached too.
 
 Printed side by side: a warm API query and a warm `/api/search` over HTTP (median and 95th
@@ -83,7 +84,7 @@ def base_sentences(n: int) -> tuple[list[str], list[str], list[str]]:
 
 
 def base_vectors(texts: list[str]) -> tuple[np.ndarray, str]:
-    """e5-small vectors of the base sentences (cached) and the embedder's fingerprint."""
+    """The query embedder's vectors of the base sentences (cached) and its fingerprint."""
     from corpus.embed.fast import load_query_embedder
 
     embedder = load_query_embedder()
