@@ -24,7 +24,7 @@ import pandas as pd
 from corpus.config import default
 from corpus.synthesis.actors import actors_in_scope
 from corpus.synthesis.feedback import QuestionThemes, link_feedback, summarise_feedback
-from corpus.synthesis.frame import _RENAME, prepare_segments, quotable_mask
+from corpus.synthesis.frame import RENAME, prepare_segments
 from corpus.synthesis.model import (
     DIFF,
     LEV,
@@ -75,7 +75,7 @@ class _Context:
         Order: the `order` ids as given, else the `first` ids (representatives), then by score
         (highest first, ties by segment id).
         """
-        ok = quotable_mask(rows)
+        ok = rows["quotable"].to_numpy(dtype=bool)  # `prepare_segments` marks them
         ids = rows["segment_id"].to_numpy()[ok]
         rank = {sid: i for i, sid in enumerate(order if order is not None else first)}
         last = len(rank)
@@ -141,7 +141,7 @@ class _Context:
         if tid not in cache:
             levers = self.frame[self.frame["orientation"] == LEV]
             mine = levers[levers["theme_id"] == tid]
-            ok = quotable_mask(mine)
+            ok = mine["quotable"].to_numpy(dtype=bool)
             cache[tid] = mine, ok, self.embeddings[mine["row"].to_numpy()[ok]]
         return cache[tid]
 
@@ -283,7 +283,7 @@ def map_points(frame: pd.DataFrame, embeddings: np.ndarray | None) -> list[tuple
 def _table(frame: pd.DataFrame | None, columns: Sequence[str]) -> pd.DataFrame:
     if frame is None:
         return pd.DataFrame(columns=list(columns))
-    return frame.rename(columns={v: k for k, v in _RENAME.items()})
+    return frame.rename(columns={v: k for k, v in RENAME.items()})
 
 
 def build_synthesis(

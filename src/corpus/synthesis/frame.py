@@ -11,12 +11,12 @@ from corpus.synthesis.wording import quotable
 
 FRAME_COLUMNS = ("segment_id", "doc_id", "territory", "event", "atelier", "key", "text", "kind",
                  "orientation", "orientation_score", "theme_id", "theme_label", "row", "quotable")
-_RENAME = {"territory_id": "territory", "event_id": "event", "atelier_id": "atelier"}
+RENAME = {"territory_id": "territory", "event_id": "event", "atelier_id": "atelier"}
 
 
 def prepare_segments(segments: pd.DataFrame) -> pd.DataFrame:
     """Contract columns, `row` (position for the embeddings), `key` (atelier key), sorted."""
-    frame = segments.rename(columns=_RENAME).copy()
+    frame = segments.rename(columns=RENAME).copy()
     frame["row"] = np.arange(len(frame))
     frame["kind"] = (frame["kind"].fillna("contenu").astype(str) if "kind" in frame
                      else "contenu")
@@ -39,10 +39,3 @@ def prepare_segments(segments: pd.DataFrame) -> pd.DataFrame:
     frame = frame.astype({c: object for c in frame.columns if pd.api.types.is_string_dtype(
         frame[c])})
     return frame.sort_values("segment_id", kind="stable").reset_index(drop=True)
-
-
-def quotable_mask(rows: pd.DataFrame) -> np.ndarray:
-    """Which rows may be quoted (`quotable`), read from the column `prepare_segments` adds."""
-    if "quotable" in rows:
-        return rows["quotable"].to_numpy(dtype=bool)
-    return rows["text"].map(quotable).to_numpy(dtype=bool)
