@@ -181,3 +181,20 @@ def test_grands_themes_are_headed_by_a_phrase_of_their_notes_not_a_theme_label(n
     for group in result.groups:
         assert group["label"] not in theme_labels
         assert texts.str.contains(group["label"].lower(), regex=False).any(), group["label"]
+
+
+def test_phrases_outside_the_key_terms_are_still_embedded_after_those_that_cover_them():
+    from corpus.themes.headings import shortlist
+    from corpus.themes.labels import Candidate
+
+    found = {
+        "cfa": Candidate("cfa", ("cfa",), {0, 1, 2}, {"CFA": {0, 1, 2}}),
+        "référent unique apprentissage": Candidate(
+            "référent unique apprentissage", ("référent", "unique", "apprentissage"), {0, 1},
+            {"Référent unique apprentissage": {0, 1}}),
+        "mentorat": Candidate("mentorat", ("mentorat",), {3}, {"Mentorat": {3}}),
+    }
+    listed = [c.key for c in shortlist(found, ["cfa", "cma"], single=0.3, size=3)]
+    assert listed == ["cfa", "référent unique apprentissage", "mentorat"]
+    assert [c.key for c in shortlist(found, ["cfa"], single=0.3, size=2)] == [
+        "cfa", "référent unique apprentissage"]

@@ -137,3 +137,56 @@ def test_matcher_candidates_are_the_state_machines_on_the_sample_notes(nlp, monk
     assert list(new) == list(old)
     assert [(c.lemmas, c.segments, c.spellings) for c in new.values()] == [
         (c.lemmas, c.segments, c.spellings) for c in old.values()]
+
+
+def morphed(*words: tuple[str, str, str, str], ents: tuple[str, ...] = ()) -> Doc:
+    """A doc from (text, pos, lemma, morph) quadruples, as spaCy's tagger leaves them."""
+    doc = tagged(*[(w, p, lem) for w, p, lem, _ in words], ents=ents)
+    for token, (_, _, _, morph) in zip(doc, words, strict=True):
+        token.set_morph(morph or None)
+    return doc
+
+
+def _spellings(doc, places=frozenset()) -> set[str]:
+    return {c.spelling(1) for c in candidates([doc], places).values()}
+
+
+def test_a_cut_through_a_longer_phrase_whose_adjective_does_not_agree_is_no_label():
+    # « Règles de la commande publique complexes » : « complexes » qualifies « règles ».
+    doc = morphed(("Règles", "NOUN", "règle", "Gender=Fem|Number=Plur"), ("de", "ADP", "de", ""),
+                  ("la", "DET", "le", "Gender=Fem|Number=Sing"),
+                  ("commande", "NOUN", "commande", "Gender=Fem|Number=Sing"),
+                  ("publique", "ADJ", "public", "Gender=Fem|Number=Sing"),
+                  ("complexes", "ADJ", "complexe", "Number=Plur"))
+    found = _spellings(doc)
+    assert "Commande publique" in found and "Règles de la commande publique" in found
+    assert "Commande publique complexes" not in found
+
+
+def test_a_phrase_does_not_start_on_the_adjective_of_the_word_before():
+    doc = morphed(("un", "DET", "un", "Gender=Masc|Number=Sing"),
+                  ("référent", "NOUN", "référent", "Gender=Masc|Number=Sing"),
+                  ("unique", "ADJ", "unique", "Number=Sing"),
+                  ("côté", "NOUN", "côté", "Gender=Masc|Number=Sing"),
+                  ("employeur", "NOUN", "employeur", "Gender=Masc|Number=Sing"))
+    found = _spellings(doc)
+    assert "Référent unique" in found
+    assert not any(s.startswith("Unique") for s in found)
+
+
+def test_an_invariable_word_agrees_whatever_number_the_tagger_guessed():
+    # « relais » is its own plural: the tagger's Number=Plur does not part it from « parc ».
+    doc = morphed(("le", "DET", "le", "Gender=Masc|Number=Sing"),
+                  ("modèle", "NOUN", "modèle", "Gender=Masc|Number=Sing"),
+                  ("parc", "NOUN", "parc", "Gender=Masc|Number=Sing"),
+                  ("relais", "ADJ", "relais", "Gender=Masc|Number=Plur"))
+    assert "Parc relais" in _spellings(doc)  # a noun may follow a noun: apposition
+
+
+def test_an_acronym_may_head_a_theme_whatever_entity_the_recogniser_saw_but_not_a_place():
+    doc = morphed(("Immersions", "NOUN", "immersion", "Gender=Fem|Number=Plur"),
+                  ("PMSMP", "PROPN", "PMSMP", ""), ("à", "ADP", "à", ""),
+                  ("MANOSQUE", "PROPN", "MANOSQUE", ""), ents=("LOC:1:2", "LOC:3:4"))
+    found = _spellings(doc, frozenset({"manosque"}))
+    assert "Immersions PMSMP" in found
+    assert not any("MANOSQUE" in s for s in found)

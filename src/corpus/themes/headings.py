@@ -3,8 +3,8 @@
 A heading is good when, used as a search query (embedded with the themes embedder, segments
 ranked by cosine), it ranks its own theme's segments above all the others: the area under that
 ROC curve (`query_auc`) is the measure, and the choice. Each theme's candidates are noun phrases
-written in its own segments (`themes.labels.candidates`); the few that best cover its key terms
-are embedded, and the theme takes the one with the highest AUC that no larger theme took. A
+written in its own segments (`themes.labels.candidates`); those that best cover its key terms,
+then the most written, are embedded (a budget), and the theme takes the one with the highest AUC that no larger theme took. A
 phrase central to its own segments and far from its neighbours' wins: specific enough to tell
 the theme apart, general enough to cover its quotes. The most frequent word does not, unless it
 is that phrase. The themes' top c-TF-IDF word, scored the same way, is the baseline
@@ -63,11 +63,13 @@ def ranking_rows(n: int, members: Sequence[np.ndarray],
 
 def shortlist(found: dict[str, Candidate], terms: Sequence[str], single: float,
               size: int = N_CANDIDATES) -> list[Candidate]:
-    """The theme's `size` candidates worth embedding: those that best cover its key terms."""
+    """The theme's `size` candidates worth embedding: those that best cover its key terms, then
+    those written in the most of its segments (« Référent unique apprentissage » names a theme
+    whose key terms are the partners' acronyms)."""
     weights = term_weights(terms)
     ranked = sorted(found.values(), key=lambda c: (-score(c, weights, single),
                                                    -len(c.segments), c.key))
-    return [c for c in ranked if score(c, weights, single) > 0][:size]
+    return ranked[:size]
 
 
 def central_labels(found: Sequence[dict[str, Candidate]], terms: Sequence[Sequence[str]],

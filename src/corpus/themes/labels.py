@@ -7,7 +7,9 @@ parcours de formation", "mobilité des publics", "offre de service"). A candidat
 is written, word for word (case and accents aside), in at least two of the theme's segments.
 The best one covers the theme's key terms, is frequent, and short; every theme gets a different
 one. Places (communes, the démarche's own territories and places, spaCy's LOC entities) and
-people never appear in a label. Without any such phrase, the best key term stands alone.
+people never appear in a label; an acronym may, whatever entity spaCy saw in it. A phrase that
+starts on the adjective of the word before it, or whose adjective does not agree with its noun,
+is a cut through a longer one, not a candidate (`reads_as_label`). Without any such phrase, the best key term stands alone.
 """
 
 from __future__ import annotations
@@ -50,9 +52,22 @@ def _word(token) -> str:
     return token.text.lower() if token.text != "l'" else "l'"
 
 
+def _acronym(token) -> bool:
+    """"PMSMP", "CPF", "SAAD": the field names its schemes by their initials."""
+    return len(token.text) > 1 and token.text.isupper() and token.is_alpha
+
+
 def _allowed(token, places: frozenset[str]) -> bool:
-    """A token that may stand in a label: not a place, not a person, not a pseudonym."""
-    if token.ent_type_ in _NOT_IN_LABEL or fold(token.text) in places:
+    """A token that may stand in a label: not a place, not a person, not a pseudonym.
+
+    An acronym stands whatever spaCy's entity recogniser makes of it: on the sample's notes it
+    reads "PMSMP" as a place and "CMA" as an organisation, so that « Immersions PMSMP » could not
+    head the theme of the immersions. A place written in capitals is still a place (`places`)."""
+    if fold(token.text) in places:
+        return False
+    if _acronym(token):
+        return True
+    if token.ent_type_ in _NOT_IN_LABEL:
         return False
     if fold(token.text) == "personne":  # "Personne 3": a pseudonym, never a subject
         return False
@@ -122,6 +137,43 @@ def noun_phrases(doc, places: frozenset[str] = frozenset()) -> Iterable[list]:
         yield list(doc[start:end])
 
 
+def _number(token) -> list[str]:
+    """spaCy's number, unless the word is its own lemma and ends as a plural does: « relais »,
+    « parcours », « temps » are the same in both numbers, whatever the tagger guessed."""
+    text = token.text.lower()
+    if text.endswith(("s", "x", "z")) and text == token.lemma_.lower():
+        return []
+    return token.morph.get("Number")
+
+
+def _agree(a, b) -> bool:
+    """Number and gender agree where spaCy's morphology gives both."""
+    return all(not x or not y or x == y for x, y in (
+        (_number(a), _number(b)), (a.morph.get("Gender"), b.morph.get("Gender"))))
+
+
+def reads_as_label(span: Sequence) -> bool:
+    """A phrase of the grammar that also reads as a heading: it does not start on an adjective
+    that qualifies the word before it (« unique côté employeur » of « un référent unique côté
+    employeur », « commune FT » of « présélection commune FT »; a noun may: « parc relais » of
+    « modèle parc relais »), and each adjective or participle agrees with the noun it
+    stands by, in number and gender where spaCy's morphology gives them (« commande publique
+    complexes » is a cut through « règles de la commande publique complexes »)."""
+    first = span[0]
+    if (first.i > 0 and first.doc[first.i - 1]._.np_content
+            and (first._.np_adj or first.pos_ == "VERB")):
+        return False
+    for j, token in enumerate(span):
+        if not token._.np_adj and token.pos_ != "VERB":
+            continue
+        noun = next((t for t in reversed(span[:j]) if t._.np_head), None)
+        if noun is None or any(not t._.np_content for t in span[noun.i - first.i:j]):
+            noun = next((t for t in span[j + 1:] if t._.np_head), None)
+        if noun is not None and not _agree(token, noun):
+            return False
+    return True
+
+
 def _display(words: Sequence[str]) -> str:
     """One spelling, first letter capitalised, apostrophes joined ("l'offre")."""
     text = " ".join(words).replace("' ", "'")
@@ -133,6 +185,8 @@ def candidates(docs: Sequence, places: frozenset[str] = frozenset()) -> dict[str
     found: dict[str, Candidate] = {}
     for s, doc in enumerate(docs):
         for span in noun_phrases(doc, places):
+            if not reads_as_label(span):
+                continue
             words = [t.text if (t.text.isupper() and len(t.text) > 1) or t.pos_ == "PROPN"
                      else t.text.lower() for t in span]
             lemmas = tuple(t.lemma_.lower() for t in span if t.pos_ in (*_HEAD_POS, "ADJ", "VERB"))
