@@ -190,3 +190,13 @@ def test_an_acronym_may_head_a_theme_whatever_entity_the_recogniser_saw_but_not_
     found = _spellings(doc, frozenset({"manosque"}))
     assert "Immersions PMSMP" in found
     assert not any("MANOSQUE" in s for s in found)
+
+
+def test_the_acronym_of_a_usual_structure_does_not_name_a_theme():
+    doc = morphed(("Présélection", "NOUN", "présélection", "Gender=Fem|Number=Sing"),
+                  ("FT", "NOUN", "FT", "Gender=Masc|Number=Sing"), ("et", "CCONJ", "et", ""),
+                  ("droits", "NOUN", "droit", "Gender=Masc|Number=Plur"),
+                  ("CPF", "PROPN", "CPF", ""))
+    found = _spellings(doc)
+    assert "Droits CPF" in found  # a scheme
+    assert not any("FT" in s for s in found)  # France Travail: a structure, not a subject

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from corpus.config import default
+from corpus.lang.actors import structure_words
 from corpus.text.french import fold
 
 MAX_WORDS = 6
@@ -30,6 +31,7 @@ _HEAD_POS = ("NOUN", "PROPN")
 # Places and people never; organisations neither: a theme is a subject, not a structure.
 _NOT_IN_LABEL = frozenset({"LOC", "GPE", "PER", "ORG", "MISC"})
 _KEY = re.compile(r"\w+", re.UNICODE)
+_STRUCTURES = structure_words()
 
 
 @dataclass
@@ -62,11 +64,13 @@ def _allowed(token, places: frozenset[str]) -> bool:
 
     An acronym stands whatever spaCy's entity recogniser makes of it: on the sample's notes it
     reads "PMSMP" as a place and "CMA" as an organisation, so that « Immersions PMSMP » could not
-    head the theme of the immersions. A place written in capitals is still a place (`places`)."""
+    head the theme of the immersions. A place written in capitals is still a place (`places`),
+    and the acronym of one of the field's usual structures (`corpus.lang.actors`: « FT »,
+    « CFA ») is still a structure: a theme is a subject."""
     if fold(token.text) in places:
         return False
-    if _acronym(token):
-        return True
+    if _acronym(token):  # a scheme (« PMSMP ») may name a theme, a structure (« FT ») not
+        return fold(token.text) not in _STRUCTURES
     if token.ent_type_ in _NOT_IN_LABEL:
         return False
     if fold(token.text) == "personne":  # "Personne 3": a pseudonym, never a subject
