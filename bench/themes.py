@@ -55,6 +55,18 @@ DATA = ROOT.parent / "shared" / "data" / "granddebat_reunions" / "units.csv"
 CACHE = Path(tempfile.gettempdir()) / "corpus-bench-themes"
 
 
+def _reading_code() -> str:
+    """A digest of the code that cuts and reads texts (`corpus.text`, `corpus.lang`, ingest):
+    a cache made by other code is not read back."""
+    import hashlib
+
+    src = ROOT / "src" / "corpus"
+    digest = hashlib.sha256()
+    for path in sorted([*src.glob("text/*.py"), *src.glob("lang/*.py"), *src.glob("ingest/*.py")]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
 def cached_segments(rows: pd.DataFrame, name: str) -> pd.DataFrame:
     """The segments of a table's `id`, `text` rows, cut and protected as `corpus run` would
     (the pipeline never sees the labels); cached as Parquet under /tmp, keyed by `name`."""
@@ -62,7 +74,7 @@ def cached_segments(rows: pd.DataFrame, name: str) -> pd.DataFrame:
     from corpus.pipeline import table_segments
 
     CACHE.mkdir(parents=True, exist_ok=True)
-    cached = CACHE / f"segments-{name}-{len(rows)}.parquet"
+    cached = CACHE / f"segments-{name}-{len(rows)}-{_reading_code()}.parquet"
     if cached.exists():
         return pd.read_parquet(cached)
     table = CACHE / f"{name}-{len(rows)}.csv"

@@ -9,6 +9,9 @@ from corpus.text.segment import segment_notes
 # Lines the rule reads from their structure alone (labels, counts, methods): spaCy's blank
 # tokenizer suffices.
 STRUCTURAL = [
+    ("Atelier 8 : alternance et TPE, comment les rapprocher", "deroule"),  # its name
+    ("Atelier 10 – Faire découvrir l'industrie et le BTP aux femmes du territoire", "deroule"),
+    ("L'atelier 3 a montré que les délais de financement découragent les salariés.", "contenu"),
     ("Exposante : Mission locale des Alpes-de-Haute-Provence.", "deroule"),
     ("Gardienne de la méthode : une conseillère Apec.", "deroule"),
     ("Tour 2 : ce que j'attends des autres.", "deroule"),

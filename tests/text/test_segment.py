@@ -130,3 +130,23 @@ def test_segments_keep_their_note_section_and_hint_without_a_model(blank_nlp):
     assert [s.segment_id for s in segs] == ["marseille/2026-03/a01#000",
                                             "marseille/2026-03/a01#001"]
     assert all(s.atelier_id == "a01" and s.territory_id == "marseille" for s in segs)
+
+
+def test_a_line_without_final_punctuation_above_a_capital_ends_its_paragraph():
+    """A note's title above the method line, an unbulleted list: not one sentence."""
+    got = blocks("Atelier 8 : alternance et TPE, comment les rapprocher\n"
+                 "Speed-dating entre conseillers, CFA et chefs d'entreprise. Notes en vrac.\n\n"
+                 "Supprimer la TVA sur les produits de base\n"
+                 "Rétablir l'aide au logement\n")
+    assert [b.text for b in got] == [
+        "Atelier 8 : alternance et TPE, comment les rapprocher",
+        "Speed-dating entre conseillers, CFA et chefs d'entreprise. Notes en vrac.",
+        "Supprimer la TVA sur les produits de base", "Rétablir l'aide au logement"]
+
+
+def test_a_paragraph_goes_on_after_punctuation_or_before_a_small_letter():
+    got = blocks("Les conseillers orientent vers\nla Mission locale, avec\n"
+                 "France Travail, puis vers les\nOPCO. La suite vient\nensuite.\nEt encore.\n")
+    assert [b.text for b in got] == [
+        "Les conseillers orientent vers la Mission locale, avec France Travail, puis vers les "
+        "OPCO. La suite vient ensuite. Et encore."]

@@ -52,6 +52,9 @@ _COUNT = re.compile(
 _PHRASE = re.compile(r"\b(?:" + "|".join(PHRASES) + r"|(?:premier|second|deuxieme|troisieme"
                      r"|dernier|1er|2e|3e) tour|tours? \d+|atelier \d+)\b")
 _LABEL = re.compile(r"^\s*([^:]{1,48}?)\s*:\s*(.*)$", re.DOTALL)
+# The atelier's own name above its notes: « Atelier 8 : alternance et TPE », « Atelier 10 –
+# Faire découvrir l'industrie… » (what the atelier was called, not what it found).
+_TITLE = re.compile(r"^\s*atelier\s*(?:n\s*[°o]?\s*)?\d{1,3}\s*(?:[-–—:.)]|$)", re.IGNORECASE)
 # After these, a finite verb belongs to a relative or subordinate clause, not to the sentence.
 _RELATIVE = frozenset({"qui", "que", "qu", "dont", "ou", "lequel", "laquelle", "lesquels",
                        "lesquelles", "quand", "lorsque", "lorsqu", "si", "comme"})
@@ -169,7 +172,7 @@ def read_sentence(tokens, *, section: str = "") -> Reading:
     if not tokens:
         return r
     match = _LABEL.match(text)
-    r.label = bool(match and _is_label(match.group(1)))
+    r.label = bool(match and _is_label(match.group(1))) or bool(_TITLE.match(fold(text)))
     r.method_first = _method_at(text, start_only=True) is not None
     heading = [w for w in plain(section).split() if w not in _FUNCTION]
     r.in_section = bool(heading) and heading[0] in SECTIONS and len(heading) <= 3
@@ -226,6 +229,8 @@ def sentence_kind(r: Reading, rule: Rule = RULE) -> str | None:
     n_words = len(r.text.split())
     value = _LABEL.match(r.text)
     if r.label and value and len(value.group(2).split()) <= rule.max_label_words:
+        return DEROULE
+    if r.label and not value and n_words <= rule.max_label_words:  # « Atelier 10 – … »
         return DEROULE
     if r.method_first and not r.verb and n_words <= rule.max_method_words:
         return DEROULE
