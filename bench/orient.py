@@ -100,8 +100,10 @@ class Corpus:
 
     @staticmethod
     def _segments(path: Path, cache: Path) -> pd.DataFrame:
+        from themes import reading_code  # bench/themes.py, beside this script
+
         digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-        cached = cache / f"segments-{digest}.parquet"
+        cached = cache / f"segments-{digest}-{reading_code()}.parquet"
         if cached.exists():
             return pd.read_parquet(cached)
         started = time.perf_counter()

@@ -55,7 +55,7 @@ DATA = ROOT.parent / "shared" / "data" / "granddebat_reunions" / "units.csv"
 CACHE = Path(tempfile.gettempdir()) / "corpus-bench-themes"
 
 
-def _reading_code() -> str:
+def reading_code() -> str:
     """A digest of the code that cuts and reads texts (`corpus.text`, `corpus.lang`, ingest):
     a cache made by other code is not read back."""
     import hashlib
@@ -74,7 +74,7 @@ def cached_segments(rows: pd.DataFrame, name: str) -> pd.DataFrame:
     from corpus.pipeline import table_segments
 
     CACHE.mkdir(parents=True, exist_ok=True)
-    cached = CACHE / f"segments-{name}-{len(rows)}-{_reading_code()}.parquet"
+    cached = CACHE / f"segments-{name}-{len(rows)}-{reading_code()}.parquet"
     if cached.exists():
         return pd.read_parquet(cached)
     table = CACHE / f"{name}-{len(rows)}.csv"

@@ -172,7 +172,7 @@ def read_sentence(tokens, *, section: str = "") -> Reading:
     if not tokens:
         return r
     match = _LABEL.match(text)
-    r.label = bool(match and _is_label(match.group(1))) or bool(_TITLE.match(fold(text)))
+    r.label = bool(match and _is_label(match.group(1)))
     r.method_first = _method_at(text, start_only=True) is not None
     heading = [w for w in plain(section).split() if w not in _FUNCTION]
     r.in_section = bool(heading) and heading[0] in SECTIONS and len(heading) <= 3
@@ -230,8 +230,6 @@ def sentence_kind(r: Reading, rule: Rule = RULE) -> str | None:
     value = _LABEL.match(r.text)
     if r.label and value and len(value.group(2).split()) <= rule.max_label_words:
         return DEROULE
-    if r.label and not value and n_words <= rule.max_label_words:  # « Atelier 10 – … »
-        return DEROULE
     if r.method_first and not r.verb and n_words <= rule.max_method_words:
         return DEROULE
     if r.in_section and not r.verb:
@@ -270,6 +268,8 @@ def _clauses(span) -> list[list]:
 
 def kind_of_span(span, *, section: str = "", rule: Rule = RULE) -> str:
     """The kind of a piece of a parsed doc (a `Doc` or `Span` whose doc has sentences)."""
+    if _TITLE.match(fold(span.text)) and len(span.text.split()) <= rule.max_label_words:
+        return DEROULE  # the atelier's name, whatever spaCy makes of its sentences
     return kind_of_sentences([read_sentence(c, section=section) for c in _clauses(span)], rule)
 
 
