@@ -52,3 +52,24 @@ def test_each_theme_goes_under_the_grand_theme_holding_most_of_its_segments():
     assert of_theme[0] == of_theme[1] != of_theme[2] == of_theme[3] == of_theme[4]
     assert of_theme.tolist() == [1, 1, 0, 0, 0]  # the group with more segments first
     assert nest(np.array([0, 0, 1, -1]), np.array([0, 0, 1, 1])).tolist() == [0, 0]
+
+
+def test_no_grand_theme_holds_most_of_the_synthesis_when_the_coarse_regions_would():
+    """Nested under a coarse partition whose one region spans 7 of 9 themes, one grand thème
+    would hold 78 % of the segments; the themes are then grouped themselves (3 families)."""
+    from corpus.config import Settings
+    from corpus.themes.fit import _grands_themes
+
+    rng = np.random.default_rng(0)
+    families = rng.normal(size=(3, 16)) * 5
+    centres = np.vstack([f + rng.normal(size=(3, 16)) for f in families])
+    labels = np.repeat(np.arange(9), 20)
+    x = unit(centres[labels] + 0.3 * rng.normal(size=(len(labels), 16)))
+    coarse = np.where(labels < 7, 0, 1)
+    of_theme = _grands_themes(x, labels, coarse, 0, Settings())
+    shares = np.bincount(of_theme[labels]) / len(labels)
+    assert shares.max() <= Settings().themes_group_max_share
+    assert [len(set(of_theme[3 * f:3 * f + 3])) for f in range(3)] == [1, 1, 1]
+    balanced = np.where(labels < 3, 0, np.where(labels < 6, 1, 2))
+    assert _grands_themes(x, labels, balanced, 0, Settings()).tolist() == [
+        0, 0, 0, 1, 1, 1, 2, 2, 2]  # nested as before when no part holds most
