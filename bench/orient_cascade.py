@@ -25,7 +25,12 @@ CASCADE_TOLERANCE = 0.002
 def cascade_folds(corpus: Corpus, embedder: str, vectors: dict, cache: Path) -> dict:
     """Per held-out région: the lexical and the `embedder` + lexical models' segment and unit
     frames (both trained on the other régions, as `ours`), cached in `cache`."""
-    path = cache / f"cascade-{embedder}.pkl"
+    import hashlib
+
+    # Keyed by the segments it was computed on: another segmentation must not read it back.
+    digest = hashlib.sha256(pd.util.hash_pandas_object(
+        corpus.segments[["text"]], index=False).to_numpy().tobytes()).hexdigest()[:12]
+    path = cache / f"cascade-{embedder}-{digest}.pkl"
     if path.exists():
         return pd.read_pickle(path)
     out = {}

@@ -4,11 +4,12 @@ A heading is good when, used as a search query (embedded with the themes embedde
 ranked by cosine), it ranks its own theme's segments above all the others: the area under that
 ROC curve (`query_auc`) is the measure, and the choice. Each theme's candidates are noun phrases
 written in its own segments (`themes.labels.candidates`); those that best cover its key terms,
-then the most written, are embedded (a budget), and the theme takes the one with the highest AUC that no larger theme took. A
-phrase central to its own segments and far from its neighbours' wins: specific enough to tell
-the theme apart, general enough to cover its quotes. The most frequent word does not, unless it
-is that phrase. The themes' top c-TF-IDF word, scored the same way, is the baseline
-(`bench/labels.py`). Grands thèmes and the themes of feedback answers are headed the same way.
+then the most written, are embedded (a budget), and the theme takes the one with the highest
+AUC that no larger theme took. A phrase central to its own segments and far from its
+neighbours' wins: specific enough to tell the theme apart, general enough to cover its quotes.
+The most frequent word does not, unless it is that phrase. The themes' top c-TF-IDF word,
+scored the same way, is the baseline (`bench/labels.py`). Grands thèmes and the themes of
+feedback answers are headed the same way.
 """
 
 from __future__ import annotations

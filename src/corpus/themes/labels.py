@@ -9,7 +9,8 @@ The best one covers the theme's key terms, is frequent, and short; every theme g
 one. Places (communes, the démarche's own territories and places, spaCy's LOC entities) and
 people never appear in a label; an acronym may, whatever entity spaCy saw in it. A phrase that
 starts on the adjective of the word before it, or whose adjective does not agree with its noun,
-is a cut through a longer one, not a candidate (`reads_as_label`). Without any such phrase, the best key term stands alone.
+is a cut through a longer one, not a candidate (`reads_as_label`). Without any such phrase, the
+best key term stands alone.
 """
 
 from __future__ import annotations
