@@ -249,6 +249,9 @@ def test_a_corpus_without_themes_still_synthesises(synthesis_inputs):
          "Méthode des échos ; Exposante : conseillère VAE ; 14 participants"),
         (["World-café, 3 tables, 22 participants.", "Scribe : conseiller Cap emploi"],
          "World-café, 3 tables, 22 participants ; Scribe : conseiller Cap emploi"),
+        (["Atelier 10 – Faire découvrir l'industrie aux femmes", "Anti-problème puis "
+          "retournement.", "13 participants (FT, ML, CIO)."],  # its name: its question says it
+         "Anti-problème puis retournement ; 13 participants (FT, ML, CIO)"),
     ],
 )
 def test_the_atelier_line_says_how_it_ran(lines, shown):

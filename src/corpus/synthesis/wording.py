@@ -11,6 +11,7 @@ from datetime import date
 import pandas as pd
 
 from corpus.synthesis.model import Loop, ThemeSummary
+from corpus.text.deroule import is_atelier_name
 from corpus.text.protect import EMAIL_MARK, PHONE_MARK, leaks
 
 QUOTE_MAX_CHARS = 280
@@ -42,8 +43,9 @@ def clip(text: str, limit: int = QUOTE_MAX_CHARS) -> str:
 
 def ran_as(lines: Sequence[str], limit: int = 240) -> str:
     """An atelier's déroulé lines as one line of the synthesis, each sentence a part:
-    "Méthode des échos ; Exposante : conseillère VAE ; 14 participants"."""
-    parts = [p.strip().rstrip(".;").strip() for line in lines
+    "Méthode des échos ; Exposante : conseillère VAE ; 14 participants". The atelier's name
+    (« Atelier 8 : alternance et TPE ») is left out: its line already gives its question."""
+    parts = [p.strip().rstrip(".;").strip() for line in lines if not is_atelier_name(str(line))
              for p in re.split(r"(?<=[.;])\s+(?=[^\s»])", " ".join(str(line).split()))]
     return clip(" ; ".join(p for p in parts if p and quotable(p)), limit)
 

@@ -266,9 +266,14 @@ def _clauses(span) -> list[list]:
     return out
 
 
+def is_atelier_name(text: str) -> bool:
+    """« Atelier 8 : alternance et TPE »: the atelier's own name above its notes."""
+    return bool(_TITLE.match(fold(text)))
+
+
 def kind_of_span(span, *, section: str = "", rule: Rule = RULE) -> str:
     """The kind of a piece of a parsed doc (a `Doc` or `Span` whose doc has sentences)."""
-    if _TITLE.match(fold(span.text)) and len(span.text.split()) <= rule.max_label_words:
+    if is_atelier_name(span.text) and len(span.text.split()) <= rule.max_label_words:
         return DEROULE  # the atelier's name, whatever spaCy makes of its sentences
     return kind_of_sentences([read_sentence(c, section=section) for c in _clauses(span)], rule)
 
