@@ -200,3 +200,16 @@ def test_the_acronym_of_a_usual_structure_does_not_name_a_theme():
     found = _spellings(doc)
     assert "Droits CPF" in found  # a scheme
     assert not any("FT" in s for s in found)  # France Travail: a structure, not a subject
+
+
+def test_a_verb_the_tagger_read_as_an_adjective_is_no_part_of_a_label(nlp):
+    from corpus.text.french import finite_plural
+
+    assert finite_plural("orientent") and finite_plural("accompagnent")
+    assert not any(finite_plural(w) for w in ("parent", "président", "intervenant", "urgent"))
+    doc = morphed(("Les", "DET", "le", "Number=Plur"),
+                  ("conseillers", "NOUN", "conseiller", "Gender=Masc|Number=Plur"),
+                  ("orientent", "ADJ", "orientent", "Gender=Masc|Number=Plur"),
+                  ("peu", "ADV", "peu", ""))
+    found = _spellings(doc)
+    assert "Conseillers" in found and "Conseillers orientent" not in found

@@ -111,6 +111,27 @@ def lemma(token) -> str:
     return token.lemma_.lower()
 
 
+@lru_cache(maxsize=65536)
+def finite_plural(word: str, model: str = DEFAULT_MODEL) -> bool:
+    """A present or imperfect third-person plural verb (« orientent », « cherchaient »), by
+    spaCy's lemma lookup of `model`: a form in -ent whose lemma is another word in -er. The
+    tagger sometimes reads such a form as an adjective (« les conseillers orientent peu »)."""
+    word = word.lower()
+    if not word.endswith("ent"):
+        return False
+    try:
+        nlp = _loaded(model)
+    except OSError:  # the model is not installed: no lookup to read
+        return False
+    lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
+    lookups = getattr(lemmatizer, "lookups", None)
+    if lookups is None or not lookups.has_table("lemma_lookup"):
+        return False
+    found = lookups.get_table("lemma_lookup").get(word)
+    found = found[0] if isinstance(found, list) and found else found
+    return isinstance(found, str) and found != word and found.endswith("er")
+
+
 def is_content(token) -> bool:
     """A word that carries meaning: noun, proper noun, verb or adjective, not a stop word."""
     return (token.pos_ in CONTENT_POS and not token.is_stop and token.is_alpha

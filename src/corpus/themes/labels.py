@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from corpus.config import default
 from corpus.lang.actors import structure_words
-from corpus.text.french import fold
+from corpus.text.french import finite_plural, fold
 
 MAX_WORDS = 6
 MIN_SEGMENTS = 2
@@ -163,11 +163,14 @@ def reads_as_label(span: Sequence) -> bool:
     employeur », « commune FT » of « présélection commune FT »; a noun may: « parc relais » of
     « modèle parc relais »), and each adjective or participle agrees with the noun it
     stands by, in number and gender where spaCy's morphology gives them (« commande publique
-    complexes » is a cut through « règles de la commande publique complexes »)."""
+    complexes » is a cut through « règles de la commande publique complexes »). A verb the
+    tagger took for a noun or an adjective is no part of a label (`french.finite_plural`)."""
     first = span[0]
     if (first.i > 0 and first.doc[first.i - 1]._.np_content
             and (first._.np_adj or first.pos_ == "VERB")):
         return False
+    if any(t.pos_ in ("ADJ", "NOUN") and finite_plural(t.text) for t in span):
+        return False  # « Conseillers orientent »: a verb the tagger took for an adjective
     for j, token in enumerate(span):
         if not token._.np_adj and token.pos_ != "VERB":
             continue
