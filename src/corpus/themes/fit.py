@@ -121,9 +121,10 @@ def _grands_themes(x: np.ndarray, labels: np.ndarray, coarse: np.ndarray, seed: 
     themed = labels[labels >= 0]
     if len(themed) and (np.bincount(nested[themed]).max()
                         > settings.themes_group_max_share * len(themed)):
-        # Nested, one part holds most of the synthesis (the sample: 267 of 389 segments, 11 of
-        # 15 themes, where half the segments were outside the coarse regions): the themes
-        # themselves are grouped, under the same rule of reading.
+        # Nested, one part holds most of the synthesis (an intermediate state of the sample:
+        # 267 of 389 segments, 11 of 15 themes, half the segments outside the coarse regions):
+        # the themes themselves are grouped, under the same rule of reading. A guard: neither
+        # the final sample nor the meeting reports reach it.
         k_themes = int(themed.max()) + 1
         return theme_groups.group_themes(
             x, labels, clusters.centroids(x, labels, k_themes), seed=seed,
