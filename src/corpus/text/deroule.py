@@ -35,7 +35,7 @@ from corpus.lang.deroule import (
     SECTIONS,
     VERBS,
 )
-from corpus.text.french import fold
+from corpus.text.french import fold, is_acronym
 
 CONTENU, DEROULE = "contenu", "deroule"
 KINDS = (CONTENU, DEROULE)
@@ -158,7 +158,7 @@ def _finite_verb(tokens, i: int) -> str:
 def _explained(tok, word: str, lemma: str, shouting: bool) -> bool:
     """A word that says nothing of the métier: a function word, a name, an acronym (unless the
     whole line is in capitals), a number, or the déroulé's own vocabulary."""
-    acronym = len(tok.text) > 1 and tok.text.isupper() and not shouting
+    acronym = is_acronym(tok.text) and not shouting
     return (tok.pos_ in _NEUTRAL_POS or tok.is_stop or acronym or word in EXPLAINED
             or lemma in EXPLAINED or lemma in VERBS or _infinitive(word) in VERBS
             or word in NUMBER_WORDS)

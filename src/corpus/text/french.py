@@ -103,10 +103,15 @@ def _index_as_sets(nlp) -> None:
             table[key] = frozenset(table[key])
 
 
+def is_acronym(text: str) -> bool:
+    """"ML", "PMSMP", "CPF": two capitals or more, no small letter."""
+    return len(text) > 1 and text.isupper()
+
+
 def lemma(token) -> str:
     """The lemma, lower-cased; an acronym stays itself ("ML" is the Mission locale, not a
     millilitre)."""
-    if len(token.text) > 1 and token.text.isupper():
+    if is_acronym(token.text):
         return token.text.lower()
     return token.lemma_.lower()
 
@@ -172,7 +177,7 @@ def _phrase_number_gender(doc) -> tuple[str, str]:
             break
         if t.pos_ in ("NOUN", "PROPN", "ADJ") or t is head:
             group.append(t)
-    words = [t for t in group if t.is_alpha and not (len(t.text) > 1 and t.text.isupper())]
+    words = [t for t in group if t.is_alpha and not is_acronym(t.text)]
     # a French plural ends in s, x or z: a word that does not is singular, whatever the tag
     singular_form = any(not re.search(r"[sxz]$", t.text.lower()) for t in words)
     votes = [t.morph.get("Number")[0] for t in [head, *group] if t is not None

@@ -110,14 +110,17 @@ def _grands_themes(x: np.ndarray, labels: np.ndarray, coarse: np.ndarray, seed: 
     segments (`groups.nest`)."""
     coarse = clusters.renumber(coarse, min_size=2)
     coarse = clusters.reduce_outliers(x, coarse, max_fraction=0.0, floor=-1.0)
-    k = int(coarse.max()) + 1 if (coarse >= 0).any() else 0
-    if not k:
+    if not (coarse >= 0).any():
         return np.zeros(int(labels.max()) + 1 if (labels >= 0).any() else 0, dtype=int)
-    of_region = theme_groups.group_themes(
-        x, coarse, clusters.centroids(x, coarse, k), seed=seed,
-        sample_size=settings.themes_group_silhouette_sample,
-        max_share=settings.themes_group_max_share)
-    nested = theme_groups.nest(labels, of_region[coarse])
+
+    def grouped(parts: np.ndarray) -> np.ndarray:
+        """`groups.group_themes` of the parts of `parts` (-1: none), at their centroids."""
+        return theme_groups.group_themes(
+            x, parts, clusters.centroids(x, parts, int(parts.max()) + 1), seed=seed,
+            sample_size=settings.themes_group_silhouette_sample,
+            max_share=settings.themes_group_max_share)
+
+    nested = theme_groups.nest(labels, grouped(coarse)[coarse])
     themed = labels[labels >= 0]
     if len(themed) and (np.bincount(nested[themed]).max()
                         > settings.themes_group_max_share * len(themed)):
@@ -125,11 +128,7 @@ def _grands_themes(x: np.ndarray, labels: np.ndarray, coarse: np.ndarray, seed: 
         # 267 of 389 segments, 11 of 15 themes, half the segments outside the coarse regions):
         # the themes themselves are grouped, under the same rule of reading. A guard: neither
         # the final sample nor the meeting reports reach it.
-        k_themes = int(themed.max()) + 1
-        return theme_groups.group_themes(
-            x, labels, clusters.centroids(x, labels, k_themes), seed=seed,
-            sample_size=settings.themes_group_silhouette_sample,
-            max_share=settings.themes_group_max_share)
+        return grouped(labels)
     return nested
 
 

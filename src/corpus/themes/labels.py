@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from corpus.config import default
 from corpus.lang.actors import structure_words
-from corpus.text.french import finite_plural, fold
+from corpus.text.french import finite_plural, fold, is_acronym
 
 MAX_WORDS = 6
 MIN_SEGMENTS = 2
@@ -55,11 +55,6 @@ def _word(token) -> str:
     return token.text.lower() if token.text != "l'" else "l'"
 
 
-def _acronym(token) -> bool:
-    """"PMSMP", "CPF", "SAAD": the field names its schemes by their initials."""
-    return len(token.text) > 1 and token.text.isupper() and token.is_alpha
-
-
 def _allowed(token, places: frozenset[str]) -> bool:
     """A token that may stand in a label: not a place, not a person, not a pseudonym.
 
@@ -70,7 +65,7 @@ def _allowed(token, places: frozenset[str]) -> bool:
     « CFA ») is still a structure: a theme is a subject."""
     if fold(token.text) in places:
         return False
-    if _acronym(token):  # a scheme (« PMSMP ») may name a theme, a structure (« FT ») not
+    if is_acronym(token.text) and token.is_alpha:  # « PMSMP » may name a theme, « FT » not
         return fold(token.text) not in _STRUCTURES
     if token.ent_type_ in _NOT_IN_LABEL:
         return False
@@ -195,7 +190,7 @@ def candidates(docs: Sequence, places: frozenset[str] = frozenset()) -> dict[str
         for span in noun_phrases(doc, places):
             if not reads_as_label(span):
                 continue
-            words = [t.text if (t.text.isupper() and len(t.text) > 1) or t.pos_ == "PROPN"
+            words = [t.text if is_acronym(t.text) or t.pos_ == "PROPN"
                      else t.text.lower() for t in span]
             lemmas = tuple(t.lemma_.lower() for t in span if t.pos_ in (*_HEAD_POS, "ADJ", "VERB"))
             key = " ".join(_KEY.findall(fold(" ".join(
