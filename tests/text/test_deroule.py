@@ -22,6 +22,10 @@ STRUCTURAL = [
     ("Place du marché, 5 stands. Environ 20 personnes.", "deroule"),
     ("Méthode des échos. Exposante : conseillère VAE. 14 participants.", "deroule"),
     ("Vote à gommettes, trois par personne.", "deroule"),
+    # The contacts exchanged: who to call, not what was found.
+    ("Cap emploi 04 : Martine Roux, chargée de mission, 04 92 31 22 10", "deroule"),
+    ("Cap emploi 13 : Personne 17, [téléphone retiré]", "deroule"),
+    ("Pour Aidants Connect, écrire à aidants@exemple.fr", "deroule"),
     ("Stand Akto : la saison démarre en avril, les employeurs cherchent dès février.", "contenu"),
     ("Référente handicap de l'agence FT : Mme Dumas, pour les dossiers RQTH.", "contenu"),
     ("Horaires coupés matin / midi / soir : 12 heures d'amplitude pour 6 heures payées",
@@ -39,6 +43,7 @@ TAGGED = [
     ("Vingt personnes sont sur liste d'attente pour la formation d'aide-soignant.", "contenu"),
     ("Aucune solution de garde pour des chantiers qui commencent à 7h.", "contenu"),
     ("Ouvrir les services d'accueil de 7h à 19h.", "contenu"),
+    ("Sophie Martin (ML) propose de centraliser les retours : s.martin@exemple.fr", "contenu"),
     ("Les participants se sont répartis en trois sous-groupes de cinq.", "deroule"),
     ("Chaque table a tourné toutes les 20 minutes.", "deroule"),
     ("Débat mouvant, 20 participants. Scribe : Yasmina Cherif.", "deroule"),
@@ -55,6 +60,12 @@ def test_structure_tells_the_deroule(blank_nlp, text, kind):
 def test_a_deroule_section_makes_its_lines_deroule(blank_nlp):
     lines = ["France Travail, Mission locale, CIO", "Les délais sont trop longs"]
     assert deroule.kinds(lines, blank_nlp, sections=["Participants", "Freins"]) == [
+        "deroule", "contenu"]
+
+
+def test_a_contacts_section_holds_deroule_lines(blank_nlp):
+    lines = ["Département, service insertion : Paul Morel", "Les numéros changent sans cesse"]
+    assert deroule.kinds(lines, blank_nlp, sections=["Contacts", "Constats"]) == [
         "deroule", "contenu"]
 
 

@@ -39,7 +39,7 @@ ROUND_LABELS = frozenset("""
 # Headings under which every line tells how the atelier ran.
 SECTIONS = frozenset("""
     deroulement deroule methode methodologie animation logistique presents presence
-    participants participantes modalites format programme
+    participants participantes modalites format programme contact contacts
 """.split())
 # Counted units of an atelier: "14 participants", "3 tables", "5 stands", "2 tours".
 COUNT_UNITS = frozenset("""

@@ -2,7 +2,9 @@
 
 "Méthode des échos. Exposante : conseillère VAE. 14 participants.", "Tour 2 : ce que j'attends
 des autres.", "Pause de 15 min", "Vote à gommettes", "Photos du paperboard en annexe": such
-lines carry the method, its rounds, the roles, head counts, timings, the room, breaks and votes.
+lines carry the method, its rounds, the roles, head counts, timings, the room, breaks and votes;
+so do the contacts the atelier exchanged ("Cap emploi 04 : Sophie Martin, 04 92 …", a sentence
+with an e-mail or a phone number and no verb of its own, or a line under a « Contacts » heading).
 They are kept (`kind` "deroule") but never themed, quoted or counted as a difficulty or a lever.
 
 The rule reads a line's structure through spaCy's tags, sentence by sentence, never a list of
@@ -36,6 +38,7 @@ from corpus.lang.deroule import (
     VERBS,
 )
 from corpus.text.french import fold, is_acronym
+from corpus.text.marks import EMAIL, EMAIL_MARK, PHONE, PHONE_MARK
 
 CONTENU, DEROULE = "contenu", "deroule"
 KINDS = (CONTENU, DEROULE)
@@ -109,6 +112,7 @@ class Reading:
     label: bool = False
     method_first: bool = False
     in_section: bool = False
+    contact: bool = False  # holds an e-mail or a phone number (or the mark that replaced it)
 
     @property
     def content_share(self) -> float:
@@ -174,6 +178,8 @@ def read_sentence(tokens, *, section: str = "") -> Reading:
     match = _LABEL.match(text)
     r.label = bool(match and _is_label(match.group(1)))
     r.method_first = _method_at(text, start_only=True) is not None
+    r.contact = bool(EMAIL.search(text) or PHONE.search(text)
+                     or EMAIL_MARK in text or PHONE_MARK in text)
     heading = [w for w in plain(section).split() if w not in _FUNCTION]
     r.in_section = bool(heading) and heading[0] in SECTIONS and len(heading) <= 3
     method = _method_at(text, start_only=False)
@@ -234,6 +240,8 @@ def sentence_kind(r: Reading, rule: Rule = RULE) -> str | None:
         return DEROULE
     if r.in_section and not r.verb:
         return DEROULE
+    if r.contact and not r.verb:
+        return DEROULE  # "Cap emploi 04 : Sophie Martin, 04 92 …": who to call, not a finding
     if r.cues and not r.verb and r.content_share <= rule.max_content_share:
         return DEROULE
     if not r.cues and not r.content and not r.verb:
@@ -264,6 +272,11 @@ def _clauses(span) -> list[list]:
             elif tok.text in ("»", ")", "]"):
                 depth = max(0, depth - 1)
     return out
+
+
+def is_method_name(text: str) -> bool:
+    """« Accélérateur de coopération », « World-café »: the name of a method, nothing else."""
+    return plain(text) in METHODS
 
 
 def is_atelier_name(text: str) -> bool:

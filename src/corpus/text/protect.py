@@ -17,19 +17,16 @@ from pathlib import Path
 from corpus.records import Demarche, Feedback, Segment
 from corpus.text.french import fold
 from corpus.text.marks import (  # noqa: F401 (re-exported)
+    EMAIL,
     EMAIL_MARK,
     FORGOTTEN_MARK,
     MARKS,
+    PHONE,
     PHONE_MARK,
     without_marks,
 )
 from corpus.text.names import PARTICLES, TITLES, NameFinder
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-# Not glued to a word by a hyphen: "gdq-0327558434e2" is an identifier (a table row's hash).
-PHONE = re.compile(
-    r"(?<![\w+])(?<!\w-)(?:(?:\+|00)\s?33\s?(?:\(0\)\s?)?[1-9]|0[1-9])(?:[ .\-]?\d{2}){4}(?!\d)"
-)
 CIVILITY = re.compile(
     r"\b(?:M\.|Mr\.?|Mme\.?|Mlle\.?|Madame|Monsieur|Mademoiselle)\s+"
     r"((?:[A-ZÀ-Ý][\w'-]+)(?:\s+[A-ZÀ-Ý][\w'-]+)?)"

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from corpus.config import default
 from corpus.lang.actors import structure_words
+from corpus.text import deroule
 from corpus.text.french import finite_plural, fold, is_acronym
 
 MAX_WORDS = 6
@@ -159,8 +160,12 @@ def reads_as_label(span: Sequence) -> bool:
     « modèle parc relais »), and each adjective or participle agrees with the noun it
     stands by, in number and gender where spaCy's morphology gives them (« commande publique
     complexes » is a cut through « règles de la commande publique complexes »). A verb the
-    tagger took for a noun or an adjective is no part of a label (`french.finite_plural`)."""
+    tagger took for a noun or an adjective is no part of a label (`french.finite_plural`).
+    A method's name (« Accélérateur de coopération ») says how an atelier ran, not what its
+    segments share."""
     first = span[0]
+    if deroule.is_method_name(" ".join(t.text for t in span)):
+        return False
     if (first.i > 0 and first.doc[first.i - 1]._.np_content
             and (first._.np_adj or first.pos_ == "VERB")):
         return False
