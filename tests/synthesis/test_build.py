@@ -87,6 +87,21 @@ def test_no_quote_shows_an_email_or_a_phone_even_a_representative_one(synthesis)
     assert EMAIL_SEGMENT not in {q.segment_id for q in quotes}
 
 
+def test_a_segment_that_is_one_quotation_is_quoted_once(synthesis_inputs):
+    """A scribe who wrote a participant's words between « » gets them quoted once, not
+    « « … » »."""
+    from corpus.synthesis.wording import clip
+
+    seg = synthesis_inputs.segments.copy()
+    said = dict(zip(seg["segment_id"], seg["text"], strict=True))
+    seg["text"] = [f"« {t} »" if i % 2 else f'"{t}"' for i, t in enumerate(seg["text"])]
+    plain = {i for i, t in said.items() if not set(t) & set('«»"“”')}
+    quotes = [q for q in _all_quotes(_build(synthesis_inputs, segments=seg))
+              if q.segment_id in plain]
+    assert quotes
+    assert all(q.text == clip(said[q.segment_id]) for q in quotes)
+
+
 def test_figures_match_the_segments_and_the_themes_list(synthesis_inputs, synthesis):
     seg = synthesis_inputs.segments
     counts = synthesis.demarche.counts

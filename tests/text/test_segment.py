@@ -104,6 +104,17 @@ def test_acronyms_are_their_own_lemmas(nlp):
     assert {"ml", "cep", "pmsmp"} <= set(lemmas) and "millilitre" not in lemmas
 
 
+@pytest.mark.slow
+def test_a_misread_word_keeps_a_lemma_that_is_a_word(nlp):
+    """The tagger reads « hébergement » as a verb and « démarre » as an adjective; the lemmas
+    (the themes' key terms) stay words: « hébergemer » or « démarr » would be shown."""
+    note = _note("- Pas d'hébergement pour les saisonniers, la session démarre avant "
+                 "l'accord.\n")
+    lemmas = " ".join(s.lemmas for s in segment_notes([note], nlp=nlp)).split()
+    assert "hébergement" in lemmas and "hébergemer" not in lemmas
+    assert "démarr" not in lemmas
+
+
 def test_short_fragments_merge_within_their_section():
     from corpus.text.segment import Fragment
 

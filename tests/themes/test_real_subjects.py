@@ -15,12 +15,7 @@ from corpus.evaluate import evaluate_table
 pytestmark = ON_REAL_ANSWERS
 
 
-# Known miss of issue 21 (fixed small regions of 8 segments): 3 questions of 40 answers split
-# into 7 themes, one more than twice the subjects; strict, so that a fix must lift it.
-SPLIT_TOO_FINE = pytest.mark.xfail(strict=True, reason="issue 21: 7 thèmes pour 3 questions")
-
-
-@pytest.mark.parametrize("n_questions", [pytest.param(3, marks=SPLIT_TOO_FINE), 8, 20])
+@pytest.mark.parametrize("n_questions", [3, 8, 20])
 def test_the_number_of_themes_follows_the_number_of_subjects(answers, n_questions, tmp_path):
     questions = sorted(answers["label"].unique())
     step = len(questions) / n_questions

@@ -14,6 +14,7 @@ from docx import Document
 from docx.oxml import OxmlElement
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from corpus.files import write_atomic
 from corpus.report import charts
@@ -21,6 +22,29 @@ from corpus.report.markdown import Chart, Heading, Items, Para, Quotes, Table, d
 from corpus.synthesis.model import Synthesis
 
 MUTED = RGBColor(0x61, 0x6E, 0x7C)
+
+
+def add_run(par: Paragraph, text: str) -> Run:
+    """`par.add_run(text)`, the same XML: python-docx reads the text one character at a time,
+    for tabs and line breaks (2.3 million calls, a fifth of the synthesis of 30,000 segments);
+    a text without them is written whole."""
+    if not text or any(c in text for c in "\t\r\n"):
+        return par.add_run(text)
+    r = par._p.add_r()
+    r.add_t(text)
+    return Run(r, par)
+
+
+def set_text(cell, text: str) -> None:
+    """`cell.text = text`, the same XML, its text written whole (`add_run`)."""
+    if any(c in text for c in "\t\r\n"):
+        cell.text = text
+        return
+    tc = cell._tc
+    tc.clear_content()
+    r = tc.add_p().add_r()
+    if text:
+        r.add_t(text)
 
 
 def build_docx(syn: Synthesis):
@@ -43,7 +67,7 @@ def build_docx(syn: Synthesis):
         body.append(element)
         par = Paragraph(element, doc._body)
         if text:
-            par.add_run(text)
+            add_run(par, text)
         if style is not None:
             if style not in styles:
                 styles[style] = doc.styles[style].style_id
@@ -56,20 +80,20 @@ def build_docx(syn: Synthesis):
         if isinstance(b, Heading):
             paragraph("Title" if b.level == 0 else f"Heading {b.level}", b.text)
         elif isinstance(b, Para):
-            run = paragraph().add_run(b.text)
+            run = add_run(paragraph(), b.text)
             if b.muted:
                 run.italic, run.font.color.rgb = True, MUTED
         elif isinstance(b, Items):
             for key, value in b.items:
                 par = paragraph("List Bullet")
                 if key:
-                    par.add_run(key).bold = True
-                    par.add_run(" : ")
-                par.add_run(value)
+                    add_run(par, key).bold = True
+                    add_run(par, " : ")
+                add_run(par, value)
         elif isinstance(b, Quotes):
             for quote, source in b.items:
                 par = paragraph("Quote")
-                par.add_run(f"« {quote} »")
+                add_run(par, f"« {quote} »")
                 src = par.add_run(f"\n— {source}")
                 src.font.size, src.font.color.rgb = Pt(8), MUTED
         elif isinstance(b, Table) and b.rows:
@@ -77,10 +101,10 @@ def build_docx(syn: Synthesis):
             table.style = "Table Grid"
             for cell, text in zip(table.rows[0].cells, b.header, strict=True):
                 cell.text = ""
-                cell.paragraphs[0].add_run(text).bold = True
+                add_run(cell.paragraphs[0], text).bold = True
             for row in b.rows:
                 for cell, text in zip(table.add_row().cells, row, strict=True):
-                    cell.text = text
+                    set_text(cell, text)
         elif isinstance(b, Chart):
             fig = charts.figure(b.name, syn)
             if fig is None:

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from corpus.config import default
 from corpus.synthesis.actors import actors_in_scope
+from corpus.synthesis.context import Context
 from corpus.synthesis.feedback import QuestionThemes, link_feedback, summarise_feedback
 from corpus.synthesis.frame import RENAME, prepare_segments
 from corpus.synthesis.model import (
@@ -31,8 +31,6 @@ from corpus.synthesis.model import (
     OTHER,
     AtelierGlance,
     Glance,
-    LeverMatch,
-    Quote,
     ScopeSynthesis,
     Synthesis,
     ThemeEntry,
@@ -41,6 +39,7 @@ from corpus.synthesis.model import (
 from corpus.synthesis.wording import (  # noqa: F401 (re-exported)
     QUOTE_MAX_CHARS,
     as_int,
+    as_quote,
     as_strings,
     clip,
     french_date,
@@ -52,116 +51,15 @@ from corpus.text.french import fold
 from corpus.vectors import mean_direction
 
 
-@dataclass
-class _Context:
-    frame: pd.DataFrame
-    meta: dict[str, Mapping]
-    names: dict[str, str]  # territory id -> name
-    embeddings: np.ndarray | None
-    lever_ids: list[str]
-    lever_centroids: np.ndarray | None
-    min_ateliers: int
-    n_quotes: int
-    n_levers: int
-    min_similarity: float
-    min_share: float
-    feedback_themes: Mapping[str, QuestionThemes] | None = None
-    deroule: Mapping[str, str] | None = None  # atelier key -> how it ran (`ran_as`)
-
-    def quotes(self, rows: pd.DataFrame, first: Sequence[str] = (), n: int | None = None,
-               order: Sequence[str] | None = None) -> list[Quote]:
-        """Up to n quotable segments of `rows`, one per atelier before a second one.
-
-        Order: the `order` ids as given, else the `first` ids (representatives), then by score
-        (highest first, ties by segment id).
-        """
-        ok = rows["quotable"].to_numpy(dtype=bool)  # `prepare_segments` marks them
-        ids = rows["segment_id"].to_numpy()[ok]
-        rank = {sid: i for i, sid in enumerate(order if order is not None else first)}
-        last = len(rank)
-        if order is None:
-            scores = rows["orientation_score"].to_numpy(dtype=float)[ok]
-            positions = sorted(range(len(ids)),
-                               key=lambda i: (rank.get(ids[i], last), -scores[i], ids[i]))
-        else:  # stable: rows outside `order` keep their order, after it
-            positions = sorted(range(len(ids)), key=lambda i: rank.get(ids[i], last))
-        return self._quotes_at(rows, ok, positions, n or self.n_quotes)
-
-    def _quotes_at(self, rows: pd.DataFrame, ok: np.ndarray, positions: Sequence[int],
-                   n: int) -> list[Quote]:
-        """The first n of `positions` (indices into the quotable rows), one per atelier before
-        a second one."""
-        keys = rows["key"].to_numpy()[ok]
-        seen: set[str] = set()
-        head: list[int] = []
-        for i in positions:  # stops at n ateliers: a theme's rows may number thousands
-            if keys[i] not in seen:
-                seen.add(keys[i])
-                head.append(i)
-                if len(head) == n:
-                    break
-        if len(head) < n:
-            taken = set(head)
-            head += [i for i in positions if i not in taken][: n - len(head)]
-        cols = {c: rows[c].to_numpy()[ok] for c in ("segment_id", "text", "territory", "event",
-                                                      "atelier")}
-        return [
-            Quote(cols["segment_id"][i], clip(cols["text"][i]),
-                  self.names.get(cols["territory"][i], cols["territory"][i]), cols["event"][i],
-                  cols["atelier"][i])
-            for i in head
-        ]
-
-    def levers_for(self, rows: pd.DataFrame) -> list[LeverMatch]:
-        """Lever themes whose lever centroid is closest to the centroid of `rows`."""
-        if self.embeddings is None or self.lever_centroids is None or rows.empty:
-            return []
-        target = mean_direction(self.embeddings[rows["row"].to_numpy()])
-        sims = self.lever_centroids @ target
-        voiced = set(rows["territory"])
-        out = []
-        for i in np.argsort(-sims, kind="stable")[: self.n_levers]:
-            if sims[i] < self.min_similarity:
-                break
-            tid = self.lever_ids[i]
-            lev, ok, vectors = self.lever_rows(tid)
-            closest = np.argsort(-(vectors @ target), kind="stable")
-            out.append(LeverMatch(
-                tid, self.label(tid), round(float(sims[i]), 3), len(lev), sorted(set(lev["key"])),
-                self.territory_names(lev), bool(set(lev["territory"]) - voiced),
-                self._quotes_at(lev, ok, closest, 2),
-            ))
-        return out
-
-    def lever_rows(self, tid: str) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-        """The lever segments of theme `tid`, which of them may be quoted, and the vectors of
-        those: computed once per run, not once per scope and difficulty theme (which made the
-        synthesis grow as n^1.36: bench/scale.py)."""
-        cache = self.__dict__.setdefault("_lever_rows", {})
-        if tid not in cache:
-            levers = self.frame[self.frame["orientation"] == LEV]
-            mine = levers[levers["theme_id"] == tid]
-            ok = mine["quotable"].to_numpy(dtype=bool)
-            cache[tid] = mine, ok, self.embeddings[mine["row"].to_numpy()[ok]]
-        return cache[tid]
-
-    def label(self, tid: str) -> str:
-        meta = self.meta.get(tid, {})
-        if meta.get("label"):
-            return str(meta["label"])
-        labels = self.frame.loc[self.frame["theme_id"] == tid, "theme_label"].dropna()
-        return str(labels.iloc[0]) if len(labels) else tid
-
-    def territory_names(self, rows: pd.DataFrame) -> list[str]:
-        return sorted({self.names.get(t, t) for t in rows["territory"]})
-
-
-def _entries(sub: pd.DataFrame, orientation: str, ctx: _Context) -> list[ThemeEntry]:
+def _entries(sub: pd.DataFrame, orientation: str, ctx: Context) -> list[ThemeEntry]:
     out = []
-    for tid, group in sub[sub["theme_id"].notna()].groupby("theme_id", sort=True):
-        rows = group[group["orientation"] == orientation]
-        keys, terrs = sorted(set(rows["key"])), sorted(set(rows["territory"]))
-        if len(rows) < ctx.min_share * len(group) or not len(rows):
+    themed = sub[sub["theme_id"].notna()]
+    sizes = themed["theme_id"].value_counts()
+    # oriented rows grouped once, not each theme's rows filtered (2,190 themes in 65 scopes)
+    for tid, rows in themed[themed["orientation"] == orientation].groupby("theme_id", sort=True):
+        size = int(sizes[tid])
+        keys, terrs = sorted(rows["key"].unique()), sorted(rows["territory"].unique())
+        if len(rows) < ctx.min_share * size:
             continue
         if len(keys) < ctx.min_ateliers and len(terrs) < 2:
             continue
@@ -169,7 +67,7 @@ def _entries(sub: pd.DataFrame, orientation: str, ctx: _Context) -> list[ThemeEn
         entry = ThemeEntry(
             tid, ctx.label(tid), list(meta.get("terms", [])), orientation, len(rows), keys,
             ctx.territory_names(rows), sorted(rows["segment_id"]),
-            ctx.quotes(rows, meta.get("representative_segment_ids", [])), len(group),
+            ctx.quotes(rows, meta.get("representative_segment_ids", [])), size,
             str(meta.get("status", "")),
         )
         entry.group_id = meta.get("group_id")
@@ -181,7 +79,7 @@ def _entries(sub: pd.DataFrame, orientation: str, ctx: _Context) -> list[ThemeEn
     return out
 
 
-def _glance(sub: pd.DataFrame, ev: pd.DataFrame, at: pd.DataFrame, ctx: _Context) -> Glance:
+def _glance(sub: pd.DataFrame, ev: pd.DataFrame, at: pd.DataFrame, ctx: Context) -> Glance:
     events = [
         {"name": str(r.get("name") or r["event_id"]),
          "territory": ctx.names.get(r["territory_id"], r["territory_id"]),
@@ -212,7 +110,7 @@ def _glance(sub: pd.DataFrame, ev: pd.DataFrame, at: pd.DataFrame, ctx: _Context
 
 
 def _scope(kind: str, key: str, title: str, sub: pd.DataFrame, ev: pd.DataFrame,
-           at: pd.DataFrame, fb: pd.DataFrame, ctx: _Context) -> ScopeSynthesis:
+           at: pd.DataFrame, fb: pd.DataFrame, ctx: Context) -> ScopeSynthesis:
     counts = {"segments": len(sub), "themes": int(sub["theme_id"].nunique()),
               "hors_theme": int(sub["theme_id"].isna().sum())}
     counts |= {o: int((sub["orientation"] == o).sum()) for o in (DIFF, LEV, OTHER)}
@@ -224,18 +122,22 @@ def _scope(kind: str, key: str, title: str, sub: pd.DataFrame, ev: pd.DataFrame,
     )
 
 
-def _theme_summaries(ctx: _Context, at: pd.DataFrame) -> list[ThemeSummary]:
+def _theme_summaries(ctx: Context, at: pd.DataFrame) -> list[ThemeSummary]:
     orgs = {f"{r['event_id']}/{r['atelier_id']}": as_strings(r.get("organisations"))
             for _, r in at.iterrows()}
     methods = {f"{r['event_id']}/{r['atelier_id']}": str(r.get("methode") or "")
                for _, r in at.iterrows()}
     out = []
     frame = ctx.frame
-    for tid, group in frame[frame["theme_id"].notna()].groupby("theme_id", sort=True):
+    themed = frame[frame["theme_id"].notna()]
+    by_orientation = {o: dict(tuple(themed[themed["orientation"] == o].groupby("theme_id",
+                                                                                sort=False)))
+                      for o in (DIFF, LEV, OTHER)}
+    for tid, group in themed.groupby("theme_id", sort=True):
         meta = ctx.meta.get(tid, {})
         reps = meta.get("representative_segment_ids", [])
         by_atelier = group.groupby("key").size()
-        oriented = {o: group[group["orientation"] == o] for o in (DIFF, LEV, OTHER)}
+        oriented = {o: by_orientation[o].get(tid, group.iloc[:0]) for o in (DIFF, LEV, OTHER)}
         org_count = Counter(o for k in by_atelier.index for o in orgs.get(k, []))
         summary = ThemeSummary(
             tid, ctx.label(tid), list(meta.get("terms", [])), str(meta.get("status", "")),
@@ -336,7 +238,7 @@ def build_synthesis(
     if emb is not None and lever_ids:
         centroids = np.stack([mean_direction(emb[lev.loc[lev["theme_id"] == t, "row"].to_numpy()])
                               for t in lever_ids])
-    ctx = _Context(frame, {str(t["theme_id"]): t for t in themes}, names, emb, lever_ids,
+    ctx = Context(frame, {str(t["theme_id"]): t for t in themes}, names, emb, lever_ids,
                    centroids, recurring_min_ateliers, n_quotes, n_levers, min_similarity, min_share,
                    feedback_themes, {k: ran_as(rows["text"].tolist())
                                      for k, rows in aside.groupby("key", sort=True)})

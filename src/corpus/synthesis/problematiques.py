@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from corpus.synthesis import actors as ref
 from corpus.synthesis.model import DIFF, LEV, Synthesis, ThemeSummary
-from corpus.text.french import a_, de_, fold, load_nlp, with_article
+from corpus.text.french import a_, de_, fold, load_nlp, parsed_ahead, with_article
 
 WEIGHT_FORMULA = "ateliers × (1 + 0,5 × (territoires − 1)) × (0,5 + part des difficultés)"
 
@@ -340,46 +340,47 @@ def build_problematiques(synthesis: Synthesis, *, nlp=None, limit: int | None = 
                        key=lambda t: (-weight(t), t.theme_id))
     used: Counter = Counter()
     items = []
-    for theme in recurring:
-        levers = _lever_items(theme)
-        invite, not_yet, absent = invitations(theme, missing, orgs_of)
-        chosen, reason = method(theme, levers, not_yet)
-        quotes = theme.quotes[DIFF] or theme.quotes[LEV]
-        n_diff, n_lev = theme.orientation_counts[DIFF], theme.orientation_counts[LEV]
-        why = (f"Vu dans {len(theme.by_atelier)} ateliers ({_join(theme.territories)}) : "
-               f"{n_diff} difficultés, {n_lev} leviers sur {theme.size} segments.")
-        if theme.quotes[DIFF]:
-            q = theme.quotes[DIFF][0]
-            why += (f" Difficulté la plus représentative : « {q.text} » "
-                    f"({q.territory}, {q.atelier}).")
-        human = concentrated_problematique(theme, asked)
-        if human is not None:
-            text, opening, source = human[1], "atelier", f"atelier {human[0]}"
-            share = theme.by_atelier[human[0]] / theme.size
-            why += (f" Question reprise de l'atelier {human[0].rsplit('/', 1)[-1]}, où se "
-                    f"concentrent {round(100 * share)} % des segments du thème.")
-        else:
-            text, opening = question(theme, nlp, used)
-            source = "générée"
-        items.append({
-            "question": text, "question_source": source, "opening": opening,
-            "theme_id": theme.theme_id, "theme_label": theme.label,
-            "group_id": theme.group_id, "group_label": theme.group_label,
-            "terms": theme.terms, "status": theme.status or "nouveau",
-            "seed_theme_id": theme.seed_theme_id,
-            "previous_question": previous.get(theme.theme_id),
-            "weight": weight(theme),
-            "weight_detail": {"ateliers": len(theme.by_atelier),
-                              "territoires": len(theme.territories),
-                              "part_difficultes": round(theme.difficulty_share, 3)},
-            "why": why, "segment_ids": theme.segment_ids,
-            "quotes": [{"segment_id": q.segment_id, "text": q.text, "territory": q.territory,
-                        "event": q.event, "atelier": q.atelier} for q in quotes],
-            "levers": levers, "organisations_to_invite": invite,
-            "organisations_not_yet_mobilised": not_yet,
-            "organisations_absent_from_theme": absent,
-            "methods_used": theme.methods, "method": chosen, "method_reason": reason,
-        })
+    with parsed_ahead([_label(t) for t in recurring], nlp):
+        for theme in recurring:
+            levers = _lever_items(theme)
+            invite, not_yet, absent = invitations(theme, missing, orgs_of)
+            chosen, reason = method(theme, levers, not_yet)
+            quotes = theme.quotes[DIFF] or theme.quotes[LEV]
+            n_diff, n_lev = theme.orientation_counts[DIFF], theme.orientation_counts[LEV]
+            why = (f"Vu dans {len(theme.by_atelier)} ateliers ({_join(theme.territories)}) : "
+                   f"{n_diff} difficultés, {n_lev} leviers sur {theme.size} segments.")
+            if theme.quotes[DIFF]:
+                q = theme.quotes[DIFF][0]
+                why += (f" Difficulté la plus représentative : « {q.text} » "
+                        f"({q.territory}, {q.atelier}).")
+            human = concentrated_problematique(theme, asked)
+            if human is not None:
+                text, opening, source = human[1], "atelier", f"atelier {human[0]}"
+                share = theme.by_atelier[human[0]] / theme.size
+                why += (f" Question reprise de l'atelier {human[0].rsplit('/', 1)[-1]}, où se "
+                        f"concentrent {round(100 * share)} % des segments du thème.")
+            else:
+                text, opening = question(theme, nlp, used)
+                source = "générée"
+            items.append({
+                "question": text, "question_source": source, "opening": opening,
+                "theme_id": theme.theme_id, "theme_label": theme.label,
+                "group_id": theme.group_id, "group_label": theme.group_label,
+                "terms": theme.terms, "status": theme.status or "nouveau",
+                "seed_theme_id": theme.seed_theme_id,
+                "previous_question": previous.get(theme.theme_id),
+                "weight": weight(theme),
+                "weight_detail": {"ateliers": len(theme.by_atelier),
+                                  "territoires": len(theme.territories),
+                                  "part_difficultes": round(theme.difficulty_share, 3)},
+                "why": why, "segment_ids": theme.segment_ids,
+                "quotes": [{"segment_id": q.segment_id, "text": q.text, "territory": q.territory,
+                            "event": q.event, "atelier": q.atelier} for q in quotes],
+                "levers": levers, "organisations_to_invite": invite,
+                "organisations_not_yet_mobilised": not_yet,
+                "organisations_absent_from_theme": absent,
+                "methods_used": theme.methods, "method": chosen, "method_reason": reason,
+            })
     for rank, item in enumerate(items, 1):
         item["rank"] = rank
     return items[:limit] if limit else items

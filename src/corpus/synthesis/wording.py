@@ -41,6 +41,21 @@ def clip(text: str, limit: int = QUOTE_MAX_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + " …"
 
 
+_PAIRS = {"«": "»", '"': '"', "“": "”"}
+
+
+def as_quote(text: str, limit: int = QUOTE_MAX_CHARS) -> str:
+    """A segment as the synthesis quotes it (between « »): clipped, and without the quotation
+    marks of a segment that is itself one quotation (« « Les chiffres m'aident… » » read
+    twice quoted)."""
+    text = " ".join(str(text).split())
+    close = _PAIRS.get(text[:1])
+    if close and len(text) > 2 and text.endswith(close) and text.count(text[0]) == 1 + (
+            close == text[0]) and text.count(close) == 1 + (close == text[0]):
+        text = text[1:-1].strip()
+    return clip(text, limit)
+
+
 def ran_as(lines: Sequence[str], limit: int = 240) -> str:
     """An atelier's déroulé lines as one line of the synthesis, each sentence a part:
     "Méthode des échos ; Exposante : conseillère VAE ; 14 participants". The atelier's name
