@@ -92,6 +92,9 @@ def weighted_ward(centroids: np.ndarray, sizes: np.ndarray) -> dict[int, np.ndar
 
     The cost of merging groups a and b is n_a n_b / (n_a + n_b) * |c_a - c_b|^2 (the increase
     of the within-group sum of squares); deterministic, ties broken by the lowest indices.
+    The costs are kept in a matrix and, after each merge, only those of the merged group are
+    computed again (the same formula on the same numbers: the same merges as computing every
+    pair at every step, which took 404 s for the 806 themes of 30,000 segments).
     """
     c = np.asarray(centroids, dtype=np.float64).copy()
     n = np.maximum(np.asarray(sizes, dtype=np.float64), 1.0)
@@ -99,16 +102,35 @@ def weighted_ward(centroids: np.ndarray, sizes: np.ndarray) -> dict[int, np.ndar
     of = np.arange(k)
     active = np.ones(k, dtype=bool)
     cuts = {k: of.copy()}
+    cost = np.full((k, k), np.inf)
+    for i in range(k - 1):  # pair (i, j), i < j: row i
+        sq = ((c[i] - c[i + 1:]) ** 2).sum(axis=1)
+        cost[i, i + 1:] = n[i] * n[i + 1:] / (n[i] + n[i + 1:]) * sq
+    # each row's smallest cost and its column: the first row holding the smallest is the
+    # matrix's first smallest in reading order (the lowest indices on ties)
+    low, at = cost.min(axis=1), cost.argmin(axis=1)
     for remaining in range(k - 1, 0, -1):
-        idx = np.flatnonzero(active)
-        sq = ((c[idx, None, :] - c[None, idx, :]) ** 2).sum(axis=2)
-        cost = n[idx, None] * n[None, idx] / (n[idx, None] + n[None, idx]) * sq
-        cost[np.tril_indices(len(idx))] = np.inf
-        a, b = np.unravel_index(int(np.argmin(cost)), cost.shape)
-        i, j = int(idx[a]), int(idx[b])
+        i = int(np.argmin(low))
+        j = int(at[i])
         c[i] = (n[i] * c[i] + n[j] * c[j]) / (n[i] + n[j])
         n[i] += n[j]
         active[j] = False
+        cost[j, :] = np.inf
+        cost[:, j] = np.inf
+        others = np.flatnonzero(active)
+        others = others[others != i]
+        sq = ((c[i] - c[others]) ** 2).sum(axis=1)
+        merged = n[others] * n[i] / (n[others] + n[i]) * sq
+        before, after = others < i, others > i
+        rows, values = others[before], merged[before]
+        cost[rows, i] = values
+        cost[i, others[after]] = merged[after]
+        lower = (values < low[rows]) | ((values == low[rows]) & (i < at[rows]))
+        low[rows[lower]], at[rows[lower]] = values[lower], i
+        stale = np.flatnonzero(((at == i) | (at == j)) & active)
+        stale = np.union1d(stale, [i])
+        low[stale], at[stale] = cost[stale].min(axis=1), cost[stale].argmin(axis=1)
+        low[j] = np.inf
         of[of == j] = i
         cuts[remaining] = np.unique(of, return_inverse=True)[1]
     return cuts
