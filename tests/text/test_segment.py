@@ -131,6 +131,17 @@ def test_short_fragments_merge_within_their_section():
     ]
 
 
+def test_a_quotation_cut_at_its_question_mark_is_joined_back_as_written():
+    from corpus.text.segment import Fragment
+
+    frags = [Fragment("Anti-problème : « Comment faire pour qu'aucune femme ne choisisse le BTP ?",
+                      "", None),
+             Fragment("», puis retournement", "", None)]
+    assert [f.text for f in merge_short(frags, 30)] == [
+        "Anti-problème : « Comment faire pour qu'aucune femme ne choisisse le BTP ? », puis "
+        "retournement"]
+
+
 def test_segments_keep_their_note_section_and_hint_without_a_model(blank_nlp):
     note = _note("## Freins\n- délais\n- Les délais de financement CPF sont trop longs.\n"
                  "## Pistes\n- Un annuaire partagé des référents de chaque structure.\n")

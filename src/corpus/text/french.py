@@ -127,8 +127,8 @@ def checked_lemma(found: str, word: str, model: str = DEFAULT_MODEL) -> str:
     """`found`, the rule lemmatiser's lemma of `word`, when the lexicon of `model` knows it (a
     lemma or a form of its tables) or when `word` is its plural; otherwise the lemma the
     lookup table gives `word`, or `word` when the lexicon knows it."""
-    if found == word:
-        return found
+    if found == word or not found:
+        return found  # as it is, or no lemmatiser ran (a blank pipeline)
     try:
         tables = _lexicon(model)
     except OSError:  # the model is not installed: nothing to check against

@@ -128,11 +128,22 @@ class Fragment:
         return self.section == other.section and self.kind == other.kind
 
     def absorb(self, other: Fragment, sep: str) -> None:
+        """`other` appended after `sep`; a single space where this one leaves a quotation or a
+        bracket open (« … BTP ? » cut after its question mark reads « BTP ? », puis… », not
+        « BTP ? ; », puis… »)."""
+        if _left_open(self.text) or other.text.lstrip()[:1] in ("»", ")", "]", ",", "”"):
+            sep = " "
         shift = len(self.text) + len(sep)
         self.text = f"{self.text}{sep}{other.text}"
         self.tags = text_tags.joined(self.tags, sep, other.tags)
         self.lemmas += other.lemmas
         self.persons += [(s + shift, e + shift) for s, e in other.persons]
+
+
+def _left_open(text: str) -> bool:
+    """A quotation or a bracket opened in `text` and not closed."""
+    return (text.count("«") > text.count("»") or text.count("(") > text.count(")")
+            or text.count("“") > text.count("”"))
 
 
 def _sentence_spans(doc, min_chars: int) -> list[tuple[int, int]]:
