@@ -267,6 +267,10 @@ def test_a_corpus_without_themes_still_synthesises(synthesis_inputs):
         (["Atelier 10 – Faire découvrir l'industrie aux femmes", "Anti-problème puis "
           "retournement.", "13 participants (FT, ML, CIO)."],  # its name: its question says it
          "Anti-problème puis retournement ; 13 participants (FT, ML, CIO)"),
+        (["Anti-problème : « Comment faire pour qu'aucune femme ne choisisse le BTP ?",
+          "», puis retournement des idées.", "19 participants."],  # cut inside the quotation
+         "Anti-problème : « Comment faire pour qu'aucune femme ne choisisse le BTP ? », puis "
+         "retournement des idées ; 19 participants"),
     ],
 )
 def test_the_atelier_line_says_how_it_ran(lines, shown):

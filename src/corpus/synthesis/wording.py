@@ -62,7 +62,13 @@ def ran_as(lines: Sequence[str], limit: int = 240) -> str:
     (« Atelier 8 : alternance et TPE ») is left out: its line already gives its question."""
     parts = [p.strip().rstrip(".;").strip() for line in lines if not is_atelier_name(str(line))
              for p in re.split(r"(?<=[.;])\s+(?=[^\s»])", " ".join(str(line).split()))]
-    return clip(" ; ".join(p for p in parts if p and quotable(p)), limit)
+    text = ""
+    for part in (p for p in parts if p and quotable(p)):
+        # a line the segmenter cut inside a quotation (« … le BTP ? » then « », puis … »)
+        # reads on as written
+        glued = text.count("«") > text.count("»") or part.startswith("»")
+        text = part if not text else f"{text}{' ' if glued else ' ; '}{part}"
+    return clip(text, limit)
 
 
 def as_int(value) -> int | None:
