@@ -131,6 +131,21 @@ def test_short_fragments_merge_within_their_section():
     ]
 
 
+@pytest.mark.slow
+def test_a_quotation_is_one_segment_whatever_its_sentences(nlp):
+    """spaCy cuts sentences inside quotations (« … le BTP ? », « … existait. Mais … »): the
+    segment keeps the quotation whole; a quotation never closed joins nothing."""
+    note = _note("Une conseillère : « Je savais que ça existait. Mais je ne savais pas où le "
+                 "trouver. » Les autres approuvent cette remarque.\n\n"
+                 "Une phrase avec « une typo jamais fermée. Et une autre phrase assez longue "
+                 "pour tenir seule.\n")
+    texts = [s.text for s in segment_notes([note], nlp=nlp)]
+    assert texts[0] == ("Une conseillère : « Je savais que ça existait. Mais je ne savais pas "
+                        "où le trouver. » Les autres approuvent cette remarque.")
+    assert texts[1:] == ["Une phrase avec « une typo jamais fermée.",
+                         "Et une autre phrase assez longue pour tenir seule."]
+
+
 def test_a_quotation_cut_at_its_question_mark_is_joined_back_as_written():
     from corpus.text.segment import Fragment
 

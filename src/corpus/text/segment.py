@@ -146,13 +146,22 @@ def _left_open(text: str) -> bool:
             or text.count("“") > text.count("”"))
 
 
+def _closes(before: str, rest: str) -> bool:
+    """Whether `before` leaves a quotation or a bracket open that `rest` (the block from the
+    same start) closes: spaCy cut « … le BTP ? », puis retournement » inside its quotation,
+    and a quotation is one piece. One never closed (a typo) joins nothing."""
+    return _left_open(before) and not _left_open(rest)
+
+
 def _sentence_spans(doc, min_chars: int) -> list[tuple[int, int]]:
-    """spaCy sentences as character spans, short ones joined to a neighbour as written."""
+    """spaCy sentences as character spans, short ones joined to a neighbour as written, and a
+    sentence cut inside a quotation joined to the one that closes it."""
     spans: list[list[int]] = []
     for sent in doc.sents:
         if not sent.text.strip():
             continue
-        if spans and (spans[-1][1] - spans[-1][0] < min_chars):
+        if spans and (spans[-1][1] - spans[-1][0] < min_chars or _closes(
+                doc.text[spans[-1][0]:spans[-1][1]], doc.text[spans[-1][0]:])):
             spans[-1][1] = sent.end_char
         else:
             spans.append([sent.start_char, sent.end_char])
