@@ -12,6 +12,7 @@ import pandas as pd
 
 from corpus.synthesis.model import Loop, ThemeSummary
 from corpus.text.deroule import is_atelier_name
+from corpus.text.french import left_open
 from corpus.text.protect import EMAIL_MARK, PHONE_MARK, leaks
 
 QUOTE_MAX_CHARS = 280
@@ -66,7 +67,7 @@ def ran_as(lines: Sequence[str], limit: int = 240) -> str:
     for part in (p for p in parts if p and quotable(p)):
         # a line the segmenter cut inside a quotation (« … le BTP ? » then « », puis … »)
         # reads on as written
-        glued = text.count("«") > text.count("»") or part.startswith("»")
+        glued = left_open(text) or part.startswith("»")
         text = part if not text else f"{text}{' ' if glued else ' ; '}{part}"
     return clip(text, limit)
 

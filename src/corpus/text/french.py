@@ -106,6 +106,12 @@ def _index_as_sets(nlp) -> None:
             table[key] = frozenset(table[key])
 
 
+def left_open(text: str) -> bool:
+    """A quotation or a bracket opened in `text` and not closed."""
+    return (text.count("«") > text.count("»") or text.count("(") > text.count(")")
+            or text.count("“") > text.count("”"))
+
+
 def is_acronym(text: str) -> bool:
     """"ML", "PMSMP", "CPF": two capitals or more, no small letter."""
     return len(text) > 1 and text.isupper()

@@ -17,7 +17,15 @@ from corpus.lang.fr import SECTION_CUES, singular
 from corpus.records import Note, Orientation, Segment
 from corpus.text import deroule
 from corpus.text import tags as text_tags
-from corpus.text.french import fold, folded_stop_words, is_content, lemma, load_nlp, normalise
+from corpus.text.french import (
+    fold,
+    folded_stop_words,
+    is_content,
+    left_open,
+    lemma,
+    load_nlp,
+    normalise,
+)
 from corpus.text.protect import spacy_person_spans
 
 _BULLET = re.compile(r"^\s*(?:[-*+•▪◦●–—]|\d{1,2}[.)])\s+")
@@ -131,7 +139,7 @@ class Fragment:
         """`other` appended after `sep`; a single space where this one leaves a quotation or a
         bracket open (« … BTP ? » cut after its question mark reads « BTP ? », puis… », not
         « BTP ? ; », puis… »)."""
-        if _left_open(self.text) or other.text.lstrip()[:1] in ("»", ")", "]", ",", "”"):
+        if left_open(self.text) or other.text.lstrip()[:1] in ("»", ")", "]", ",", "”"):
             sep = " "
         shift = len(self.text) + len(sep)
         self.text = f"{self.text}{sep}{other.text}"
@@ -140,17 +148,11 @@ class Fragment:
         self.persons += [(s + shift, e + shift) for s, e in other.persons]
 
 
-def _left_open(text: str) -> bool:
-    """A quotation or a bracket opened in `text` and not closed."""
-    return (text.count("«") > text.count("»") or text.count("(") > text.count(")")
-            or text.count("“") > text.count("”"))
-
-
 def _closes(before: str, rest: str) -> bool:
     """Whether `before` leaves a quotation or a bracket open that `rest` (the block from the
     same start) closes: spaCy cut « … le BTP ? », puis retournement » inside its quotation,
     and a quotation is one piece. One never closed (a typo) joins nothing."""
-    return _left_open(before) and not _left_open(rest)
+    return left_open(before) and not left_open(rest)
 
 
 def _sentence_spans(doc, min_chars: int) -> list[tuple[int, int]]:
