@@ -244,8 +244,13 @@ class Pseudonymiser:
                            ) -> tuple[str, list[tuple[int, int, str]] | None]:
         """`protect`'s text, and its edits: (start, end, replacement) in `text`, sorted; None
         when they cannot be told apart (an e-mail or a phone made by a replacement)."""
+        return self.protect_found(text, self.person_spans(text, person_spans))
+
+    def protect_found(self, text: str, found: Sequence[tuple[int, int]]
+                      ) -> tuple[str, list[tuple[int, int, str]] | None]:
+        """`protect_with_edits` with the names' spans already found (`person_spans`)."""
         out, cursor, edits = [], 0, []
-        for start, end in self.person_spans(text, person_spans):
+        for start, end in found:
             name = text[start:end].strip(" .,;:")
             edits.append((start, end, self.pseudonym(name)))
             out += [text[cursor:start], edits[-1][2]]
@@ -317,7 +322,7 @@ def protect_segments(segments: Sequence[Segment], pseudo: Pseudonymiser) -> list
     for seg in segments:
         found = pseudo.person_spans(seg.text, seg.person_spans)
         words = names | {fold(w) for s, e in found for w in re.findall(r"[\w'’-]+", seg.text[s:e])}
-        text, edits = pseudo.protect_with_edits(seg.text, seg.person_spans)
+        text, edits = pseudo.protect_found(seg.text, found)
         lemmas = " ".join(
             w for w in seg.lemmas.split() if fold(w) not in words and "@" not in w
         )
