@@ -68,6 +68,18 @@ def test_document_of_context_only_takes_the_side_its_segments_lean_to():
     }
 
 
+def test_one_content_segment_outvotes_the_lean_of_the_context_around_it():
+    segments = pd.DataFrame({
+        "doc_id": ["a", "a", "a", "a", "b"],
+        "orientation": ["autre", "autre", "autre", "difficulte", "autre"],
+        "orientation_score": [0.9, 0.9, 0.9, 0.51, 0.8],
+        "stance": ["levier", "levier", "levier", "difficulte", "levier"],
+    })
+    docs = document_orientation(segments)
+    assert docs.to_dict() == {"a": "difficulte", "b": "levier"}
+    assert list(docs.index) == ["a", "b"]
+
+
 def test_document_tie_breaks_by_scores_then_difficulte_first():
     segments = pd.DataFrame({
         "doc_id": ["a", "a", "b", "b"],

@@ -92,13 +92,15 @@ def orient_cascade(
     return found, unsure
 
 
-def _ranked(group: pd.DataFrame, column: str) -> str:
-    """The most frequent value of `column`; ties by summed score, then difficulte first."""
-    counts = group.groupby(column)["score"].agg(["size", "sum"])
-    return min(
-        counts.index,
-        key=lambda o: (-counts.loc[o, "size"], -counts.loc[o, "sum"], LABEL_ORDER.index(o)),
-    )
+def _ranked(frame: pd.DataFrame, column: str) -> pd.Series:
+    """doc_id -> the most frequent value of `column` among the document's rows; ties by summed
+    score, then difficulte first (one grouping for every document at once)."""
+    counts = frame.groupby(["doc_id", column], sort=False)["score"].agg(["size", "sum"])
+    counts = counts.reset_index()
+    counts["rank"] = counts[column].map(LABEL_ORDER.index)
+    best = counts.sort_values(["doc_id", "size", "sum", "rank"],
+                              ascending=[True, False, False, True], kind="stable")
+    return best.drop_duplicates("doc_id").set_index("doc_id")[column]
 
 
 def document_orientation(segments: pd.DataFrame) -> pd.Series:
@@ -116,14 +118,12 @@ def document_orientation(segments: pd.DataFrame) -> pd.Series:
                   if "orientation_score" in segments else 1.0),
         "stance": segments["stance"].to_numpy() if "stance" in segments else None,
     })
-    out: dict[str, str] = {}
-    for doc_id, group in frame.groupby("doc_id", sort=True):
-        voting = group[group["orientation"].isin(["difficulte", "levier"])]
-        leaning = group[group["stance"].isin(["difficulte", "levier"])]
-        if not voting.empty:
-            out[doc_id] = _ranked(voting, "orientation")
-        elif not leaning.empty:
-            out[doc_id] = _ranked(leaning, "stance")
-        else:
-            out[doc_id] = "autre"
-    return pd.Series(out, name="orientation", dtype="object").rename_axis("doc_id")
+    frame = frame[frame["doc_id"].notna()]
+    sides = ["difficulte", "levier"]
+    voted = _ranked(frame[frame["orientation"].isin(sides)], "orientation")
+    leaned = _ranked(frame[frame["stance"].isin(sides)], "stance")
+    out = pd.Series("autre", index=pd.Index(sorted(frame["doc_id"].unique()), name="doc_id"),
+                    name="orientation", dtype="object")
+    out.loc[leaned.index] = leaned.to_numpy()
+    out.loc[voted.index] = voted.to_numpy()  # content outvotes context
+    return out
