@@ -73,6 +73,13 @@ class Settings(BaseSettings):
     # day): lexical alone 0.8395 / 0.8547 / 0.8490; 0.55: 0.8426 / 0.8596 / 0.8532, 10 %;
     # 0.60: 0.8467 / 0.8609 / 0.8556, 18 %; 0.75: 0.8487 / 0.8611 / 0.8564, 41 %; 1: 0.8497 /
     # 0.8635 / 0.8583, 92 %. The same rule still gives 0.60 (0.002 would give 0.70).
+    # Re-run 07/12/2026 (quotations kept whole, contact lines as déroulé): lexical alone
+    # 0.8375 / 0.8571 / 0.8497; 0.55: 0.8426 / 0.8590 / 0.8529, 10 %; 0.60: 0.8457 / 0.8591 /
+    # 0.8540, 18 %; 1: 0.8497 / 0.8617 / 0.8572, 92 %: the rule still gives 0.60. USE in e5's
+    # place (its vectors are the themes' own, so they would cost nothing) does worse than the
+    # lexical model alone at every threshold (1: 0.8335 / 0.8476 / 0.8423; `bench/orient.py
+    # --cascade --embedders use-multilingual`); ONNX Runtime runs e5 no faster here (65 against
+    # 67-73 texts/s on 1,000 real segments, cosine 1.0): e5 stays, on the unsure 18 %.
     # Rule on the first 4: the least e5 within 0.005 of e5 everywhere (0.60). A tolerance of
     # 0.002, set first, gave 0.75; it was widened after the grid was seen, for run time: e5 is
     # the slowest embedder here (65-70 texts/s on 2 cores, bench/scale.py), and 0.75 embedded
