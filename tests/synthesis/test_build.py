@@ -250,6 +250,31 @@ def test_map_has_one_point_per_segment_with_its_theme(synthesis_inputs, synthesi
         assert theme == (None if pd.isna(seg.loc[sid, "theme_id"]) else seg.loc[sid, "theme_id"])
 
 
+def test_a_large_map_shows_a_sample_said_in_its_caption(synthesis_inputs, monkeypatch):
+    from corpus.report.markdown import Chart, document
+    from corpus.synthesis import build
+
+    everything = _build(synthesis_inputs)
+    monkeypatch.setattr(build, "MAP_POINTS", 5)
+    syn = _build(synthesis_inputs)
+    n = len(synthesis_inputs.segments)
+    assert len(syn.map_points) == 5 and syn.map_total == n
+    # the points shown are points of the whole map, at the same place
+    whole = {p[0]: p for p in everything.map_points}
+    assert all(whole[p[0]] == p for p in syn.map_points)
+    # whatever the rows' order
+    order = np.random.default_rng(3).permutation(n)
+    shuffled = synthesis_inputs.segments.iloc[order].reset_index(drop=True)
+    again = _build(synthesis_inputs, segments=shuffled,
+                   embeddings=synthesis_inputs.embeddings[order])
+    assert again.map_points == syn.map_points
+    caption = next(b.caption for b in document(syn) if isinstance(b, Chart) and b.name == "carte")
+    assert caption.endswith(f"; 5 segments sur {n}, tirés au hasard")
+    full = next(b.caption for b in document(everything)
+                if isinstance(b, Chart) and b.name == "carte")
+    assert "tirés" not in full
+
+
 def test_a_corpus_without_themes_still_synthesises(synthesis_inputs):
     seg = synthesis_inputs.segments.assign(theme_id=None, theme_label=None)
     syn = build_synthesis(seg, [], embeddings=synthesis_inputs.embeddings)

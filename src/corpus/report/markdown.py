@@ -106,7 +106,14 @@ def _glance(scope: ScopeSynthesis) -> list[Block]:
     return out
 
 
-def _notes(scope: ScopeSynthesis, charts: bool) -> list[Block]:
+def _map_caption(shown: int, total: int) -> str:
+    caption = "Carte des segments (analyse en composantes principales), couleur = thème"
+    if 0 < shown < total:
+        caption += f" ; {shown} segments sur {total}, tirés au hasard"
+    return caption
+
+
+def _notes(scope: ScopeSynthesis, charts: bool, shown: tuple[int, int] = (0, 0)) -> list[Block]:
     c = scope.counts
     out: list[Block] = [Heading(3, "Ce que disent les notes"), Para(
         f"{plural(c['segments'], 'segment')} de notes : {plural(c['difficulte'], 'difficulté')}, "
@@ -115,8 +122,7 @@ def _notes(scope: ScopeSynthesis, charts: bool) -> list[Block]:
     if charts:
         out += [Chart("orientations", "Thèmes récurrents : segments par orientation"),
                 Chart("heatmap", "Présence des thèmes dans les ateliers (nombre de segments)"),
-                Chart("carte", "Carte des segments (analyse en composantes principales), "
-                               "couleur = thème")]
+                Chart("carte", _map_caption(*shown))]
     return out
 
 
@@ -270,8 +276,11 @@ def grands_themes(syn: Synthesis) -> list[Block]:
 
 
 def scope_blocks(scope: ScopeSynthesis, *, charts: bool = False, n_major: int = 5,
-                 overview: list[Block] | None = None) -> list[Block]:
-    return [Heading(2, scope.title), *_glance(scope), *_notes(scope, charts), *(overview or []),
+                 overview: list[Block] | None = None,
+                 shown: tuple[int, int] = (0, 0)) -> list[Block]:
+    """A scope's sections; `shown`: the map's points and the segments they stand for."""
+    return [Heading(2, scope.title), *_glance(scope), *_notes(scope, charts, shown),
+            *(overview or []),
             *_themes(scope, n_major), *_feedback(scope), *_actors(scope)]
 
 
@@ -287,7 +296,8 @@ def document(syn: Synthesis) -> list[Block]:
         "retirés.", muted=True)]
     blocks += set_aside_blocks(syn.set_aside)
     blocks += corrections_blocks(syn.corrections)
-    blocks += scope_blocks(d, charts=True, overview=grands_themes(syn))
+    blocks += scope_blocks(d, charts=True, overview=grands_themes(syn),
+                           shown=(len(syn.map_points), syn.map_total))
     blocks += _loop(syn)
     events_of = {t.key: [e for e in syn.events if e.territory_id == t.key]
                  for t in syn.territories}

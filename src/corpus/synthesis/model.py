@@ -165,6 +165,9 @@ class Synthesis:
     # The groupe de coopération's corrections replayed on this run (`corpus.corrections`):
     # correction_id, description, by, why, at, status, reason.
     corrections: list[dict] = field(default_factory=list)
+    # The segments the map stands for: `map_points` shows them all up to
+    # `synthesis.build.MAP_POINTS`, a sample beyond (said in the map's caption).
+    map_total: int = 0
 
     def to_dict(self) -> dict:
         return asdict(self)
