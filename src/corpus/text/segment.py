@@ -177,7 +177,7 @@ def _sentence_spans(doc, min_chars: int, text: str | None = None) -> list[tuple[
 
 def _fragments(doc, block: Block, min_chars: int, max_chars: int) -> list[Fragment]:
     persons = spacy_person_spans(doc)
-    text = doc.text  # read once: `Doc.text` joins every token again (a sixth of the ingest)
+    text = doc.text  # read once: `Doc.text` joins every token again at each read
 
     def frag(start: int, end: int) -> Fragment:
         raw = text[start:end]
