@@ -106,23 +106,18 @@ def _glance(scope: ScopeSynthesis) -> list[Block]:
     return out
 
 
-def _map_caption(shown: int, total: int) -> str:
-    caption = "Carte des segments (analyse en composantes principales), couleur = thème"
-    if 0 < shown < total:
-        caption += f" ; {shown} segments sur {total}, tirés au hasard"
-    return caption
-
-
 def _notes(scope: ScopeSynthesis, charts: bool, shown: tuple[int, int] = (0, 0)) -> list[Block]:
     c = scope.counts
     out: list[Block] = [Heading(3, "Ce que disent les notes"), Para(
         f"{plural(c['segments'], 'segment')} de notes : {plural(c['difficulte'], 'difficulté')}, "
         f"{plural(c['levier'], 'levier')}, {plural(c['autre'], 'autre')} (contexte) ; "
         f"{plural(c['themes'], 'thème')}, {plural(c['hors_theme'], 'segment')} hors thème.")]
-    if charts:
+    if charts:  # `shown`: the map's points, and the segments they stand for
+        sample = f" ; {shown[0]} segments sur {shown[1]}, tirés au hasard" * (shown[0] < shown[1])
         out += [Chart("orientations", "Thèmes récurrents : segments par orientation"),
                 Chart("heatmap", "Présence des thèmes dans les ateliers (nombre de segments)"),
-                Chart("carte", _map_caption(*shown))]
+                Chart("carte", "Carte des segments (analyse en composantes principales), "
+                               f"couleur = thème{sample}")]
     return out
 
 
@@ -278,10 +273,8 @@ def grands_themes(syn: Synthesis) -> list[Block]:
 def scope_blocks(scope: ScopeSynthesis, *, charts: bool = False, n_major: int = 5,
                  overview: list[Block] | None = None,
                  shown: tuple[int, int] = (0, 0)) -> list[Block]:
-    """A scope's sections; `shown`: the map's points and the segments they stand for."""
     return [Heading(2, scope.title), *_glance(scope), *_notes(scope, charts, shown),
-            *(overview or []),
-            *_themes(scope, n_major), *_feedback(scope), *_actors(scope)]
+            *(overview or []), *_themes(scope, n_major), *_feedback(scope), *_actors(scope)]
 
 
 def document(syn: Synthesis) -> list[Block]:
