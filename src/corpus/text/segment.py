@@ -155,11 +155,10 @@ def _closes(before: str, rest: str) -> bool:
     return left_open(before) and not left_open(rest)
 
 
-def _sentence_spans(doc, min_chars: int, text: str | None = None) -> list[tuple[int, int]]:
+def _sentence_spans(doc, min_chars: int, text: str) -> list[tuple[int, int]]:
     """spaCy sentences as character spans, short ones joined to a neighbour as written, and a
     sentence cut inside a quotation joined to the one that closes it. `text` is `doc.text`
     (spaCy joins its tokens again at every read)."""
-    text = doc.text if text is None else text
     spans: list[list[int]] = []
     for sent in doc.sents:
         if not text[sent.start_char:sent.end_char].strip():

@@ -32,10 +32,10 @@ def text_of(tags: Sequence[Tag]) -> str:
     return "".join(t[0] + t[1] for t in tags)
 
 
-def span_tags(doc, start: int, end: int, text: str | None = None) -> Tags | None:
-    """Tags of `doc.text[start:end]` stripped, None when tokens do not fall on its edges
-    (`text`: `doc.text`, when the caller has it already)."""
-    raw = (doc.text if text is None else text)[start:end]
+def span_tags(doc, start: int, end: int, text: str) -> Tags | None:
+    """Tags of `text[start:end]` stripped (`text` is `doc.text`, read once by the caller), None
+    when tokens do not fall on its edges."""
+    raw = text[start:end]
     start += len(raw) - len(raw.lstrip())
     end -= len(raw) - len(raw.rstrip())
     span = doc.char_span(start, end)
