@@ -116,6 +116,27 @@ def test_the_article_agrees_with_the_subject(nlp):
     }
 
 
+@pytest.mark.slow
+def test_the_article_is_the_one_the_theme_segments_write(synthesis_inputs, nlp):
+    """« Garde d'enfants » alone reads as masculine to the small model; the notes write « la
+    garde d'enfants », and the question follows the notes."""
+    from corpus.synthesis.build import build_synthesis
+
+    i = synthesis_inputs
+    segments = i.segments.copy()
+    rows = segments.index[segments["theme_id"] == "T003"]
+    segments.loc[rows[0], "text"] = "Aucune solution pour la garde d'enfants avant 7h."
+    segments.loc[rows, "theme_label"] = "Garde d'enfants"
+    themes = [dict(t, label="Garde d'enfants") if t["theme_id"] == "T003" else t
+              for t in i.themes]
+    syn = build_synthesis(segments, themes, ateliers=i.ateliers, events=i.events,
+                          territories=i.territories, feedback=i.feedback,
+                          embeddings=i.embeddings, previous=None)
+    theme = next(t for t in syn.themes if t.theme_id == "T003")
+    assert theme.gender == "Fem"
+    assert "la garde d'enfants" in question(theme, nlp)[0]
+
+
 def test_questions_of_one_set_do_not_repeat_an_opening(blank_nlp):
     themes = [_theme(f"Sujet {i}", [f"sujet{i}"], said=["Il manque des places."])
               for i in range(4)]

@@ -2,7 +2,15 @@
 
 import pytest
 
-from corpus.text.french import a_, de_, fold, folded_stop_words, stop_words, with_article
+from corpus.text.french import (
+    a_,
+    de_,
+    fold,
+    folded_stop_words,
+    stop_words,
+    with_article,
+    written_gender,
+)
 
 
 @pytest.mark.parametrize(("text", "folded"), [
@@ -64,3 +72,29 @@ def test_de_contracts_with_the_article(phrase, expected):
 ])
 def test_articles_come_from_the_head_noun_morphology(nlp, phrase, expected):
     assert with_article(phrase, nlp) == expected
+
+
+def test_the_gender_is_read_from_the_determiners_the_segments_write():
+    said = ["Aides du Département pour la garde d'enfants, trop peu connues",
+            "Aucune solution de garde d'enfants pour des chantiers qui commencent à 7h",
+            "Mères seules : horaires incompatibles avec la garde des enfants",
+            "Lien avec les crèches pour lever le frein de la garde"]
+    assert written_gender("Garde d'enfants", said) == "Fem"
+    assert written_gender("Entretien de conseil", ["Un entretien de conseil en agence"]) == "Masc"
+    # a determiner agrees with the whole phrase, adjective first or not
+    assert written_gender("Petite flotte", ["une petite flotte de véhicules"]) == "Fem"
+    # not written with a determiner that says it, or split evenly: nothing to say
+    assert written_gender("Alternance", ["l'alternance en TPE", "les alternances"]) == ""
+    assert written_gender("Garde", ["la garde", "le garde champêtre"]) == ""
+    # a longer word that starts the same is not the phrase's ("la gardienne")
+    assert written_gender("Garde d'enfants", ["la gardienne du temps"]) == ""
+
+
+@pytest.mark.slow
+def test_the_written_gender_wins_over_the_tagger_of_the_phrase_alone(nlp):
+    # the small model reads "garde" alone without gender: "le garde d'enfants"
+    assert with_article("Garde d'enfants", nlp, "Fem") == "la garde d'enfants"
+    assert de_(with_article("Garde d'enfants", nlp, "Fem")) == "de la garde d'enfants"
+    # number stays the phrase's own, and elision does not depend on gender
+    assert with_article("Immersions PMSMP", nlp, "Fem") == "les immersions PMSMP"
+    assert with_article("Alternance", nlp, "Masc") == "l'alternance"

@@ -48,7 +48,7 @@ from corpus.synthesis.wording import (  # noqa: F401 (re-exported)
     quotable,
     ran_as,
 )
-from corpus.text.french import fold
+from corpus.text.french import fold, written_gender
 from corpus.vectors import mean_direction
 
 
@@ -153,6 +153,7 @@ def _theme_summaries(ctx: Context, at: pd.DataFrame) -> list[ThemeSummary]:
         summary.group_id = meta.get("group_id")
         summary.group_label = str(meta.get("group_label") or "")
         summary.label_is_phrase = bool(meta.get("label_is_phrase", True))
+        summary.gender = written_gender(summary.label, group["text"])
         summary.recurring = len(by_atelier) >= ctx.min_ateliers or group["territory"].nunique() > 1
         summary.levers = ctx.levers_for(oriented[DIFF] if len(oriented[DIFF]) else group)
         out.append(summary)

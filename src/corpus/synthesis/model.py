@@ -86,6 +86,7 @@ class ThemeSummary:
     group_id: str | None = None  # its grand thème
     group_label: str = ""
     label_is_phrase: bool = True
+    gender: str = ""  # "Fem"/"Masc" as its segments write the label (`french.written_gender`)
 
     @property
     def size(self) -> int:

@@ -133,7 +133,7 @@ def _label(theme: ThemeSummary) -> str:
 def subject(theme: ThemeSummary, nlp) -> str:
     """The theme's subject with its article ("la mobilité des publics"), or "ce thème"."""
     label = _label(theme)
-    return with_article(label, nlp) if label else "ce thème"
+    return with_article(label, nlp, theme.gender) if label else "ce thème"
 
 
 def evidence_kind(theme: ThemeSummary) -> str:

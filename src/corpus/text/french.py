@@ -8,6 +8,7 @@ the loaded pipeline, which `load_nlp` keeps once per process.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache, lru_cache
@@ -254,14 +255,38 @@ def _phrase_number_gender(doc) -> tuple[str, str]:
     return number, gender or "Masc"
 
 
-def with_article(phrase: str, nlp) -> str:
+# Determiners that say the gender of the word after them ("l'", "les" do not).
+_GENDERED = {"la": "Fem", "une": "Fem", "cette": "Fem",
+             "le": "Masc", "un": "Masc", "du": "Masc", "au": "Masc", "ce": "Masc", "cet": "Masc"}
+
+
+def written_gender(phrase: str, texts: Iterable[str]) -> str:
+    """The gender `texts` give `phrase`: "Fem" or "Masc" by the majority of the determiners
+    written just before its first word ("la garde d'enfants", where the tagger reads "garde"
+    alone as masculine), "" when they do not say or are evenly split.
+
+    A determiner agrees with its whole noun phrase, so this holds when the first word is an
+    adjective ("une petite flotte") as well as the noun."""
+    first = phrase.strip().split()[0] if phrase.strip() else ""
+    if not first or not re.search(r"[^\W\d_]", first):
+        return ""
+    found = re.compile(r"(?<![\w'’])(" + "|".join(_GENDERED) + r")\s+" + re.escape(first)
+                       + r"(?![\w'’-])", re.IGNORECASE)
+    votes = Counter(_GENDERED[m.group(1).lower()] for t in texts for m in found.finditer(t))
+    fem, masc = votes["Fem"], votes["Masc"]
+    return "Fem" if fem > masc else "Masc" if masc > fem else ""
+
+
+def with_article(phrase: str, nlp, gender: str = "") -> str:
     """The noun phrase with its definite article, from spaCy's morphology of the whole phrase:
     "la mobilité rurale", "le financement", "les référents uniques", "le référent unique",
     "l'alternance".
 
     Number and gender come from `token.morph` (Number=Plur, Gender=Fem) of the head noun and
     the words that agree with it (`_phrase_number_gender`); a phrase the model does not tag is
-    taken as masculine singular. Acronyms keep their case ("le CPF").
+    taken as masculine singular. `gender` ("Fem", "Masc"), when given, is the gender the
+    phrase is written with (`written_gender`) and wins over the tagger's reading of the phrase
+    alone. Acronyms keep their case ("le CPF").
     """
     phrase, lowered = _article_texts(phrase)
     if not phrase:
@@ -276,7 +301,8 @@ def with_article(phrase: str, nlp) -> str:
     doc = _parse(nlp, lowered if lower and len(phrase.split()) == 1 else phrase)
     if not len(doc):
         return phrase
-    number, gender = _phrase_number_gender(doc)
+    number, tagged = _phrase_number_gender(doc)
+    gender = gender or tagged
     phrase = lowered if lower else phrase
     if number == "Plur":
         return f"les {phrase}"
