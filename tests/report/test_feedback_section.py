@@ -103,6 +103,24 @@ def test_a_mixed_theme_is_not_given_a_subject_nor_a_link(themed):
     assert keep.index("Réponses diverses") > keep.index("Matinales")  # after the real themes
 
 
+def test_the_answers_without_a_subject_are_one_entry_however_many_themes_hold_them(
+        synthesis_inputs):
+    i = synthesis_inputs
+    fitted = {KEEP: _question(i, KEEP, {"Financement des parcours": ["r01", "r05"],
+                                        "Divers": ["r02", "r06"], "Autres": ["r03", "r04"]},
+                              mixed=frozenset({"Divers", "Autres"}))}
+    syn = build_synthesis(i.segments, i.themes, ateliers=i.ateliers, events=i.events,
+                          territories=i.territories, feedback=i.feedback,
+                          embeddings=i.embeddings, feedback_themes=fitted)
+    keep = _question_part(_section(render_markdown(syn)), KEEP)
+    lines = [x for x in keep.splitlines() if "Réponses diverses" in x]
+    assert len(lines) == 1 and "**Réponses diverses** : 4 réponses sans sujet commun" in lines[0]
+    # quotes of both themes in turn: the most central of each before a second of either
+    said = answers_frame(i.feedback).set_index("answer_id")["text"]
+    quotes = re.findall(r"^> « (.*) »", keep.split("Réponses diverses")[1], flags=re.M)
+    assert quotes == [said[f"r02/{KEEP}"], said[f"r03/{KEEP}"], said[f"r06/{KEEP}"]]
+
+
 def test_too_few_answers_are_said_to_make_one_theme(themed):
     missed = _question_part(_section(render_markdown(themed)), MISSED)
     assert "Trop peu de réponses (5) pour y distinguer des thèmes" in missed

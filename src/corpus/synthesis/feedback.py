@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from itertools import zip_longest
 from typing import Any
 
 import numpy as np
@@ -285,18 +286,35 @@ def themed_summary(question: str, answers: pd.DataFrame, fitted: QuestionThemes,
             members.setdefault(tid, []).append((-fitted.closeness.get(aid, -1.0), aid, text))
         else:
             summary.outside += 1
-    themes = []
+    themes, mixed = [], []
     for meta in fitted.themes:
         rows = sorted(members.get(meta["theme_id"], []))
         if not rows:
             continue
+        if meta["mixed"]:
+            mixed.append((meta["theme_id"], rows))
+            continue
         quotes = list(dict.fromkeys(text for _, _, text in rows))[:n_quotes]
         themes.append(FeedbackTheme(meta["theme_id"], meta["label"], len(rows),
                                     meta["terms"][:N_TERMS], quotes,
-                                    fitted.links.get(meta["theme_id"]), meta["mixed"]))
-    themes.sort(key=lambda t: (t.mixed, -t.n, t.theme_id))
+                                    fitted.links.get(meta["theme_id"])))
+    themes.sort(key=lambda t: (-t.n, t.theme_id))
+    if mixed:
+        themes.append(_diverse(question, mixed, n_quotes))
     summary.themes, summary.grouped, summary.n_fitted = themes, fitted.grouped, fitted.n
     return summary
+
+
+def _diverse(question: str, mixed: Sequence[tuple[str, list]], n_quotes: int) -> FeedbackTheme:
+    """The answers of every theme without a subject of its own, as one entry: two entries both
+    headed « Réponses diverses » read as a mistake. Their terms are those most of them share
+    (`answer_summary`), their quotes the most central of each theme in turn."""
+    texts = [text for _, rows in mixed for _, _, text in rows]
+    terms = [t for t, _ in answer_summary(question, texts, n_terms=N_TERMS).terms]
+    turns = [list(dict.fromkeys(text for _, _, text in rows)) for _, rows in mixed]
+    quotes = list(dict.fromkeys(q for row in zip_longest(*turns) for q in row if q))
+    return FeedbackTheme(mixed[0][0], "Réponses diverses", len(texts), terms,
+                         quotes[:n_quotes], None, True)
 
 
 def summarise_feedback(feedback: pd.DataFrame,
