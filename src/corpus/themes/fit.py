@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from corpus.config import Settings
+from corpus.embed.base import same_on_any_machine
 from corpus.themes import clustering as clusters
 from corpus.themes import describe, space
 from corpus.themes import groups as theme_groups
@@ -132,6 +133,7 @@ def _grands_themes(x: np.ndarray, labels: np.ndarray, coarse: np.ndarray, seed: 
     return nested
 
 
+@same_on_any_machine  # its benches and tests call it outside the pipeline's stages
 def fit_themes(
     segments: pd.DataFrame,
     embeddings: np.ndarray,
