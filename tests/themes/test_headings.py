@@ -171,16 +171,34 @@ def test_without_an_embedder_the_labels_cover_the_key_terms(nlp, notes):
     assert all(t["label"] for t in result.themes)
 
 
-def test_grands_themes_are_headed_by_a_phrase_of_their_notes_not_a_theme_label(nlp, notes):
+def test_grands_themes_are_headed_by_a_phrase_of_their_notes(nlp, notes):
     frame, labels = notes
     raw = bag_of_words(frame["text"].tolist())
     result = describe.describe(frame, raw, labels, raw, [], Settings(), {}, nlp=nlp,
                                encode=bag_of_words)
-    theme_labels = {t["label"] for t in result.themes}
+    theme_labels = {t["theme_id"]: t["label"] for t in result.themes}
     texts = frame["text"].str.lower()
+    assert result.groups
     for group in result.groups:
-        assert group["label"] not in theme_labels
         assert texts.str.contains(group["label"].lower(), regex=False).any(), group["label"]
+        if len(group["theme_ids"]) > 1:
+            assert group["label"] not in theme_labels.values()
+
+
+def test_a_grand_theme_of_one_theme_takes_its_heading_the_others_a_phrase_of_their_own(
+        nlp, notes):
+    frame, labels = notes
+    raw = bag_of_words(frame["text"].tolist())
+    # mobility and childcare in one grand thème, financing alone in another
+    result = describe.describe(frame, raw, labels, raw, [], Settings(), {}, nlp=nlp,
+                               encode=bag_of_words, of_theme=np.array([0, 0, 1]))
+    by_index = {t["theme_id"]: t for t in result.themes}
+    groups = {g["group_id"]: g for g in result.groups}
+    alone = next(g for g in groups.values() if len(g["theme_ids"]) == 1)
+    both = next(g for g in groups.values() if len(g["theme_ids"]) == 2)
+    assert alone["label"] == by_index[alone["theme_ids"][0]]["label"]
+    assert both["label"] not in {by_index[t]["label"] for t in both["theme_ids"]}
+    assert frame["text"].str.lower().str.contains(both["label"].lower(), regex=False).any()
 
 
 def test_phrases_outside_the_key_terms_are_still_embedded_after_those_that_cover_them():

@@ -211,7 +211,8 @@ def describe(frame: pd.DataFrame, raw: np.ndarray, labels: np.ndarray, x: np.nda
         of_theme = (theme_groups.group_themes(
             x, labels, cx, seed=seed, sample_size=settings.themes_group_silhouette_sample,
             max_share=settings.themes_group_max_share) if k else np.zeros(0, int))
-    groups = _groups(frame, x, labels, of_theme, nlp, places, tagged, single, counted, headings)
+    groups = _groups(frame, x, labels, of_theme, nlp, places, tagged, single, counted, headings,
+                     named)
     keys = frame["event_id"].astype(str) + "/" + frame["atelier_id"].astype(str)
     themes = []
     for t in range(k):
@@ -266,8 +267,10 @@ def describe(frame: pd.DataFrame, raw: np.ndarray, labels: np.ndarray, x: np.nda
 
 def _groups(frame: pd.DataFrame, x: np.ndarray, labels: np.ndarray, of_theme: np.ndarray,
             nlp, places: frozenset[str], tagged: dict[int, Any], single: float,
-            counted: TermCounts | None, headings: Headings | None = None) -> list[dict]:
-    """The grands thèmes: id, label (a noun phrase of their segments), key terms, size."""
+            counted: TermCounts | None, headings: Headings | None = None,
+            theme_names: Sequence[tuple[str, bool]] = ()) -> list[dict]:
+    """The grands thèmes: id, label (a noun phrase of their segments), key terms, size.
+    `theme_names` (the themes' labels, by theme index) head the grands thèmes of one theme."""
     if not len(of_theme):
         return []
     n_groups = int(of_theme.max()) + 1
@@ -277,8 +280,17 @@ def _groups(frame: pd.DataFrame, x: np.ndarray, labels: np.ndarray, of_theme: np
     terms = [[t for t, _ in r] for r in ranked]
     members = [np.flatnonzero(glabels == g) for g in range(n_groups)]
     central = [_central(idx, x[idx] @ gc[g]) for g, idx in enumerate(members)]
-    named = names(frame, central, terms, [len(m) for m in members], nlp, places, tagged,
-                  single, headings)
+    # A grand thème of one theme holds its segments: its heading is the theme's, chosen on the
+    # same segments (another phrase, « Annuaire partagé » over « Réunions d'info collectives
+    # communes », named the same quotes less well).
+    alone = {g: int(t[0]) for g in range(n_groups)
+             if len(t := np.flatnonzero(of_theme == g)) == 1 and theme_names}
+    several = [g for g in range(n_groups) if g not in alone]
+    named = dict(zip(several, names(frame, [central[g] for g in several],
+                                    [terms[g] for g in several],
+                                    [len(members[g]) for g in several], nlp, places, tagged,
+                                    single, headings), strict=True))
+    named |= {g: theme_names[t] for g, t in alone.items()}
     ids = theme_groups.group_ids(n_groups)
     return [{"index": g, "group_id": ids[g], "label": named[g][0], "terms": terms[g][:8],
              "size": int(len(members[g]))} for g in range(n_groups)]
