@@ -259,6 +259,20 @@ def test_a_link_holds_on_the_words_too(feedback, note, holds):
     assert bool(shared) is holds
 
 
+@pytest.mark.slow
+def test_an_adjective_the_tagger_reads_in_both_labels_is_no_shared_subject(nlp):
+    from corpus.synthesis.feedback import subject_words
+
+    feedback = ("Présélection commune", ["prochain", "commission", "restreindre"])
+    note = ("Réunions d'info collectives communes", ["partager", "visite", "commun"])
+    assert subject_words(feedback[0], *feedback[1]) & subject_words(note[0], *note[1])
+    assert not (subject_words(feedback[0], *feedback[1], nlp=nlp)
+                & subject_words(note[0], *note[1], nlp=nlp))
+    # the nouns stay
+    assert subject_words("Présélection commune", nlp=nlp) == {"preselection"}
+    assert subject_words("Réunions d'info collectives communes", nlp=nlp) == {"info"}
+
+
 def test_the_embedding_alone_does_not_link_a_theme_without_shared_words(fitted):
     """The same fitted themes as above, linked with the note themes' words: a feedback theme
     whose words share nothing with its nearest note theme stays unlinked."""

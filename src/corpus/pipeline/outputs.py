@@ -67,7 +67,7 @@ def synthesize_scope(store: Store, scope: str, settings: Settings, *,
         min_similarity=settings.synthesis_lever_min_similarity,
         min_share=settings.synthesis_min_share,
         feedback_themes=feedback_themes(store, scope, settings),
-        feedback_link_min_beats=settings.feedback_link_min_beats,
+        feedback_link_min_beats=settings.feedback_link_min_beats, nlp=nlp,
         **frames,
     )
     syn.set_aside = [dict(s) for s in set_aside]

@@ -231,6 +231,7 @@ def build_synthesis(
     min_share: float = default("synthesis_min_share"),
     feedback_themes: Mapping[str, QuestionThemes] | None = None,
     feedback_link_min_beats: float = default("feedback_link_min_beats"),
+    nlp=None,
 ) -> Synthesis:
     """The synthesis of one run: the démarche, each territory, each event, and the loop.
 
@@ -239,7 +240,8 @@ def build_synthesis(
     its answers, `corpus.synthesis.feedback.fit_feedback`, in the embedding space of
     `embeddings`) replace the shared words of the open answers; with `embeddings`, each is
     linked to the note theme it speaks of (`feedback_link_min_beats`: see
-    `corpus.synthesis.feedback.link_feedback`).
+    `corpus.synthesis.feedback.link_feedback`; `nlp` tells the adjectives that do not make a
+    shared subject).
     """
     frame = prepare_segments(segments)
     at = _table(ateliers, ["event_id", "atelier_id", "territory_id", "problematique", "methode",
@@ -275,7 +277,7 @@ def build_synthesis(
             feedback_themes, note_centroids, {t: ctx.label(t) for t in note_centroids},
             min_beats=feedback_link_min_beats,
             note_words={t: [ctx.label(t), *ctx.meta.get(t, {}).get("terms", [])]
-                        for t in note_centroids})
+                        for t in note_centroids}, nlp=nlp)
     summaries = _theme_summaries(ctx, at)
 
     parts = {col: dict(tuple(frame.groupby(col, sort=False))) for col in ("event", "territory")}

@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from functools import lru_cache
 from itertools import zip_longest
 from typing import Any
 
@@ -213,13 +214,25 @@ JUDGEMENT_WORDS = frozenset("""
 """.split())
 
 
-def subject_words(*texts: str) -> frozenset[str]:
+@lru_cache(maxsize=4096)
+def _tagged(text: str, nlp):
+    """`nlp(text)`, once per text and pipeline: the same labels and terms are read for every
+    question's themes."""
+    return nlp(text)
+
+
+def subject_words(*texts: str, nlp=None) -> frozenset[str]:
     """The words of a theme's label and terms that may name its subject: folded, singular,
-    four letters or more, neither stop words nor judgements of the day."""
+    four letters or more, neither stop words nor judgements of the day; with `nlp`, nor the
+    words its tagger reads as adjectives there (« commune » of « Présélection commune » and of
+    « Réunions d'info collectives communes » names no shared subject)."""
     stops = folded_stop_words(domain=True)
     out = set()
     for text in texts:
-        for word in re.findall(r"[^\W\d_]{4,}", fold(str(text))):
+        text = str(text)
+        if nlp is not None:
+            text = " ".join(t.text for t in _tagged(text, nlp) if t.pos_ != "ADJ")
+        for word in re.findall(r"[^\W\d_]{4,}", fold(text)):
             word = word[:-1] if word[-1] in "sx" and len(word) > 4 else word
             if word not in stops and word not in JUDGEMENT_WORDS:
                 out.add(word)
@@ -230,7 +243,7 @@ def link_feedback(fitted: Mapping[str, QuestionThemes], centroids: Mapping[str, 
                   labels: Mapping[str, str], *, min_beats: float,
                   n_draws: int = N_DRAWS,
                   note_words: Mapping[str, Sequence[str]] | None = None,
-                  ) -> dict[str, QuestionThemes]:
+                  nlp=None) -> dict[str, QuestionThemes]:
     """`fitted` with each feedback theme linked to the note theme it speaks of, if any.
 
     The candidate is the theme's nearest note theme (cosine of centroids); its margin is how
@@ -242,7 +255,7 @@ def link_feedback(fitted: Mapping[str, QuestionThemes], centroids: Mapping[str, 
     are. Mixed themes, and a theme of every answer, are never linked. With `note_words` (note
     theme id -> its label and terms), the link must also hold on the words: the feedback theme's
     label and terms share a subject word with the note theme's (`subject_words`), not only an
-    adjective or a judgement of the day.
+    adjective (as `nlp` tags them, when given) or a judgement of the day.
     """
     ids = sorted(centroids)
     if len(ids) < 2:
@@ -264,8 +277,9 @@ def link_feedback(fitted: Mapping[str, QuestionThemes], centroids: Mapping[str, 
             pick = np.zeros((n_draws, len(x)))
             pick[np.arange(n_draws)[:, None], drawn] = 1.0
             beats = float((_margins(pick @ x, notes) < margin).mean())
-            said = subject_words(meta.get("label", ""), *meta.get("terms", []))
-            if note_words is not None and not said & subject_words(*note_words.get(ids[best], [])):
+            said = subject_words(meta.get("label", ""), *meta.get("terms", []), nlp=nlp)
+            if note_words is not None and not said & subject_words(
+                    *note_words.get(ids[best], []), nlp=nlp):
                 continue
             if beats >= min_beats:
                 links[meta["theme_id"]] = NoteLink(
