@@ -53,7 +53,7 @@ from corpus.vectors import mean_direction
 
 
 def _entries(sub: pd.DataFrame, orientation: str, ctx: Context) -> list[ThemeEntry]:
-    out = []
+    out, answered = [], []
     themed = sub[sub["theme_id"].notna()]
     sizes = themed["theme_id"].value_counts()
     # oriented rows grouped once, not each theme's rows filtered (2,190 themes in 65 scopes)
@@ -74,8 +74,11 @@ def _entries(sub: pd.DataFrame, orientation: str, ctx: Context) -> list[ThemeEnt
         entry.group_id = meta.get("group_id")
         entry.group_label = str(meta.get("group_label") or "")
         if orientation == DIFF:
-            entry.levers = ctx.levers_for(rows)
+            answered.append((entry, rows))
         out.append(entry)
+    levers = ctx.levers_for_all([rows for _, rows in answered])
+    for (entry, _), found in zip(answered, levers, strict=True):
+        entry.levers = found
     out.sort(key=lambda e: (-e.n_ateliers, -e.n_territories, -e.n_segments, e.theme_id))
     return out
 
@@ -128,7 +131,7 @@ def _theme_summaries(ctx: Context, at: pd.DataFrame) -> list[ThemeSummary]:
             for _, r in at.iterrows()}
     methods = {f"{r['event_id']}/{r['atelier_id']}": str(r.get("methode") or "")
                for _, r in at.iterrows()}
-    out = []
+    out, asked = [], []
     frame = ctx.frame
     themed = frame[frame["theme_id"].notna()]
     by_orientation = {o: dict(tuple(themed[themed["orientation"] == o].groupby("theme_id",
@@ -155,8 +158,10 @@ def _theme_summaries(ctx: Context, at: pd.DataFrame) -> list[ThemeSummary]:
         summary.label_is_phrase = bool(meta.get("label_is_phrase", True))
         summary.gender = written_gender(summary.label, group["text"])
         summary.recurring = len(by_atelier) >= ctx.min_ateliers or group["territory"].nunique() > 1
-        summary.levers = ctx.levers_for(oriented[DIFF] if len(oriented[DIFF]) else group)
+        asked.append(oriented[DIFF] if len(oriented[DIFF]) else group)
         out.append(summary)
+    for summary, found in zip(out, ctx.levers_for_all(asked), strict=True):
+        summary.levers = found
     return out
 
 
@@ -263,8 +268,8 @@ def build_synthesis(
     lever_ids = sorted(set(lev["theme_id"]))
     centroids = None
     if emb is not None and lever_ids:
-        centroids = np.stack([mean_direction(emb[lev.loc[lev["theme_id"] == t, "row"].to_numpy()])
-                              for t in lever_ids])
+        rows_of = {t: rows.to_numpy() for t, rows in lev.groupby("theme_id", sort=True)["row"]}
+        centroids = np.stack([mean_direction(emb[rows_of[t]]) for t in lever_ids])
     ctx = Context(frame, {str(t["theme_id"]): t for t in themes}, names, emb, lever_ids,
                    centroids, recurring_min_ateliers, n_quotes, n_levers, min_similarity, min_share,
                    feedback_themes, {k: ran_as(rows["text"].tolist())

@@ -255,9 +255,12 @@ def _phrase_number_gender(doc) -> tuple[str, str]:
     return number, gender or "Masc"
 
 
-# Determiners that say the gender of the word after them ("l'", "les" do not).
+# Determiners that say the gender of the word after them ("l'", "les" do not), and that word
+# (a whole word: not "garde" of "garde-robe").
 _GENDERED = {"la": "Fem", "une": "Fem", "cette": "Fem",
              "le": "Masc", "un": "Masc", "du": "Masc", "au": "Masc", "ce": "Masc", "cet": "Masc"}
+_DETERMINED = re.compile(r"(?<![\w'’])(" + "|".join(_GENDERED) + r")\s+([^\W_][\w]*)(?![\w'’-])",
+                         re.IGNORECASE)
 
 
 def written_gender(phrase: str, texts: Iterable[str]) -> str:
@@ -267,12 +270,11 @@ def written_gender(phrase: str, texts: Iterable[str]) -> str:
 
     A determiner agrees with its whole noun phrase, so this holds when the first word is an
     adjective ("une petite flotte") as well as the noun."""
-    first = phrase.strip().split()[0] if phrase.strip() else ""
+    first = phrase.strip().split()[0].lower() if phrase.strip() else ""
     if not first or not re.search(r"[^\W\d_]", first):
         return ""
-    found = re.compile(r"(?<![\w'’])(" + "|".join(_GENDERED) + r")\s+" + re.escape(first)
-                       + r"(?![\w'’-])", re.IGNORECASE)
-    votes = Counter(_GENDERED[m.group(1).lower()] for t in texts for m in found.finditer(t))
+    votes = Counter(_GENDERED[det.lower()] for t in texts if first in t.lower()
+                    for det, word in _DETERMINED.findall(t) if word.lower() == first)
     fem, masc = votes["Fem"], votes["Masc"]
     return "Fem" if fem > masc else "Masc" if masc > fem else ""
 
