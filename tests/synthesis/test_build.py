@@ -317,3 +317,15 @@ def test_a_deroule_line_is_shown_with_its_atelier_never_quoted_or_counted(synthe
     assert all(q.segment_id != first["segment_id"] for q in _all_quotes(syn))
     assert syn.demarche.counts["segments"] == len(seg) - 1
     assert all(first["segment_id"] not in t.segment_ids for t in syn.themes)
+
+
+def test_the_nearest_lever_themes_are_those_a_full_sort_gives_ties_included():
+    from corpus.synthesis.context import _top
+
+    rng = np.random.default_rng(0)
+    for size in (1, 2, 3, 5, 50):
+        for _ in range(50):
+            values = rng.integers(0, 4, size).astype(float) / 4  # many ties
+            for n in (1, 3):
+                assert _top(values, n).tolist() == np.argsort(-values, kind="stable")[:n].tolist()
+
