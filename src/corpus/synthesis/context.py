@@ -19,6 +19,10 @@ from corpus.synthesis.model import LEV, LeverMatch, Quote
 from corpus.synthesis.wording import as_quote
 from corpus.vectors import mean_direction
 
+# Sets of rows whose cosines to the lever themes are one matrix product: bounds its memory
+# (1,024 sets by 2,190 lever themes: 18 MB) whatever the number of themes.
+SETS_PER_PRODUCT = 1024
+
 
 @dataclass
 class Context:
@@ -109,25 +113,35 @@ class Context:
         full = [i for i, rows in enumerate(row_sets) if not rows.empty]
         if not full:
             return out
-        ats = [row_sets[i].index.to_numpy() for i in full]
-        row = self.column("row")
-        targets = np.stack([mean_direction(self.embeddings[row[at].astype(int)]) for at in ats])
-        all_sims = targets @ self.lever_centroids.T
-        territory = self.column("territory")
-        for i, at, target, sims in zip(full, ats, targets, all_sims, strict=True):
-            voiced = set(territory[at])
-            for j in _top(sims, self.n_levers):
-                if sims[j] < self.min_similarity:
-                    break
-                tid = self.lever_ids[j]
-                lev = self.lever_rows(tid)
-                closest = np.argsort(-(lev.vectors @ target), kind="stable")
-                out[i].append(LeverMatch(
-                    tid, self.label(tid), round(float(sims[j]), 3), len(lev.rows),
-                    list(lev.keys), list(lev.territory_names), bool(lev.territories - voiced),
-                    self._quotes_at(lev.rows, lev.ok, closest, 2),
-                ))
+        row, territory = self.column("row"), self.column("territory")
+        for start in range(0, len(full), SETS_PER_PRODUCT):
+            chunk = full[start:start + SETS_PER_PRODUCT]
+            ats = [row_sets[i].index.to_numpy() for i in chunk]
+            targets = np.stack([mean_direction(self.embeddings[row[at].astype(int)])
+                                for at in ats])
+            for i, at, target, sims in zip(chunk, ats, targets,
+                                           targets @ self.lever_centroids.T, strict=True):
+                out[i] = self._levers_near(at, target, sims, territory)
         return out
+
+    def _levers_near(self, at: np.ndarray, target: np.ndarray, sims: np.ndarray,
+                     territory: np.ndarray) -> list[LeverMatch]:
+        """The lever themes nearest `target` (the centroid of the rows at `at`), `sims` its
+        cosines to every lever theme."""
+        found: list[LeverMatch] = []
+        voiced = set(territory[at])
+        for j in _top(sims, self.n_levers):
+            if sims[j] < self.min_similarity:
+                break
+            tid = self.lever_ids[j]
+            lev = self.lever_rows(tid)
+            closest = np.argsort(-(lev.vectors @ target), kind="stable")
+            found.append(LeverMatch(
+                tid, self.label(tid), round(float(sims[j]), 3), len(lev.rows), list(lev.keys),
+                list(lev.territory_names), bool(lev.territories - voiced),
+                self._quotes_at(lev.rows, lev.ok, closest, 2),
+            ))
+        return found
 
     def lever_rows(self, tid: str) -> Levers:
         """The lever segments of theme `tid`, which of them may be quoted, the vectors of those,
