@@ -113,7 +113,8 @@ def _notes(scope: ScopeSynthesis, charts: bool, shown: tuple[int, int] = (0, 0))
         f"{plural(c['levier'], 'levier')}, {plural(c['autre'], 'autre')} (contexte) ; "
         f"{plural(c['themes'], 'thème')}, {plural(c['hors_theme'], 'segment')} hors thème.")]
     if charts:  # `shown`: the map's points, and the segments they stand for
-        sample = f" ; {shown[0]} segments sur {shown[1]}, tirés au hasard" * (shown[0] < shown[1])
+        sample = (f" ; {shown[0]} segments sur {shown[1]}, tirés au hasard"
+                  if shown[0] < shown[1] else "")
         out += [Chart("orientations", "Thèmes récurrents : segments par orientation"),
                 Chart("heatmap", "Présence des thèmes dans les ateliers (nombre de segments)"),
                 Chart("carte", "Carte des segments (analyse en composantes principales), "

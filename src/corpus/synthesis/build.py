@@ -76,7 +76,7 @@ def _entries(sub: pd.DataFrame, orientation: str, ctx: Context) -> list[ThemeEnt
         if orientation == DIFF:
             answered.append((entry, rows))
         out.append(entry)
-    levers = ctx.levers_for_all([rows for _, rows in answered])
+    levers = ctx.levers_for([rows for _, rows in answered])
     for (entry, _), found in zip(answered, levers, strict=True):
         entry.levers = found
     out.sort(key=lambda e: (-e.n_ateliers, -e.n_territories, -e.n_segments, e.theme_id))
@@ -160,7 +160,7 @@ def _theme_summaries(ctx: Context, at: pd.DataFrame) -> list[ThemeSummary]:
         summary.recurring = len(by_atelier) >= ctx.min_ateliers or group["territory"].nunique() > 1
         asked.append(oriented[DIFF] if len(oriented[DIFF]) else group)
         out.append(summary)
-    for summary, found in zip(out, ctx.levers_for_all(asked), strict=True):
+    for summary, found in zip(out, ctx.levers_for(asked), strict=True):
         summary.levers = found
     return out
 

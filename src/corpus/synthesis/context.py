@@ -99,14 +99,11 @@ class Context:
             for i in range(len(chosen))
         ]
 
-    def levers_for(self, rows: pd.DataFrame) -> list[LeverMatch]:
-        """Lever themes whose lever centroid is closest to the centroid of `rows`."""
-        return self.levers_for_all([rows])[0]
-
-    def levers_for_all(self, row_sets: Sequence[pd.DataFrame]) -> list[list[LeverMatch]]:
-        """`levers_for` of each set of rows, their cosines to every lever theme in one matrix
-        product: one product per set was 5,555 products by 2,190 lever centroids, 8 s of the
-        synthesis of 100,000 segments (bench/scale.py)."""
+    def levers_for(self, row_sets: Sequence[pd.DataFrame]) -> list[list[LeverMatch]]:
+        """For each set of rows, the lever themes whose lever centroid is closest to the
+        set's centroid; the cosines of many sets in one matrix product (one product per set
+        was 5,555 products by 2,190 lever centroids, 8 s of the synthesis of 100,000
+        segments: bench/scale.py)."""
         out: list[list[LeverMatch]] = [[] for _ in row_sets]
         if self.embeddings is None or self.lever_centroids is None:
             return out

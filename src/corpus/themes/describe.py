@@ -267,8 +267,8 @@ def describe(frame: pd.DataFrame, raw: np.ndarray, labels: np.ndarray, x: np.nda
 
 def _groups(frame: pd.DataFrame, x: np.ndarray, labels: np.ndarray, of_theme: np.ndarray,
             nlp, places: frozenset[str], tagged: dict[int, Any], single: float,
-            counted: TermCounts | None, headings: Headings | None = None,
-            theme_names: Sequence[tuple[str, bool]] = ()) -> list[dict]:
+            counted: TermCounts | None, headings: Headings | None,
+            theme_names: Sequence[tuple[str, bool]]) -> list[dict]:
     """The grands thèmes: id, label (a noun phrase of their segments), key terms, size.
     `theme_names` (the themes' labels, by theme index) head the grands thèmes of one theme."""
     if not len(of_theme):
@@ -284,7 +284,7 @@ def _groups(frame: pd.DataFrame, x: np.ndarray, labels: np.ndarray, of_theme: np
     # same segments (another phrase, « Annuaire partagé » over « Réunions d'info collectives
     # communes », named the same quotes less well).
     alone = {g: int(t[0]) for g in range(n_groups)
-             if len(t := np.flatnonzero(of_theme == g)) == 1 and theme_names}
+             if len(t := np.flatnonzero(of_theme == g)) == 1}
     several = [g for g in range(n_groups) if g not in alone]
     named = dict(zip(several, names(frame, [central[g] for g in several],
                                     [terms[g] for g in several],
