@@ -21,7 +21,8 @@ consecutive sizes. "rapports écrits" is the command's time less its last stage,
 vectors (filled after the synthesis and the output folder are written).
 `--compare-dask` sizes are run a second time with `CORPUS_TASK_RUNNER=dask` on a
 `dask.distributed.LocalCluster` (two worker processes, via `CORPUS_DASK_ADDRESS`) and their
-outputs compared (themes.json ids and sizes, segments.parquet theme_id and orientation).
+outputs compared (themes.json, every column of segments.parquet, the synthesis and the
+problématiques, byte for byte).
 """
 
 from __future__ import annotations
@@ -274,7 +275,8 @@ def embedding_floor(result: dict, sample: int, seed: int) -> dict[str, float]:
 
 
 def same_outputs(a: Path, b: Path) -> list[str]:
-    """Differences between two runs' themes.json and segments.parquet (none: [])."""
+    """Differences between two runs' outputs (none: []): themes.json, every column of
+    segments.parquet (texts, pseudonyms and scores included), and the reports' bytes."""
     diffs = []
     ta, tb = (json.loads((p / "themes.json").read_text(encoding="utf-8")) for p in (a, b))
     ka = [(t["theme_id"], t["size"], t["label"]) for t in ta]
@@ -282,16 +284,19 @@ def same_outputs(a: Path, b: Path) -> list[str]:
     if ka != kb:
         diffs.append(f"themes.json : {len(ka)} contre {len(kb)} thèmes, "
                      f"{len(set(ka) ^ set(kb))} entrées différentes")
-    cols = ["segment_id", "theme_id", "orientation"]
-    sa, sb = (pd.read_parquet(p / "segments.parquet", columns=cols).sort_values("segment_id")
+    sa, sb = (pd.read_parquet(p / "segments.parquet").sort_values("segment_id")
               .reset_index(drop=True) for p in (a, b))
     if list(sa["segment_id"]) != list(sb["segment_id"]):
         diffs.append(f"segments.parquet : {len(sa)} contre {len(sb)} segments")
     else:
-        for col in cols[1:]:
-            n = int((sa[col].fillna("") != sb[col].fillna("")).sum())
+        for col in sa.columns.drop("segment_id"):
+            x, y = sa[col], sb[col] if col in sb else pd.Series(index=sb.index, dtype=object)
+            n = int((x.isna() != y.isna()).sum() + ((x != y) & x.notna() & y.notna()).sum())
             if n:
                 diffs.append(f"segments.parquet : {n} {col} différents")
+    for name in ("synthese.md", "problematiques.json", "problematiques.md", "themes.json"):
+        if (a / name).exists() and (a / name).read_bytes() != (b / name).read_bytes():
+            diffs.append(f"{name} : contenus différents")
     return diffs
 
 
@@ -438,9 +443,10 @@ def main() -> int:
             print_table(rows)
             if len(runners) == 2:
                 diffs = same_outputs(rows[-2]["out"], rows[-1]["out"])
-                print("  thread et dask : " + ("sorties identiques (themes.json : ids, tailles, "
-                                              "labels ; segments.parquet : theme_id, orientation)"
-                                              if not diffs else "; ".join(diffs)), flush=True)
+                print("  thread et dask : " + ("sorties identiques (themes.json, toutes les "
+                                              "colonnes de segments.parquet, synthèse et "
+                                              "problématiques)" if not diffs
+                                              else "; ".join(diffs)), flush=True)
     finally:
         if cluster is not None:
             cluster.close()

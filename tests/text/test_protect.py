@@ -49,6 +49,39 @@ def test_pseudonyms_are_stable_across_instances_of_a_scope():
     assert other._hash("lefevre") != first._hash("lefevre")
 
 
+def test_a_first_name_shared_by_two_known_people_is_neither_of_them():
+    p = Pseudonymiser("s", known_names=["Jean Roux", "Jean Py", "Karim Haddad"])
+    roux, py = p.protect("Jean Roux"), p.protect("Jean Py")
+    alone = p.protect("Jean a relancé l'OPCO.").removesuffix(" a relancé l'OPCO.")
+    assert alone.startswith("Personne ") and alone not in (roux, py)
+    assert p.protect("Haddad") == p.protect("Karim Haddad")  # one known person: the same
+
+
+PSEUDONYMS_OF = """
+from corpus.text.protect import Pseudonymiser
+names = [f"{first} {last}" for first in ("Jean", "Marie", "Luc") for last in
+         ("Leroy", "Petit", "Morel", "Faure", "Blanc", "Henry", "Roche", "Simon")]
+p = Pseudonymiser("s", known_names=names)
+print(p.protect(" ; ".join(["Jean", "Marie", "Luc", *names, "Leroy", "Blanc"])))
+"""
+
+
+def test_pseudonyms_do_not_depend_on_the_process():
+    """Two runs on the same input give the same pseudonyms, whatever Python's string hashing
+    (a Dask worker, a rerun): a lone first name was once given the number of whichever known
+    person came first in a set's order."""
+    import os
+    import subprocess
+    import sys
+
+    seen = {
+        subprocess.run([sys.executable, "-c", PSEUDONYMS_OF], capture_output=True, text=True,
+                       check=True, env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
+        for seed in range(6)
+    }
+    assert len(seen) == 1, seen
+
+
 def test_ner_spans_of_organisations_are_kept():
     p = Pseudonymiser("s")
     text = "Pôle emploi et Julie Marchetti"

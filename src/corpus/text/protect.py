@@ -134,7 +134,8 @@ class Pseudonymiser:
     def _setup(self) -> None:
         self._places = {_key(w) for p in self.known_places for w in re.split(r"[\s,()/'’-]+", p)
                         if len(w) > 3 and w[:1].isupper()} - {_key(n) for n in self.known_names}
-        self._full = sorted({_key(n) for n in self.known_names if n.strip()}, key=len, reverse=True)
+        self._fulls = {_key(n) for n in self.known_names if n.strip()}
+        self._full = sorted(self._fulls, key=lambda n: (-len(n), n))  # not in a set's order
         words = self.finder.words if self.finder is not None else frozenset()
         self._known_re = _known_names_re(self.known_names, words)
         if self.finder is not None:
@@ -178,12 +179,16 @@ class Pseudonymiser:
         return salted_key(self.scope, key)
 
     def _canonical(self, name: str) -> str:
-        """A full known name when `name` is a part of it ("Haddad" -> "karim haddad")."""
+        """The full known name that `name` is a part of ("Haddad" -> "karim haddad"); `name`
+        itself when it is none's, or several's ("Jean" of "Jean Roux" and "Jean Py"): which of
+        them it means, the text does not say, and no choice may depend on the run."""
         key = _key(name)
-        for full in self._full:
-            if key == full or key in full.split() or set(key.split()) == set(full.split()):
-                return full
-        return key
+        if key in self._fulls:
+            return key
+        words = set(key.split())
+        matches = [full for full in self._full
+                   if key in full.split() or words == set(full.split())]
+        return matches[0] if len(matches) == 1 else key
 
     def pseudonym(self, name: str) -> str:
         digest = self._hash(self._canonical(name))
