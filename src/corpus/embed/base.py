@@ -6,9 +6,11 @@ Nothing here imports a heavy library: importing `corpus.embed` loads no model.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
+import threading
 import unicodedata
 import zlib
 from collections.abc import Callable, Sequence
@@ -94,16 +96,35 @@ def encode_by_length(
     return unit(out, dtype=np.float32)
 
 
+_BLAS = threading.Lock()
+_blas_holders = 0
+_blas_limits = None
+
+
+@contextlib.contextmanager
 def one_blas_thread():
     """Every BLAS call of the process on one thread while the context is open (`threadpoolctl`).
 
     Inside it, results do not depend on the machine's cores: OpenBLAS splits a product over its
     threads, and the partial sums of float32 products then round differently (seen here: `X @ X.T`
     of 417 USE vectors differed by 5e-5 between one and two threads, enough for UMAP to draw
-    other themes)."""
+    other themes). Safe from several threads at once (the ingest's territories): the limit is
+    set by the first to enter and lifted by the last to leave, never while another is inside."""
+    global _blas_holders, _blas_limits
     from threadpoolctl import threadpool_limits
 
-    return threadpool_limits(limits=1, user_api="blas")
+    with _BLAS:
+        if _blas_holders == 0:
+            _blas_limits = threadpool_limits(limits=1, user_api="blas")
+        _blas_holders += 1
+    try:
+        yield
+    finally:
+        with _BLAS:
+            _blas_holders -= 1
+            if _blas_holders == 0 and _blas_limits is not None:
+                _blas_limits.restore_original_limits()
+                _blas_limits = None
 
 
 def same_on_any_machine(func):

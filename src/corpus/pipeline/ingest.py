@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from corpus import progress
+from corpus import embed, progress
 from corpus.config import Settings
 from corpus.ingest import IngestError, TableOptions, read_demarche, read_table
 from corpus.pipeline.stage import Context, Mapper, serial
@@ -87,6 +87,7 @@ def segment_notes(notes: Sequence[Note], settings: Settings, nlp=None) -> list[S
                                      max_chars=settings.max_segment_chars)
 
 
+@embed.same_on_any_machine  # in a Dask worker too
 def segment_territory(notes: Sequence[Note], settings: Settings, nlp=None) -> list[Segment]:
     """One part of the ingest stage: the segments of one territory's new or changed notes."""
     return segment_notes(notes, settings, nlp)
@@ -129,6 +130,7 @@ def finish_ingest(store: Store, input: str | Path, demarche: Demarche, added: di
                         set_aside=[s.model_dump() for s in demarche.set_aside])
 
 
+@embed.same_on_any_machine  # spaCy's products (`french.load_nlp`) on one BLAS thread
 def ingest(input: str | Path, store: Store, settings: Settings,
            table: TableOptions | None = None, *,
            map_: Mapper | None = None, nlp=None, strict: bool = False) -> IngestResult:

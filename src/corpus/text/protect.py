@@ -182,12 +182,9 @@ class Pseudonymiser:
         """The full known name that `name` is a part of ("Haddad" -> "karim haddad"); `name`
         itself when it is none's, or several's ("Jean" of "Jean Roux" and "Jean Py"): which of
         them it means, the text does not say, and no choice may depend on the run."""
-        key = _key(name)
-        if key in self._fulls:
+        if (key := _key(name)) in self._fulls:
             return key
-        words = set(key.split())
-        matches = [full for full in self._full
-                   if key in full.split() or words == set(full.split())]
+        matches = [f for f in self._full if key in f.split() or set(key.split()) == set(f.split())]
         return matches[0] if len(matches) == 1 else key
 
     def pseudonym(self, name: str) -> str:

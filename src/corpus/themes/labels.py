@@ -1,7 +1,7 @@
 """Theme labels a practitioner would write: one French noun phrase of the theme's own segments.
 
-Candidates are the noun phrases of the theme's most central segments, found by spaCy's `Matcher`
-on the part-of-speech tags (no parser needed): an optional adjective, a noun, its adjectives or
+Candidates are the noun phrases of the theme's most central segments, found by a grammar over
+the part-of-speech tags (no parser needed): an optional adjective, a noun, its adjectives or
 participles, then up to two complements introduced by "de", "à", "pour"... ("financement des
 parcours de formation", "mobilité des publics", "offre de service"). A candidate counts when it
 is written, word for word (case and accents aside), in at least two of the theme's segments.
@@ -82,60 +82,46 @@ def _content(token, places: frozenset[str]) -> bool:
         token, places) and token.is_alpha
 
 
-# The grammar as spaCy `Matcher` token patterns, over roles set on each token (`_roles`):
-# ADJ* NOUN (content)*, then up to two complements: a link word ("de", "pour"...), an optional
-# article, a noun, (content)*. After a link word, an article is always read as the article.
-_ADJ = {"_": {"np_adj": True}, "OP": "*"}
-_HEAD = {"_": {"np_head": True}}
-_MORE = {"_": {"np_content": True}, "OP": "*"}
-_COMPLEMENTS = (
-    [{"_": {"np_link": True}}, {"_": {"np_article": True}}, _HEAD, _MORE],
-    [{"_": {"np_link": True}}, {"_": {"np_head": True, "np_article": False}}, _MORE],
-)
-PATTERNS = [[_ADJ, _HEAD, _MORE]] + [
-    [_ADJ, _HEAD, _MORE, *first, *second]
-    for first in _COMPLEMENTS for second in ([], *_COMPLEMENTS)
-]
-_ROLES = ("np_adj", "np_head", "np_content", "np_link", "np_article")
-_MATCHERS: dict[int, tuple] = {}
+# The grammar, over one letter a token (`_roles`): "h" a head noun, "a" an adjective, "c" another
+# content word (a participle), in capitals when the word is also an article; "l" a link word
+# ("de", "pour"...), "r" an article, "x" anything else. ADJ* NOUN (content)*, then up to two
+# complements: a link word, an optional article, a noun, (content)*. After a link word, an
+# article is always read as the article. (It was spaCy `Matcher` patterns on token extensions:
+# the same spans, at a third of the time.)
+GRAMMAR = re.compile(r"[aA]*[hH][hHaAcC]*(?:l(?:[HACr][hH]|h)[hHaAcC]*){0,2}")
+_CONTENT, _ADJECTIVE, _HEAD = "hHaAcC", "aA", "hH"
 
 
-def _matcher(vocab):
-    """One `Matcher` per vocabulary, with the token roles registered once."""
-    from spacy.matcher import Matcher
-    from spacy.tokens import Token
-
-    for role in _ROLES:
-        if not Token.has_extension(role):
-            Token.set_extension(role, default=False)
-    if id(vocab) not in _MATCHERS:
-        matcher = Matcher(vocab)
-        matcher.add("NP", PATTERNS)
-        _MATCHERS[id(vocab)] = (vocab, matcher)
-    return _MATCHERS[id(vocab)][1]
+def _role(token, places: frozenset[str]) -> str:
+    """The token's letter in `GRAMMAR`. A content word is never a link."""
+    article = fold(token.text) in ARTICLES
+    if _content(token, places):
+        letter = "h" if token.pos_ in _HEAD_POS else "a" if token.pos_ == "ADJ" else "c"
+        return letter.upper() if article else letter
+    if fold(token.text).replace("’", "'") in LINKS:
+        return "l"
+    return "r" if article else "x"
 
 
-def _roles(doc, places: frozenset[str]) -> None:
-    """Each token's role in the grammar: content (a head noun, an adjective, a participle),
-    a link word or an article. A content word is never a link."""
-    for token in doc:
-        content = _content(token, places)
-        token._.np_content = content
-        token._.np_head = content and token.pos_ in _HEAD_POS
-        token._.np_adj = content and token.pos_ == "ADJ"
-        token._.np_link = not content and fold(token.text).replace("’", "'") in LINKS
-        token._.np_article = fold(token.text) in ARTICLES
+def _roles(doc, places: frozenset[str]) -> str:
+    """Each token's letter (`_role`), kept on the doc for these `places`."""
+    key = ("corpus.labels.roles", places)
+    if key not in doc.user_data:
+        doc.user_data[key] = "".join(_role(token, places) for token in doc)
+    return doc.user_data[key]
 
 
 def noun_phrases(doc, places: frozenset[str] = frozenset()) -> Iterable[list]:
     """Noun phrases of a tagged spaCy doc, as token lists, by start then length: every span of
     at most `MAX_WORDS` tokens that starts with an adjective or a noun, holds a noun, and ends
-    on a content word, within the grammar above (`PATTERNS`)."""
-    matcher = _matcher(doc.vocab)
-    _roles(doc, places)
-    spans = sorted({(start, end) for _, start, end in matcher(doc) if end - start <= MAX_WORDS})
-    for start, end in spans:
-        yield list(doc[start:end])
+    on a content word, within the grammar above (`GRAMMAR`)."""
+    roles = _roles(doc, places)
+    for start, role in enumerate(roles):
+        if role not in "aAhH":
+            continue
+        for end in range(start + 1, min(len(roles), start + MAX_WORDS) + 1):
+            if GRAMMAR.fullmatch(roles, start, end):
+                yield list(doc[start:end])
 
 
 def _number(token) -> list[str]:
@@ -153,7 +139,7 @@ def _agree(a, b) -> bool:
         (_number(a), _number(b)), (a.morph.get("Gender"), b.morph.get("Gender"))))
 
 
-def reads_as_label(span: Sequence) -> bool:
+def reads_as_label(span: Sequence, places: frozenset[str] = frozenset()) -> bool:
     """A phrase of the grammar that also reads as a heading: it does not start on an adjective
     that qualifies the word before it (« unique côté employeur » of « un référent unique côté
     employeur », « commune FT » of « présélection commune FT »; a noun may: « parc relais » of
@@ -164,19 +150,20 @@ def reads_as_label(span: Sequence) -> bool:
     A method's name (« Accélérateur de coopération ») says how an atelier ran, not what its
     segments share."""
     first = span[0]
+    roles = _roles(first.doc, places)
     if deroule.is_method_name(" ".join(t.text for t in span)):
         return False
-    if (first.i > 0 and first.doc[first.i - 1]._.np_content
-            and (first._.np_adj or first.pos_ == "VERB")):
+    if (first.i > 0 and roles[first.i - 1] in _CONTENT
+            and (roles[first.i] in _ADJECTIVE or first.pos_ == "VERB")):
         return False
     if any(t.pos_ in ("ADJ", "NOUN") and finite_plural(t.text) for t in span):
         return False  # « Conseillers orientent »: a verb the tagger took for an adjective
     for j, token in enumerate(span):
-        if not token._.np_adj and token.pos_ != "VERB":
+        if roles[token.i] not in _ADJECTIVE and token.pos_ != "VERB":
             continue
-        noun = next((t for t in reversed(span[:j]) if t._.np_head), None)
-        if noun is None or any(not t._.np_content for t in span[noun.i - first.i:j]):
-            noun = next((t for t in span[j + 1:] if t._.np_head), None)
+        noun = next((t for t in reversed(span[:j]) if roles[t.i] in _HEAD), None)
+        if noun is None or any(roles[t.i] not in _CONTENT for t in span[noun.i - first.i:j]):
+            noun = next((t for t in span[j + 1:] if roles[t.i] in _HEAD), None)
         if noun is not None and not _agree(token, noun):
             return False
     return True
@@ -193,7 +180,7 @@ def candidates(docs: Sequence, places: frozenset[str] = frozenset()) -> dict[str
     found: dict[str, Candidate] = {}
     for s, doc in enumerate(docs):
         for span in noun_phrases(doc, places):
-            if not reads_as_label(span):
+            if not reads_as_label(span, places):
                 continue
             words = [t.text if is_acronym(t.text) or t.pos_ == "PROPN"
                      else t.text.lower() for t in span]
