@@ -139,3 +139,43 @@ def test_importing_embed_loads_no_model():
         "assert not heavy, heavy"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_one_blas_thread_holds_while_any_thread_is_inside():
+    """Two territories parsed at once: the first to leave must not lift the limit under the
+    other, and the last to leave gives the process its threads back."""
+    import threading
+
+    from threadpoolctl import threadpool_info
+
+    from corpus.embed import one_blas_thread
+
+    def blas_threads() -> set[int]:
+        return {lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"}
+
+    before = blas_threads()
+    if not before:
+        pytest.skip("no BLAS library loaded")
+    a_in, b_in, a_out = threading.Event(), threading.Event(), threading.Event()
+    seen = {}
+
+    def a():
+        with one_blas_thread():
+            a_in.set()
+            b_in.wait(5)
+        a_out.set()
+
+    def b():
+        a_in.wait(5)
+        with one_blas_thread():
+            b_in.set()
+            a_out.wait(5)
+            seen["b after a left"] = blas_threads()
+
+    threads = [threading.Thread(target=a), threading.Thread(target=b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert seen["b after a left"] == {1}
+    assert blas_threads() == before

@@ -26,6 +26,7 @@ from corpus.text.marks import (  # noqa: F401 (re-exported)
     without_marks,
 )
 from corpus.text.names import PARTICLES, TITLES, NameFinder
+from corpus.text.people import looks_like_person, spacy_person_spans  # noqa: F401 (re-exported)
 
 CIVILITY = re.compile(
     r"\b(?:M\.|Mr\.?|Mme\.?|Mlle\.?|Madame|Monsieur|Mademoiselle)\s+"
@@ -49,39 +50,6 @@ NOT_PEOPLE = {
 _LOCATIVE = re.compile(r"(?:^|\s)(?:à|au|aux|en|sur|sous|vers|de|du|des|d'|entre|par|pour)\s*$",
                        re.IGNORECASE)
 _JOINED = re.compile(r"([\w'-]+)\s*(?:,|\bet)\s*$")
-
-
-def looks_like_person(ent) -> bool:
-    """A spaCy PER entity worth pseudonymising: "Julie Marchetti", or "Karim" inside a sentence.
-
-    The small French model also tags capitalised words at the start of a bullet ("Fiche
-    navette", "Aller vers"); those are dropped.
-    """
-    if ent.label_ != "PER":
-        return False
-    capitalised = [t for t in ent if t.text[:1].isupper() and t.is_alpha]
-    if len(capitalised) >= 2 and len(capitalised) == len([t for t in ent if t.is_alpha]):
-        return True
-    if len(ent) == 1 and capitalised and ent.start != ent.sent.start:
-        before = ent.doc[ent.start - 1].text.lower().replace("’", "'")
-        if before in ("l'", "la", "le", "les"):  # "les outils de l'Onisep": a name takes no article
-            return False
-        return ent[0].pos_ == "PROPN" and not _in_place_list(ent)
-    return False
-
-
-def spacy_person_spans(doc) -> list[tuple[int, int]]:
-    """Character spans of the people spaCy finds in `doc` (see `looks_like_person`)."""
-    return [(e.start_char, e.end_char) for e in doc.ents if looks_like_person(e)]
-
-
-def _in_place_list(ent) -> bool:
-    """One word in an enumeration of places ("Digne, Manosque, Barcelonnette"): a commune."""
-    doc = ent.doc
-    for comma, other in ((ent.start - 1, ent.start - 2), (ent.end, ent.end + 1)):
-        if 0 <= other < len(doc) and doc[comma].text == "," and doc[other].ent_type_ == "LOC":
-            return True
-    return False
 
 
 def _key(name: str) -> str:
@@ -150,15 +118,18 @@ class Pseudonymiser:
         it comes back alone, in any case (a French word: capitalised, or where a person is
         written, see `corpus.text.speakers`); so is a word that already has a pseudonym in
         `numbers`. `texts` are (text, spaCy's person spans) pairs; returns the names learned."""
-        texts = list(texts)
+        return self.learn_found([(text, self.person_spans(text, spans)) for text, spans in texts])
+
+    def learn_found(self, texts: Sequence[tuple[str, Sequence[tuple[int, int]]]]) -> list[str]:
+        """`learn`, from each text and the spans `person_spans` finds in it before learning."""
         learned = set()
         # A word this démarche's earlier runs already gave a pseudonym ("Personne 3").
         first = self.finder.first_names if self.finder is not None else frozenset()
         seen = {w for text, _ in texts for w in re.findall(r"[^\W\d_][\w'’-]+", text)
                 if w[:1].isupper() or fold(w) in first}
         learned |= {w for w in seen if self._hash(_key(w)) in self.numbers and self.is_person(w)}
-        for text, spans in texts:
-            for s, e in self.person_spans(text, spans):
+        for text, found in texts:
+            for s, e in found:
                 name = text[s:e].strip(" .,;:")
                 words = [w for w in name.split() if fold(w) not in PARTICLES and len(w) > 1]
                 titled = bool(re.search(r"\b(?:M|Mme|Mlle|Dr|Me|Pr|Madame|Monsieur)\.?\s*$",
@@ -317,12 +288,18 @@ def protect_segments(segments: Sequence[Segment], pseudo: Pseudonymiser) -> list
     """Segments with their text protected; lemmas lose the names' words. With the rules of
     `corpus.text.names` (a finder), the names that the segments give are learned first
     (`Pseudonymiser.learn`), then looked for in all of them."""
-    if pseudo.finder is not None:
-        pseudo.learn((seg.text, seg.person_spans) for seg in segments)
+    spans = [pseudo.person_spans(seg.text, seg.person_spans) for seg in segments]
+    if pseudo.finder is not None and (new := pseudo.learn_found(
+            [(seg.text, found) for seg, found in zip(segments, spans, strict=True)])):
+        # What is learned changes what is found only where a word of the new names is written.
+        written = re.compile(r"\b(?:" + "|".join(sorted(
+            {re.escape(w) for n in new for w in _key(n).split() if w not in PARTICLES})) + r")\b")
+        spans = [pseudo.person_spans(seg.text, seg.person_spans)
+                 if written.search(fold(seg.text)) else found
+                 for seg, found in zip(segments, spans, strict=True)]
     names = {w for full in pseudo._full for w in full.split()}
     out = []
-    for seg in segments:
-        found = pseudo.person_spans(seg.text, seg.person_spans)
+    for seg, found in zip(segments, spans, strict=True):
         words = names | {fold(w) for s, e in found for w in re.findall(r"[\w'’-]+", seg.text[s:e])}
         text, edits = pseudo.protect_found(seg.text, found)
         lemmas = " ".join(

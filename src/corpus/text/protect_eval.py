@@ -125,7 +125,8 @@ def score(rows: Sequence[Row], spans_of: Callable[[Row], list[tuple[int, int]]])
 def pipeline_spans(nlp, communes: frozenset[str] = frozenset(), finder=None):
     """`spans_of` as the pipeline finds people: spaCy's entities, then the pseudonymiser's
     rules (titles, initials, first names, manifest names)."""
-    from corpus.text.protect import Pseudonymiser, spacy_person_spans
+    from corpus.text.people import spacy_person_spans
+    from corpus.text.protect import Pseudonymiser
 
     def spans_of(row: Row) -> list[tuple[int, int]]:
         pseudo = Pseudonymiser("eval", known_names=row.manifest, communes=communes,

@@ -26,7 +26,7 @@ from corpus.text.french import (
     load_nlp,
     normalise,
 )
-from corpus.text.protect import spacy_person_spans
+from corpus.text.people import spacy_person_spans
 
 _BULLET = re.compile(r"^\s*(?:[-*+•▪◦●–—]|\d{1,2}[.)])\s+")
 _HEADING = re.compile(r"^\s*#{1,6}\s+")

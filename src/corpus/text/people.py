@@ -1,0 +1,36 @@
+"""Which of spaCy's PER entities are people worth pseudonymising (`corpus.text.protect`)."""
+
+from __future__ import annotations
+
+
+def looks_like_person(ent) -> bool:
+    """A spaCy PER entity worth pseudonymising: "Julie Marchetti", or "Karim" inside a sentence.
+
+    The small French model also tags capitalised words at the start of a bullet ("Fiche
+    navette", "Aller vers"); those are dropped.
+    """
+    if ent.label_ != "PER":
+        return False
+    capitalised = [t for t in ent if t.text[:1].isupper() and t.is_alpha]
+    if len(capitalised) >= 2 and len(capitalised) == len([t for t in ent if t.is_alpha]):
+        return True
+    if len(ent) == 1 and capitalised and ent.start != ent.sent.start:
+        before = ent.doc[ent.start - 1].text.lower().replace("’", "'")
+        if before in ("l'", "la", "le", "les"):  # "les outils de l'Onisep": a name takes no article
+            return False
+        return ent[0].pos_ == "PROPN" and not _in_place_list(ent)
+    return False
+
+
+def spacy_person_spans(doc) -> list[tuple[int, int]]:
+    """Character spans of the people spaCy finds in `doc` (see `looks_like_person`)."""
+    return [(e.start_char, e.end_char) for e in doc.ents if looks_like_person(e)]
+
+
+def _in_place_list(ent) -> bool:
+    """One word in an enumeration of places ("Digne, Manosque, Barcelonnette"): a commune."""
+    doc = ent.doc
+    for comma, other in ((ent.start - 1, ent.start - 2), (ent.end, ent.end + 1)):
+        if 0 <= other < len(doc) and doc[comma].text == "," and doc[other].ent_type_ == "LOC":
+            return True
+    return False
