@@ -160,6 +160,7 @@ class TreeMemory:
         import psutil
 
         self.me, self.every, self.peak = psutil.Process(), every, 0
+        self.timeline: list[tuple[float, int]] = []  # (time.time(), summed RSS)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -174,7 +175,18 @@ class TreeMemory:
                 except (psutil.NoSuchProcess, psutil.AccessDenied):
                     pass
             self.peak = max(self.peak, total)
+            self.timeline.append((time.time(), total))
             self._stop.wait(self.every)
+
+    def peaks(self, records: list[dict], started: float) -> dict[str, float]:
+        """MiB at most during each stage of `records` (progress records: end time, seconds);
+        "ingest" is from `started` to the first stage."""
+        spans = [(r["name"], r["at"] - r["seconds"], r["at"]) for r in records
+                 if r["kind"] == "stage" and "at" in r]
+        if spans:
+            spans.insert(0, ("ingest", started, min(a for _, a, _ in spans)))
+        return {name: max((m for t, m in self.timeline if a <= t <= b), default=0) / 2**20
+                for name, a, b in spans}
 
     def __enter__(self) -> TreeMemory:
         self._thread.start()
@@ -202,7 +214,7 @@ def run_pipeline(table: Path, work: Path, runner: str, address: str | None) -> d
     cmd = [sys.executable, "-m", "corpus.cli", "run", str(table), "--text", "text", "--id", "id",
            "--territory", "territory", "--event", "event", "--atelier", "atelier",
            "--out", str(work / "out"), "--store", str(work / "corpus.duckdb"), "--json"]
-    started = time.perf_counter()
+    started, wall_start = time.perf_counter(), time.time()
     with TreeMemory() as memory, (work / "run.log").open("w", encoding="utf-8") as log:
         done = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=log,
                               text=True)
@@ -213,7 +225,8 @@ def run_pipeline(table: Path, work: Path, runner: str, address: str | None) -> d
     summary = json.loads((work / "out" / "run.json").read_text(encoding="utf-8"))
     records = [json.loads(line) for line in record.read_text(encoding="utf-8").splitlines()]
     return {"wall": wall, "peak_mib": memory.peak / 2**20, "summary": summary,
-            "records": records, "out": work / "out", "store": work / "corpus.duckdb"}
+            "records": records, "out": work / "out", "store": work / "corpus.duckdb",
+            "stage_peaks": memory.peaks(records, wall_start)}
 
 
 def stage_times(result: dict) -> dict[str, float]:
@@ -235,7 +248,9 @@ def stage_times(result: dict) -> dict[str, float]:
         "embed_orient": tracks.get(e5, math.nan),
         "themes": stages.get("thèmes", math.nan),
         "embed_themes": tracks.get(use, math.nan),
-        "labels": tracks.get("thèmes · libellés", math.nan),
+        "umap": tracks.get("thèmes · réduction UMAP", math.nan),
+        "hdbscan": tracks.get("thèmes · régions denses HDBSCAN", math.nan),
+        "labels": tracks.get("thèmes · libellés et termes", math.nan),
         "write": timings["report"],
         "synthesis": timings["feedback"] + timings["synthesis"],
         "search": timings.get("search", 0.0),
@@ -328,19 +343,24 @@ def measure(table: Path, work: Path, runner: str, address: str | None, args) -> 
     segments = result["summary"]["counts"]["segments"]
     row = {"label": f"{segments:,} {runner}", "runner": runner, "segments": segments,
            "times": times, "floor": floor, "peak_mib": result["peak_mib"],
+           "stage_peaks": result.get("stage_peaks", {}),
            "themes": result["summary"]["counts"]["themes"], "out": str(result["out"]),
            "load_15min": os.getloadavg()[2]}
     kept.write_text(json.dumps(row, indent=2), encoding="utf-8")
     print(f"  {runner} : {times['total']:.0f} s, {result['peak_mib']:,.0f} Mio au plus, "
           f"{row['themes']} thèmes ; charge moyenne sur 15 min à la fin : "
           f"{row['load_15min']:.1f} pour {os.cpu_count()} cœurs", flush=True)
+    if row["stage_peaks"]:
+        print("  mémoire max par étape (Mio) : " + ", ".join(
+            f"{name} {mib:,.0f}" for name, mib in row["stage_peaks"].items()), flush=True)
     return {**row, "out": Path(row["out"])}
 
 
 # -- report ------------------------------------------------------------------------------------
 
 COLUMNS = [("ingest", "ingest"), ("orientation", "orientation"), ("embed_orient", "  dont e5"),
-           ("themes", "thèmes"), ("embed_themes", "  dont USE"), ("labels", "  dont libellés"),
+           ("themes", "thèmes"), ("embed_themes", "  dont USE"), ("umap", "  dont UMAP"),
+           ("hdbscan", "  dont HDBSCAN"), ("labels", "  dont libellés"),
            ("write", "tables"), ("synthesis", "synthèse"), ("search", "recherche"),
            ("reports", "rapports écrits"), ("total", "commande entière")]
 

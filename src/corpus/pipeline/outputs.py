@@ -61,20 +61,23 @@ def synthesize_scope(store: Store, scope: str, settings: Settings, *,
     texts, _ = masked_texts(segs["text"].astype(str).tolist(), place_names(frames), settings)
     vectors = embed.embed_cached(embed.load_embedder(settings.embedder_themes), texts, store)
     nlp = french.load_nlp(settings.spacy_model)
-    syn = build_synthesis(
-        segs, found, embeddings=vectors, previous=read_seeds(seed_from),
-        recurring_min_ateliers=settings.recurring_min_ateliers,
-        min_similarity=settings.synthesis_lever_min_similarity,
-        min_share=settings.synthesis_min_share,
-        feedback_themes=feedback_themes(store, scope, settings),
-        feedback_link_min_beats=settings.feedback_link_min_beats, nlp=nlp,
-        **frames,
-    )
+    with progress.step("constats, leviers et actions", len(found), "thèmes"):
+        syn = build_synthesis(
+            segs, found, embeddings=vectors, previous=read_seeds(seed_from),
+            recurring_min_ateliers=settings.recurring_min_ateliers,
+            min_similarity=settings.synthesis_lever_min_similarity,
+            min_share=settings.synthesis_min_share,
+            feedback_themes=feedback_themes(store, scope, settings),
+            feedback_link_min_beats=settings.feedback_link_min_beats, nlp=nlp,
+            **frames,
+        )
     syn.set_aside = [dict(s) for s in set_aside]
     replayed = store.results.get(scope, "corrections") or {}
     syn.corrections = replayed.get("corrections", [])
-    items = with_corrections(build_problematiques(syn, nlp=nlp), found, syn.corrections)
-    contents = render_all(syn, items)
+    with progress.step("problématiques", len(found), "thèmes"):
+        items = with_corrections(build_problematiques(syn, nlp=nlp), found, syn.corrections)
+    with progress.step("mise en forme (md, html, docx)", 3, "fichiers"):
+        contents = render_all(syn, items)
     store.results.put_files(scope, contents)
     return {
         "files": sorted(contents),

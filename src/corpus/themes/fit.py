@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from corpus import progress
 from corpus.config import Settings
 from corpus.embed.base import same_on_any_machine
 from corpus.themes import clustering as clusters
@@ -85,7 +86,8 @@ def _partition(plan: dict[str, Any], x: np.ndarray,
     BERTopic's `ClassTfidfTransformer`), computed once there.
     """
     reducer = space.reducer(plan, len(x), seed, x)
-    reduced = np.nan_to_num(reducer.fit_transform(x))
+    with progress.step("réduction UMAP", len(x), "segments"):
+        reduced = np.nan_to_num(reducer.fit_transform(x))
     fine = clusters.DensityThemes(min_cluster_size=plan["min_cluster_size"],
                                   min_samples=plan["min_samples"],
                                   epsilon=plan["cluster_epsilon"],
@@ -94,8 +96,9 @@ def _partition(plan: dict[str, Any], x: np.ndarray,
     coarse = clusters.DensityThemes(min_cluster_size=plan["coarse_min_cluster_size"],
                                     max_cluster_share=plan["max_cluster_share"],
                                     selection=plan["selection"])
-    labels = np.asarray(fine.fit(reduced).labels_, dtype=int)
-    coarse_labels = np.asarray(coarse.fit(reduced).labels_, dtype=int)
+    with progress.step("régions denses HDBSCAN", len(x), "segments"):
+        labels = np.asarray(fine.fit(reduced).labels_, dtype=int)
+        coarse_labels = np.asarray(coarse.fit(reduced).labels_, dtype=int)
     if len(np.unique(labels[labels >= 0])) < 2:
         # No two regions of the fixed size: a small corpus (the 51 answers to one feedback
         # question of the sample made one theme); its themes are the coarse partition's,
@@ -181,7 +184,8 @@ def fit_themes(
                         share=settings.themes_guide_share,
                         min_cosine=settings.themes_guide_min_cosine)
     few = n < settings.themes_min_segments  # a handful of segments is one theme
-    x = e if few else space.theme_space(e, frame, plan, seed)
+    with progress.step("espace des thèmes", n, "segments"):
+        x = e if few else space.theme_space(e, frame, plan, seed)
     labels = coarse = np.zeros(n, dtype=int)
     if not few:
         labels, coarse = _partition(plan, x, seed)
@@ -189,9 +193,12 @@ def fit_themes(
     labels = clusters.reduce_outliers(x, labels, max_fraction=0.0, floor=-1.0)
     labels = clusters.mark_outliers(x, labels, frame, floor=plan["outlier_floor"],
                             max_fraction=settings.max_outlier_fraction)
-    of_theme = _grands_themes(x, labels, coarse, seed, settings)
-    return describe.describe(frame, raw, labels, x, known, settings, plan, nlp=nlp,
-                             places=places, seed=seed, encode=encode, of_theme=of_theme)
+    k = int(labels.max()) + 1 if (labels >= 0).any() else 0
+    with progress.step("grands thèmes", k, "thèmes"):
+        of_theme = _grands_themes(x, labels, coarse, seed, settings)
+    with progress.step("libellés et termes", k, "thèmes"):
+        return describe.describe(frame, raw, labels, x, known, settings, plan, nlp=nlp,
+                                 places=places, seed=seed, encode=encode, of_theme=of_theme)
 
 
 def document_themes(assignments: pd.DataFrame, segments: pd.DataFrame) -> pd.Series:
