@@ -97,6 +97,13 @@ class Settings(BaseSettings):
     # paragraph (under 1 GB at this limit); a 20 MB note would take some 25 minutes of
     # segmentation alone. A choice with these figures, not fitted.
     max_note_kb: PositiveFloat = 256.0
+    # From this many characters of new notes, the ingest segments its territories in other
+    # processes (on the thread runner), not threads: spaCy holds Python's lock for part of each
+    # parse. Measured in `corpus ingest` of the scale bench's 10,000 segments (2,198 notes of
+    # 514 characters, 2 cores, 07/12/2026): two threads 122 notes/s, two processes 170, each
+    # process some 7 s to start (Python, spaCy's model): even from about 3,000 such notes. A
+    # choice from these figures, not fitted.
+    ingest_processes_min_chars: PositiveInt = 1_500_000
 
     # -- themes ----------------------------------------------------------------------------------
     # At most this share of segments stays outside every theme (a design limit: a synthesis

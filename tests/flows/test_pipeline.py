@@ -285,6 +285,20 @@ def test_same_outputs_whatever_the_threads_and_the_order_tasks_finish(sample_run
     same_outputs(tmp_path / "out", Path(params.out))
 
 
+def test_territories_segmented_in_processes_give_the_same_outputs(sample_run, tmp_path):
+    """A large input's territories are segmented in other processes on the thread runner
+    (`Settings.ingest_processes_min_chars`, here lowered to the sample): the same bytes out."""
+    _, params, _ = sample_run
+    record = tmp_path / "progress.jsonl"
+    run_sample(tmp_path, tmp_path / "out", CORPUS_INGEST_PROCESSES_MIN_CHARS="1",
+               CORPUS_PROGRESS_RECORD=str(record))
+    records = [json.loads(line) for line in record.read_text(encoding="utf-8").splitlines()]
+    parts = {r["pid"] for r in records if r["name"].startswith("segmentation")}
+    stages = {r["pid"] for r in records if r["kind"] == "stage"}
+    assert parts and stages and not parts & stages  # segmented elsewhere than the run
+    same_outputs(tmp_path / "out", Path(params.out))
+
+
 def test_dask_runner_gives_the_same_outputs(sample_run, tmp_path):
     """`CORPUS_TASK_RUNNER=dask` pointed at a Dask cluster (`CORPUS_DASK_ADDRESS`, here a local
     one of one worker process) segments the territories there, and `corpus run` writes the same

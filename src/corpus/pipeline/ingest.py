@@ -152,8 +152,9 @@ def ingest(input: str | Path, store: Store, settings: Settings,
     if new and nlp is None:
         french.load_nlp(settings.spacy_model)  # once, before the territories share it
     lap("read")
+    heavy = sum(len(note.text) for note in new) >= settings.ingest_processes_min_chars
     mapped = (map_ or serial)(functools.partial(segment_territory, settings=settings, nlp=nlp),
-                              by_territory(new))
+                              by_territory(new), heavy=heavy)
     segments = [s for group in mapped for s in group]
     lap("segment")
     added = dict(NOTHING_ADDED)

@@ -27,10 +27,12 @@ from corpus.store import Store
 
 log = logging.getLogger(__name__)
 
-Mapper = Callable[[Callable[[Any], Any], list], list]
+# map_(func, items, heavy=False): `heavy` says the parts are worth other processes (the flows
+# then start some); a mapper may ignore it.
+Mapper = Callable[..., list]
 
 
-def serial(func: Callable[[Any], Any], items: list) -> list:
+def serial(func: Callable[[Any], Any], items: list, heavy: bool = False) -> list:
     """`map_` on one thread, in order."""
     return [func(item) for item in items]
 
