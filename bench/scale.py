@@ -269,14 +269,22 @@ def embedding_floor(result: dict, sample: int, seed: int) -> dict[str, float]:
     from corpus.store import Store
 
     settings = Settings()
-    segs = pd.read_parquet(result["out"] / "segments.parquet", columns=["doc_id", "text"])
-    if sample and sample < len(segs):
-        segs = segs.sample(sample, random_state=seed)
+    store = Store(result["store"])
+    every = pd.read_parquet(result["out"] / "segments.parquet", columns=["doc_id", "text"])
+    segs = every.sample(sample, random_state=seed) if sample and sample < len(every) else every
     texts = segs["text"].astype(str).tolist()
-    frames = Store(result["store"]).texts.manifests(segs["doc_id"].unique().tolist())
+    frames = store.texts.manifests(segs["doc_id"].unique().tolist())
     masked, _ = pipeline.masked_texts(texts, pipeline.place_names(frames), settings)
-    out = {"floor_texts": len(texts)}
-    for key, name, batch in (("e5", settings.embedder_orient, texts),
+    # e5 embeds only the segments the lexical model is unsure of: its floor is taken on those
+    # (they are not the average segment: longer, or harder).
+    e5 = embed.load_embedder(settings.embedder_orient)
+    keys = [embed.text_hash(t) for t in every["text"].astype(str)]
+    held = store.vectors.get(e5.fingerprint, keys)
+    unsure = every[[k in held for k in keys]]
+    unsure = unsure.sample(min(sample or len(unsure), len(unsure)), random_state=seed)
+    out = {"floor_texts": len(texts), "floor_texts_e5": len(unsure)}
+    for key, name, batch in (("e5", settings.embedder_orient,
+                              unsure["text"].astype(str).tolist() or texts),
                              ("use", settings.embedder_themes, masked)):
         embedder = embed.load_embedder(name)
         embedder.encode(batch[:64])  # loaded and warm
