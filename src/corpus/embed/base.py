@@ -114,8 +114,9 @@ def one_blas_thread():
     from threadpoolctl import threadpool_limits
 
     with _BLAS:
-        if _blas_holders == 0:
-            _blas_limits = threadpool_limits(limits=1, user_api="blas")
+        limits = threadpool_limits(limits=1, user_api="blas")  # again for each: a library
+        if _blas_holders == 0:  # loaded since, or a limit lifted by other code, is held too
+            _blas_limits = limits
         _blas_holders += 1
     try:
         yield
