@@ -141,41 +141,50 @@ def test_importing_embed_loads_no_model():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+BLAS_HELD = """
+import json
+import threading
+from threadpoolctl import threadpool_info
+import numpy  # noqa: F401 (its BLAS)
+from corpus.embed import one_blas_thread
+
+def blas_threads():
+    return sorted({lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"})
+
+before = blas_threads()
+a_in, b_in, a_out = threading.Event(), threading.Event(), threading.Event()
+seen = {}
+
+def a():
+    with one_blas_thread():
+        a_in.set()
+        b_in.wait(5)
+    a_out.set()
+
+def b():
+    a_in.wait(5)
+    with one_blas_thread():
+        b_in.set()
+        a_out.wait(5)
+        seen["inside"] = blas_threads()
+
+threads = [threading.Thread(target=a), threading.Thread(target=b)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join(10)
+print(json.dumps([before, seen["inside"], blas_threads()]))
+"""
+
+
 def test_one_blas_thread_holds_while_any_thread_is_inside():
     """Two territories parsed at once: the first to leave must not lift the limit under the
-    other, and the last to leave gives the process its threads back."""
-    import threading
+    other, and the last to leave gives the process its threads back. In a process of its own:
+    another test's thread still inside a library's own limit would restore it under us."""
+    import json
+    import os
 
-    from threadpoolctl import threadpool_info
-
-    from corpus.embed import one_blas_thread
-
-    def blas_threads() -> set[int]:
-        return {lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"}
-
-    before = blas_threads()
-    if not before:
-        pytest.skip("no BLAS library loaded")
-    a_in, b_in, a_out = threading.Event(), threading.Event(), threading.Event()
-    seen = {}
-
-    def a():
-        with one_blas_thread():
-            a_in.set()
-            b_in.wait(5)
-        a_out.set()
-
-    def b():
-        a_in.wait(5)
-        with one_blas_thread():
-            b_in.set()
-            a_out.wait(5)
-            seen["b after a left"] = blas_threads()
-
-    threads = [threading.Thread(target=a), threading.Thread(target=b)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(10)
-    assert seen["b after a left"] == {1}
-    assert blas_threads() == before
+    out = subprocess.run([sys.executable, "-c", BLAS_HELD], capture_output=True, text=True,
+                         check=True, env={**os.environ, "OPENBLAS_NUM_THREADS": "2"}).stdout
+    before, inside, after = json.loads(out)
+    assert (before, inside, after) == ([2], [1], [2])
