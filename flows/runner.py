@@ -23,4 +23,9 @@ def task_runner():
         return DaskTaskRunner(address=address) if address else DaskTaskRunner()
     from prefect.task_runners import ThreadPoolTaskRunner
 
-    return ThreadPoolTaskRunner(max_workers=env.threads or 2)
+    return ThreadPoolTaskRunner(max_workers=thread_count())
+
+
+def thread_count() -> int:
+    """Tasks the thread pool runs at once (`CORPUS_THREADS`, default 2)."""
+    return environment().threads or 2

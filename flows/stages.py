@@ -14,6 +14,7 @@ from prefect.cache_policies import NO_CACHE
 from corpus import pipeline
 from corpus.pipeline.stage import Context, Stage, advance, cached, remember
 from flows import quiet
+from flows.runner import thread_count
 
 BY_NAME = {stage.name: stage for stage in pipeline.STAGES}
 
@@ -58,10 +59,9 @@ def _process_workers(parts: int) -> int:
     from prefect.task_runners import ThreadPoolTaskRunner
 
     context = FlowRunContext.get()
-    runner = context.task_runner if context is not None else None
-    if not isinstance(runner, ThreadPoolTaskRunner):
+    if context is None or not isinstance(context.task_runner, ThreadPoolTaskRunner):
         return 0
-    return min(parts, int(getattr(runner, "_max_workers", 1) or 1))
+    return min(parts, thread_count())
 
 
 @task(cache_policy=NO_CACHE, retry_delay_seconds=2, retry_condition_fn=quiet.retry_unexpected)

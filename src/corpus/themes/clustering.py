@@ -111,6 +111,11 @@ class DensityThemes:
 # -- outliers ----------------------------------------------------------------------------------
 
 
+def n_groups(labels: np.ndarray) -> int:
+    """Groups numbered 0..k-1 in `labels` (-1: none): k."""
+    return int(labels.max()) + 1 if (np.asarray(labels) >= 0).any() else 0
+
+
 def centroids(x: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
     out = np.zeros((k, x.shape[1]))
     for t in range(k):
@@ -124,7 +129,7 @@ def reduce_outliers(x: np.ndarray, labels: np.ndarray, *, max_fraction: float,
     at most `max_fraction` stay unassigned (the closest first)."""
     labels = labels.copy()
     outliers = np.flatnonzero(labels < 0)
-    k = int(labels.max()) + 1 if (labels >= 0).any() else 0
+    k = n_groups(labels)
     if not len(outliers) or not k:
         return labels
     sims = x[outliers] @ centroids(x, labels, k).T
@@ -154,7 +159,7 @@ def mark_outliers(x: np.ndarray, labels: np.ndarray, frame: pd.DataFrame, *, flo
     """Segments without content words, or further than `floor` from their theme, become
     outliers: never more than `max_fraction` of them (the furthest first)."""
     labels = labels.copy()
-    k = int(labels.max()) + 1 if (labels >= 0).any() else 0
+    k = n_groups(labels)
     if not k:
         return labels
     closeness = np.einsum("ij,ij->i", x, centroids(x, labels, k)[np.maximum(labels, 0)])

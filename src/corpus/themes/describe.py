@@ -180,7 +180,7 @@ def describe(frame: pd.DataFrame, raw: np.ndarray, labels: np.ndarray, x: np.nda
 
     With `encode` (the themes embedder's, which gave `raw`), labels are headings chosen as
     queries (`themes.headings`); without, the noun phrase that best covers the key terms."""
-    k = int(labels.max()) + 1 if len(labels) and (labels >= 0).any() else 0
+    k = clusters.n_groups(labels)
     cx = clusters.centroids(x, labels, k) if k else np.zeros((0, x.shape[1]))
     craw = clusters.centroids(raw, labels, k) if k else np.zeros((0, raw.shape[1]))
     counted = TermCounts.of(frame, x) if k else None

@@ -115,7 +115,7 @@ def _grands_themes(x: np.ndarray, labels: np.ndarray, coarse: np.ndarray, seed: 
     coarse = clusters.renumber(coarse, min_size=2)
     coarse = clusters.reduce_outliers(x, coarse, max_fraction=0.0, floor=-1.0)
     if not (coarse >= 0).any():
-        return np.zeros(int(labels.max()) + 1 if (labels >= 0).any() else 0, dtype=int)
+        return np.zeros(clusters.n_groups(labels), dtype=int)
 
     def grouped(parts: np.ndarray) -> np.ndarray:
         """`groups.group_themes` of the parts of `parts` (-1: none), at their centroids."""
@@ -193,7 +193,7 @@ def fit_themes(
     labels = clusters.reduce_outliers(x, labels, max_fraction=0.0, floor=-1.0)
     labels = clusters.mark_outliers(x, labels, frame, floor=plan["outlier_floor"],
                             max_fraction=settings.max_outlier_fraction)
-    k = int(labels.max()) + 1 if (labels >= 0).any() else 0
+    k = clusters.n_groups(labels)
     with progress.step("grands thèmes", k, "thèmes"):
         of_theme = _grands_themes(x, labels, coarse, seed, settings)
     with progress.step("libellés et termes", k, "thèmes"):

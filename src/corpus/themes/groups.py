@@ -30,6 +30,7 @@ import math
 import numpy as np
 
 from corpus.config import default
+from corpus.themes.clustering import n_groups
 
 
 def group_ids(n_groups: int) -> list[str]:
@@ -76,7 +77,7 @@ def nest(labels: np.ndarray, parent: np.ndarray) -> np.ndarray:
     segment's group (-1: none), and a theme goes under the group holding most of its segments
     (ties: the lower group). Numbered as `group_themes` numbers them; two themes or fewer are
     one group, as there."""
-    k = int(labels.max()) + 1 if len(labels) and (labels >= 0).any() else 0
+    k = n_groups(labels)
     if k <= 2:
         return np.zeros(k, dtype=int)
     of_theme = np.zeros(k, dtype=int)
