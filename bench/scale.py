@@ -6,10 +6,13 @@ per stage, peak memory, embedding against its floor, growth exponents; thread vs
 
 For each size, a table of N segments is written under a temporary folder (never in the
 project): pieces (bullets, sentences) of the real texts of ../shared/data (Grand Débat meeting
-units and reports, open answers), each used once; past the pieces there are, new pieces are
-made by joining the first half of one piece to the second half of a piece from another text, so
-no two segments are the same text and the embedding cache spares nothing. Rows hold 1 to 8
-pieces as bullets (one segment each), ateliers 8 rows, territories are the data's régions.
+units and reports, open answers), each used once, and pieces made by joining the first half of
+one piece to the second half of a piece from another text, so no two segments are the same text
+and the embedding cache spares nothing. Every size holds the same share of joined halves, the
+one the largest size needs (68 % for 100,000), so that the sizes differ in number, not in kind
+(`--real-first`: real pieces first, joined halves only past them, as before 07/12/2026).
+Rows hold 1 to 8 pieces as bullets (one segment each), ateliers 8 rows, territories are the
+data's régions.
 
 Each run is `python -m corpus.cli run TABLE ...` in a fresh store and Prefect home: its stage
 times come from run.json and from the progress records (`CORPUS_PROGRESS_RECORD`), its memory
@@ -107,12 +110,16 @@ def pieces(texts: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return out
 
 
-def segment_texts(n: int, pool: list[tuple[str, str]], seed: int) -> tuple[list[str], int]:
-    """`n` different texts: the real pieces (shuffled), then halves of two pieces of different
-    texts joined. Returns the texts and how many of them are joined halves."""
+def segment_texts(n: int, pool: list[tuple[str, str]], seed: int,
+                  joined_share: float = 0.0) -> tuple[list[str], int]:
+    """`n` different texts: real pieces (shuffled), then halves of two pieces of different
+    texts joined, at least `joined_share` of them (every size of a bench gets the largest
+    size's share: the lexical model is less sure of joined halves, so that a share growing with
+    the size sent more of them to e5 and made the orientation look superlinear). Returns the
+    texts and how many of them are joined halves."""
     rng = np.random.default_rng(seed)
     order = rng.permutation(len(pool))
-    out = [pool[i][1] for i in order[:n]]
+    out = [pool[i][1] for i in order[:n - round(n * joined_share)]]
     seen = {t.lower() for t in out}
     made = 0
     while len(out) < n:
@@ -128,10 +135,11 @@ def segment_texts(n: int, pool: list[tuple[str, str]], seed: int) -> tuple[list[
     return out, made
 
 
-def write_table(n: int, pool, places: dict[str, list[str]], path: Path, seed: int) -> dict:
+def write_table(n: int, pool, places: dict[str, list[str]], path: Path, seed: int,
+                joined_share: float = 0.0) -> dict:
     """A table of rows of 1 to 8 bullets, `n` bullets in all, ateliers dealt in turn to the
     régions (`places`: région -> départements); returns what it holds."""
-    texts, made = segment_texts(n, pool, seed)
+    texts, made = segment_texts(n, pool, seed, joined_share)
     rng = np.random.default_rng(seed + 1)
     rows, start = [], 0
     while start < n:
@@ -240,13 +248,21 @@ def stage_times(result: dict) -> dict[str, float]:
         if r["kind"] == "track":
             tracks[r["name"]] = tracks.get(r["name"], 0.0) + r["seconds"]
             counts[r["name"]] = counts.get(r["name"], 0) + r["done"]
+    def track(prefix: str) -> float:
+        return sum(v for k, v in tracks.items() if k.startswith(prefix)) if any(
+            k.startswith(prefix) for k in tracks) else math.nan
+
     e5 = next((k for k in tracks if k.startswith("orientation · plongements")), None)
     use = next((k for k in tracks if k.startswith("thèmes · plongements")), None)
     return {
         "ingest": timings["ingest"],
+        "protect": track("pseudonymisation"),
+        "store_write": track("écriture en base"),
         "orientation": stages.get("orientation", math.nan),
+        "load_orient": track("orientation · chargement"),
         "embed_orient": tracks.get(e5, math.nan),
         "themes": stages.get("thèmes", math.nan),
+        "load_themes": track("thèmes · chargement"),
         "embed_themes": tracks.get(use, math.nan),
         "umap": tracks.get("thèmes · réduction UMAP", math.nan),
         "hdbscan": tracks.get("thèmes · régions denses HDBSCAN", math.nan),
@@ -366,8 +382,11 @@ def measure(table: Path, work: Path, runner: str, address: str | None, args) -> 
 
 # -- report ------------------------------------------------------------------------------------
 
-COLUMNS = [("ingest", "ingest"), ("orientation", "orientation"), ("embed_orient", "  dont e5"),
-           ("themes", "thèmes"), ("embed_themes", "  dont USE"), ("umap", "  dont UMAP"),
+COLUMNS = [("ingest", "ingest"), ("protect", "  dont pseudonymes"),
+           ("store_write", "  dont écriture"), ("orientation", "orientation"),
+           ("load_orient", "  dont charger e5"), ("embed_orient", "  dont e5"),
+           ("themes", "thèmes"), ("load_themes", "  dont charger USE"),
+           ("embed_themes", "  dont USE"), ("umap", "  dont UMAP"),
            ("hdbscan", "  dont HDBSCAN"), ("labels", "  dont libellés"),
            ("write", "tables"), ("synthesis", "synthèse"), ("search", "recherche"),
            ("reports", "rapports écrits"), ("total", "commande entière")]
@@ -378,7 +397,7 @@ def print_table(rows: list[dict]) -> None:
     print(head)
     print("-" * len(head))
     for key, name in COLUMNS:
-        print(f"{name:<18}" + "".join(f"{r['times'][key]:>14.1f}" for r in rows))
+        print(f"{name:<18}" + "".join(f"{r['times'].get(key, math.nan):>14.1f}" for r in rows))
     print(f"{'segments':<18}" + "".join(f"{r['segments']:>14,}" for r in rows))
     print(f"{'mémoire max (Mio)':<18}" + "".join(f"{r['peak_mib']:>14,.0f}" for r in rows))
     for key, name in (("orient", "e5"), ("themes", "USE")):
@@ -404,7 +423,7 @@ def print_exponents(rows: list[dict]) -> None:
     for key, name in COLUMNS:
         cells, flag = [], False
         for a, b in pairs:
-            ta, tb = a["times"][key], b["times"][key]
+            ta, tb = a["times"].get(key, math.nan), b["times"].get(key, math.nan)
             e = (math.log(tb / ta) / math.log(b["segments"] / a["segments"])
                  if ta > 0 and tb > 0 else math.nan)
             flag |= e > 1.15
@@ -431,6 +450,9 @@ def main() -> int:
                         help="avec --keep : reprendre les runs déjà gardés au lieu de les refaire")
     parser.add_argument("--refloor", action="store_true",
                         help="avec --resume : mesurer à nouveau le plancher des runs repris")
+    parser.add_argument("--real-first", action="store_true",
+                        help="les morceaux réels d'abord, les moitiés jointes seulement au-delà "
+                             "(tables des relevés d'avant le 07/12/2026 au soir)")
     args = parser.parse_args()
     for path in (UNITS, REPORTS, ANSWERS):
         if not path.exists():
@@ -446,14 +468,17 @@ def main() -> int:
     pool = pieces(texts)
     units = pd.read_csv(UNITS, dtype=str).fillna("")
     places = {r: sorted(set(g)) for r, g in units.groupby("region")["departement"]}
+    # The same mix of real pieces and joined halves at every size: the largest size's.
+    joined_share = 0.0 if args.real_first else max(0.0, 1 - len(pool) / max(sizes))
     print(f"{len(texts):,} textes réels, {len(pool):,} morceaux différents "
-          f"({MIN_CHARS} à {MAX_CHARS} caractères) ; dossier de travail {work}", flush=True)
+          f"({MIN_CHARS} à {MAX_CHARS} caractères), {joined_share:.0%} de moitiés jointes à "
+          f"chaque taille ; dossier de travail {work}", flush=True)
     cluster = None
     rows = []
     try:
         for n in sizes:
             table = work / f"n{n}" / "table.parquet"
-            made = write_table(n, pool, places, table, args.seed)  # same seed: same table
+            made = write_table(n, pool, places, table, args.seed, joined_share)
             print(f"\n{n:,} segments : {made['rows']:,} lignes, {made['joined']:,} morceaux "
                   f"faits de deux moitiés, {made['characters'] / n:.0f} caractères en moyenne",
                   flush=True)

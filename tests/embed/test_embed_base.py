@@ -158,21 +158,21 @@ seen = {}
 def a():
     with one_blas_thread():
         a_in.set()
-        b_in.wait(5)
+        b_in.wait(120)
     a_out.set()
 
 def b():
-    a_in.wait(5)
+    a_in.wait(120)
     with one_blas_thread():
         b_in.set()
-        a_out.wait(5)
+        a_out.wait(120)
         seen["inside"] = blas_threads()
 
 threads = [threading.Thread(target=a), threading.Thread(target=b)]
 for t in threads:
     t.start()
 for t in threads:
-    t.join(10)
+    t.join(300)
 print(json.dumps([before, seen["inside"], blas_threads()]))
 """
 

@@ -106,16 +106,19 @@ def protect_demarche(store: Store, demarche: Demarche, segments: Sequence[Segmen
     finder = names.name_finder(settings.models_dir, settings.spacy_model)
     pseudo = protect.pseudonymiser_for(demarche, numbers,
                                        places.french_communes(settings.models_dir), finder)
-    nlp = nlp if nlp is not None else french.load_nlp(settings.spacy_model)
-    return Protected(protect.protect_segments(segments, pseudo),
-                     protect.protect_feedback(demarche.feedback, pseudo, nlp=nlp), pseudo)
+    if nlp is None and demarche.feedback:  # only the feedback is parsed here
+        nlp = french.load_nlp(settings.spacy_model)
+    with progress.step("pseudonymisation", len(segments), "segments"):
+        kept = protect.protect_segments(segments, pseudo)
+    return Protected(kept, protect.protect_feedback(demarche.feedback, pseudo, nlp=nlp), pseudo)
 
 
 def store_demarche(store: Store, demarche: Demarche, protected: Protected,
                    unchanged: Sequence[str]) -> dict[str, int]:
     """Write a protected démarche (one transaction) and its pseudonym numbers."""
-    added = store.texts.write_demarche(demarche, protected.segments, protected.feedback,
-                                       skip_doc_ids=unchanged)
+    with progress.step("écriture en base", len(protected.segments), "segments"):
+        added = store.texts.write_demarche(demarche, protected.segments, protected.feedback,
+                                           skip_doc_ids=unchanged)
     store.pseudonyms.add(protected.pseudonymiser.scope, protected.pseudonymiser.numbers)
     return added
 
@@ -149,10 +152,12 @@ def ingest(input: str | Path, store: Store, settings: Settings,
 
     demarche = read_input(input, table, strict=strict)
     new, unchanged = changed_notes(store, demarche)
-    if new and nlp is None:
-        french.load_nlp(settings.spacy_model)  # once, before the territories share it
-    lap("read")
     heavy = sum(len(note.text) for note in new) >= settings.ingest_processes_min_chars
+    if new and nlp is None and not heavy:
+        # Once, before the territories' threads share it. A heavy input's territories may be
+        # segmented in other processes, which load their own (this one would wait 5 s idle).
+        french.load_nlp(settings.spacy_model)
+    lap("read")
     mapped = (map_ or serial)(functools.partial(segment_territory, settings=settings, nlp=nlp),
                               by_territory(new), heavy=heavy)
     segments = [s for group in mapped for s in group]
