@@ -284,11 +284,20 @@ def _disjoint(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def protect_segments(segments: Sequence[Segment], pseudo: Pseudonymiser) -> list[Segment]:
+def names_found(segments: Sequence[Segment], pseudo: Pseudonymiser) -> list[list[tuple[int, int]]]:
+    """The names `pseudo` finds in each segment before it learns the démarche's own: what
+    `protect_segments` starts from, computable where the segments are made (a territory's
+    process) with a copy of the same `pseudo`."""
+    return [pseudo.person_spans(seg.text, seg.person_spans) for seg in segments]
+
+
+def protect_segments(segments: Sequence[Segment], pseudo: Pseudonymiser,
+                     found: Sequence[list[tuple[int, int]]] | None = None) -> list[Segment]:
     """Segments with their text protected; lemmas lose the names' words. With the rules of
     `corpus.text.names` (a finder), the names that the segments give are learned first
-    (`Pseudonymiser.learn`), then looked for in all of them."""
-    spans = [pseudo.person_spans(seg.text, seg.person_spans) for seg in segments]
+    (`Pseudonymiser.learn`), then looked for in all of them. `found`: `names_found` of the
+    segments with this `pseudo` before it learned anything, when already computed."""
+    spans = list(found) if found is not None else names_found(segments, pseudo)
     if pseudo.finder is not None and (new := pseudo.learn_found(
             [(seg.text, found) for seg, found in zip(segments, spans, strict=True)])):
         # What is learned changes what is found only where a word of the new names is written.
