@@ -82,3 +82,31 @@ def test_evaluation_set_reaches_the_targets(nlp) -> None:
         result = score(part, spans_of)
         assert result.recall >= 0.98, (name, result.missed)
         assert result.kept_share >= 0.99, (name, result.touched)
+
+
+def test_names_found_by_a_copy_in_another_process_protect_the_same():
+    """The ingest looks for names where each territory is segmented, with a pickled copy of the
+    démarche's pseudonymiser: what it protects must be what the one pseudonymiser protects,
+    names learned in one territory included (« Haddad » alone, given in full elsewhere)."""
+    import pickle
+
+    from corpus.records import Segment
+    from corpus.text.protect import names_found, protect_segments
+
+    texts = ["Karim Haddad présente la plateforme de la Mission locale.",
+             "Voir avec Haddad pour les salles ; Marie Fontaine propose un annuaire.",
+             "Mme Tessier rappelle le calendrier. Contact : 06 12 34 56 78"]
+    segs = [Segment(segment_id=f"d{i}#000", doc_id=f"d{i}", territory_id=f"t{i}",
+                    event_id=f"t{i}/e", atelier_id="a", position=0, text=t)
+            for i, t in enumerate(texts)]
+
+    def pseudo():
+        return Pseudonymiser("s", known_names=["Rose Olivier"], finder=FINDER,
+                             communes=frozenset({"sisteron"}))
+
+    copy = pickle.loads(pickle.dumps(pseudo()))
+    found = [f for seg in segs for f in names_found([seg], copy)]  # one territory at a time
+    alone, with_found = protect_segments(segs, pseudo()), protect_segments(segs, pseudo(), found)
+    assert [s.text for s in with_found] == [s.text for s in alone]
+    joined = " ".join(s.text for s in alone)
+    assert "Haddad" not in joined and "Tessier" not in joined and "06 12" not in joined
