@@ -249,8 +249,8 @@ def stage_times(result: dict) -> dict[str, float]:
             tracks[r["name"]] = tracks.get(r["name"], 0.0) + r["seconds"]
             counts[r["name"]] = counts.get(r["name"], 0) + r["done"]
     def track(prefix: str) -> float:
-        return sum(v for k, v in tracks.items() if k.startswith(prefix)) if any(
-            k.startswith(prefix) for k in tracks) else math.nan
+        found = [v for k, v in tracks.items() if k.startswith(prefix)]
+        return sum(found) if found else math.nan
 
     e5 = next((k for k in tracks if k.startswith("orientation · plongements")), None)
     use = next((k for k in tracks if k.startswith("thèmes · plongements")), None)

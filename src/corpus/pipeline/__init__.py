@@ -37,8 +37,8 @@ from corpus.pipeline.ingest import (
     protect_demarche,
     read_input,
     scope_name,
+    segment_and_find,
     segment_notes,
-    segment_territory,
     store_demarche,
 )
 from corpus.pipeline.keys import code_digest, orient_fingerprints, run_code, stage_key
@@ -77,7 +77,7 @@ __all__ = [
     "orient_fingerprints", "orient_scope", "orientation_corrections", "orientation_model",
     "out_dir", "place_names", "protect_demarche", "read_input", "read_seeds", "record_run",
     "register_themes", "run_code", "run_stages", "scope_name", "scope_segments", "search_vectors",
-    "segment_notes", "segment_territory", "serial", "stage_key", "store_demarche",
+    "segment_and_find", "segment_notes", "serial", "stage_key", "store_demarche",
     "synthesize_scope", "table_segments", "themes_scope", "topic_texts", "train_from_corrections",
     "train_orientation", "versions", "write_files", "write_outputs", "write_tables",
 ]

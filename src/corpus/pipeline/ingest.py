@@ -88,12 +88,6 @@ def segment_notes(notes: Sequence[Note], settings: Settings, nlp=None) -> list[S
 
 
 @embed.same_on_any_machine  # in a Dask worker too
-def segment_territory(notes: Sequence[Note], settings: Settings, nlp=None) -> list[Segment]:
-    """The segments of one territory's new or changed notes."""
-    return segment_notes(notes, settings, nlp)
-
-
-@embed.same_on_any_machine  # in a Dask worker too
 def segment_and_find(notes: Sequence[Note], settings: Settings, pseudo: protect.Pseudonymiser,
                      nlp=None) -> tuple[list[Segment], list[list[tuple[int, int]]]]:
     """One part of the ingest stage: a territory's segments and the names `pseudo` finds in

@@ -299,18 +299,18 @@ def protect_segments(segments: Sequence[Segment], pseudo: Pseudonymiser,
     segments with this `pseudo` before it learned anything, when already computed."""
     spans = list(found) if found is not None else names_found(segments, pseudo)
     if pseudo.finder is not None and (new := pseudo.learn_found(
-            [(seg.text, found) for seg, found in zip(segments, spans, strict=True)])):
+            [(seg.text, own) for seg, own in zip(segments, spans, strict=True)])):
         # What is learned changes what is found only where a word of the new names is written.
         written = re.compile(r"\b(?:" + "|".join(sorted(
             {re.escape(w) for n in new for w in _key(n).split() if w not in PARTICLES})) + r")\b")
         spans = [pseudo.person_spans(seg.text, seg.person_spans)
-                 if written.search(fold(seg.text)) else found
-                 for seg, found in zip(segments, spans, strict=True)]
+                 if written.search(fold(seg.text)) else own
+                 for seg, own in zip(segments, spans, strict=True)]
     names = {w for full in pseudo._full for w in full.split()}
     out = []
-    for seg, found in zip(segments, spans, strict=True):
-        words = names | {fold(w) for s, e in found for w in re.findall(r"[\w'’-]+", seg.text[s:e])}
-        text, edits = pseudo.protect_found(seg.text, found)
+    for seg, own in zip(segments, spans, strict=True):
+        words = names | {fold(w) for s, e in own for w in re.findall(r"[\w'’-]+", seg.text[s:e])}
+        text, edits = pseudo.protect_found(seg.text, own)
         lemmas = " ".join(
             w for w in seg.lemmas.split() if fold(w) not in words and "@" not in w
         )

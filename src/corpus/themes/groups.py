@@ -33,8 +33,8 @@ from corpus.config import default
 from corpus.themes.clustering import n_groups
 
 
-def group_ids(n_groups: int) -> list[str]:
-    return [f"G{g + 1:02d}" for g in range(n_groups)]
+def group_ids(count: int) -> list[str]:
+    return [f"G{g + 1:02d}" for g in range(count)]
 
 
 def group_themes(x: np.ndarray, labels: np.ndarray, centroids: np.ndarray, *, seed: int,
