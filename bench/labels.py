@@ -62,6 +62,29 @@ def _summary(table: pd.DataFrame) -> str:
     return f"libellé {label:.3f}, terme c-TF-IDF {term:.3f} (écart {label - term:+.3f})"
 
 
+def _grands_themes(themes: Sequence[dict], group_of: np.ndarray, x: np.ndarray,
+                   encode: Callable[[list[str]], np.ndarray]) -> None:
+    """Prints each grand thème's heading AUC against its themes' most frequent top term."""
+    groups: dict[str, dict] = {}
+    for t in themes:
+        g = groups.setdefault(t["group_id"], {"id": t["group_id"], "label": t["group_label"],
+                                              "tops": Counter(), "themes": 0})
+        g["themes"] += 1
+        if t["terms"]:
+            g["tops"][t["terms"][0]] += t["size"]
+    items = [{"id": g["id"], "label": g["label"],
+              "term": min(g["tops"], key=lambda w: (-g["tops"][w], w)) if g["tops"] else g["label"]}
+             for g in sorted(groups.values(), key=lambda g: g["id"])]
+    if not items:
+        return
+    gx = label_aucs(items, group_of, x, encode)
+    gx["thèmes"] = [groups[i]["themes"] for i in gx["id"]]
+    with pd.option_context("display.width", 220, "display.max_colwidth", 70):
+        print("\ngrands thèmes :")
+        print(gx.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    print(f"AUC moyenne des grands thèmes : {_summary(gx)}")
+
+
 def reunions(limit: int, seed: int, skip: int = 0) -> int:
     """Themes of `limit` meeting-report units (by id, after the first `skip`) fitted twice on
     the same vectors, headings as queries and the former labels; both against the top term."""
@@ -97,6 +120,8 @@ def reunions(limit: int, seed: int, skip: int = 0) -> int:
         print(f"{name} : {len(units)} comptes rendus, {len(ids)} segments, "
               f"{len(items)} thèmes ; AUC moyenne : {_summary(table)}")
         print("  " + " ; ".join(table["label"].head(12)))
+        group_of = result.assignments.set_index("segment_id")["group_id"].reindex(ids)
+        _grands_themes(result.themes, group_of.to_numpy(), seg_x, embedder.encode)
     return 0
 
 
@@ -140,21 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     print(f"\n{len(themes)} thèmes sur {len(segs)} segments ; AUC moyenne : {_summary(table)}, "
           "cible ≥ +0,05")
-    groups: dict[str, dict] = {}
-    for t in themes:
-        g = groups.setdefault(t["group_id"], {"id": t["group_id"], "label": t["group_label"],
-                                              "tops": Counter()})
-        if t["terms"]:
-            g["tops"][t["terms"][0]] += t["size"]
-    items = [{"id": g["id"], "label": g["label"],
-              "term": min(g["tops"], key=lambda w: (-g["tops"][w], w)) if g["tops"] else g["label"]}
-             for g in sorted(groups.values(), key=lambda g: g["id"])]
-    if items:
-        gx = label_aucs(items, segs["group_id"].to_numpy(), x, embedder.encode)
-        with pd.option_context("display.width", 220, "display.max_colwidth", 60):
-            print("\ngrands thèmes :")
-            print(gx.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
-        print(f"AUC moyenne des grands thèmes : {_summary(gx)}")
+    _grands_themes(themes, segs["group_id"].to_numpy(), x, embedder.encode)
     return 0
 
 

@@ -110,6 +110,26 @@ def test_real_model_finds_names_in_a_note():
     assert "bertrand" not in " ".join(s.lemmas for s in segs)
 
 
+@pytest.mark.slow
+def test_a_plural_noun_read_as_a_person_is_kept(nlp):
+    """spaCy reads « Employeurs TPE » opening a bullet as a person (the sample's notes): the
+    quote became « Personne 5 difficiles à mobiliser ». A plural common noun names people,
+    not a person; the name in the same note is still protected."""
+    from corpus.records import Note
+    from corpus.text.protect import protect_segments
+    from corpus.text.segment import segment_notes
+
+    text = ("- Employeurs TPE difficiles à mobiliser : une réunion à 14h, c'est l'atelier "
+            "fermé, donc ils ne viennent pas\n- Voir avec Karim Haddad de la ML de Manosque.\n")
+    note = Note(doc_id="d", territory_id="t", event_id="t/e", atelier_id="a", source="x",
+                format="md", content_hash="h", text=text)
+    segs = segment_notes([note], nlp=nlp)
+    assert segs[0].person_spans == ()
+    joined = " ".join(s.text for s in protect_segments(segs, Pseudonymiser("s")))
+    assert "Employeurs TPE difficiles à mobiliser" in joined
+    assert "Haddad" not in joined and "Personne " in joined
+
+
 def test_manifest_places_and_organisations_are_not_people():
     p = Pseudonymiser("s", known_names=["Karim Haddad"],
                       known_places=["Maison France services Barcelonnette", "Palais des congrès, "

@@ -13,6 +13,7 @@ from pathlib import Path
 from corpus.files import write_atomic
 from corpus.synthesis.feedback import AnswerSummary
 from corpus.synthesis.model import Quote, ScopeSynthesis, Synthesis, ThemeEntry
+from corpus.text.french import plural
 from corpus.text.protect import EMAIL, EMAIL_MARK, PHONE, PHONE_MARK, leaks
 
 
@@ -55,10 +56,6 @@ MAX_ROWS = 60  # ateliers listed in a table
 MAX_EVENTS = 30  # beyond this, no section per event (flat tables with many "events")
 
 
-def plural(n: int, word: str, plural_form: str | None = None) -> str:
-    return f"{n} {word if n == 1 else plural_form or word + 's'}"
-
-
 def number(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".").replace(".", ",")
 
@@ -70,7 +67,8 @@ def _source(q: Quote) -> str:
 def _entry(rank: int, e: ThemeEntry, level: int = 4) -> list[Block]:
     kind = "difficulté" if e.orientation == "difficulte" else "levier"
     where = (f"{plural(e.n_ateliers, 'atelier')}, {plural(e.n_territories, 'territoire')} "
-             f"({', '.join(e.territories)}) ; {plural(e.n_segments, 'segment')} orientés {kind} "
+             f"({', '.join(e.territories)}) ; {plural(e.n_segments, 'segment')} "
+             f"{'orienté' if e.n_segments == 1 else 'orientés'} {kind} "
              f"sur {plural(e.theme_size, 'segment')} du thème")
     items = [("Vu dans", where)]
     if e.terms:

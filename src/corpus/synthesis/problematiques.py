@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from corpus.synthesis import actors as ref
 from corpus.synthesis.model import DIFF, LEV, Synthesis, ThemeSummary
-from corpus.text.french import a_, de_, fold, load_nlp, parsed_ahead, with_article
+from corpus.text.french import a_, de_, fold, load_nlp, parsed_ahead, plural, with_article
 
 WEIGHT_FORMULA = "ateliers × (1 + 0,5 × (territoires − 1)) × (0,5 + part des difficultés)"
 
@@ -348,7 +348,8 @@ def build_problematiques(synthesis: Synthesis, *, nlp=None, limit: int | None = 
             quotes = theme.quotes[DIFF] or theme.quotes[LEV]
             n_diff, n_lev = theme.orientation_counts[DIFF], theme.orientation_counts[LEV]
             why = (f"Vu dans {len(theme.by_atelier)} ateliers ({_join(theme.territories)}) : "
-                   f"{n_diff} difficultés, {n_lev} leviers sur {theme.size} segments.")
+                   f"{plural(n_diff, 'difficulté')}, {plural(n_lev, 'levier')} sur "
+                   f"{theme.size} segments.")
             if theme.quotes[DIFF]:
                 q = theme.quotes[DIFF][0]
                 why += (f" Difficulté la plus représentative : « {q.text} » "

@@ -71,6 +71,11 @@ def folded_stop_words(*, domain: bool = True) -> frozenset[str]:
 DEFAULT_MODEL = "fr_core_news_sm"
 
 
+def plural(n: int, word: str, plural_form: str | None = None) -> str:
+    """« 1 levier », « 2 leviers »: `n` and `word`, in the plural from 2 on (or 0)."""
+    return f"{n} {word if n == 1 else plural_form or word + 's'}"
+
+
 def load_nlp(name: str | None = None):
     """The French spaCy pipeline `name` (default: `DEFAULT_MODEL`), loaded once per process
     however it is asked for (`load_nlp()`, `load_nlp("fr_core_news_sm")`, `name=`)."""

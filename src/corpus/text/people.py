@@ -9,7 +9,7 @@ def looks_like_person(ent) -> bool:
     The small French model also tags capitalised words at the start of a bullet ("Fiche
     navette", "Aller vers"); those are dropped.
     """
-    if ent.label_ != "PER":
+    if ent.label_ != "PER" or any(_plural_noun(t) for t in ent):
         return False
     capitalised = [t for t in ent if t.text[:1].isupper() and t.is_alpha]
     if len(capitalised) >= 2 and len(capitalised) == len([t for t in ent if t.is_alpha]):
@@ -20,6 +20,14 @@ def looks_like_person(ent) -> bool:
             return False
         return ent[0].pos_ == "PROPN" and not _in_place_list(ent)
     return False
+
+
+def _plural_noun(token) -> bool:
+    """A common noun in the plural, inflected from its lemma ("Employeurs" of « Employeurs TPE
+    difficiles à mobiliser »): people, not a person's name, which spaCy's morphology never
+    makes plural here."""
+    return (token.pos_ == "NOUN" and token.morph.get("Number") == ["Plur"]
+            and token.lemma_.lower() != token.text.lower())
 
 
 def spacy_person_spans(doc) -> list[tuple[int, int]]:
