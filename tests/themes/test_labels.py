@@ -213,3 +213,23 @@ def test_a_verb_the_tagger_read_as_an_adjective_is_no_part_of_a_label(nlp):
                   ("peu", "ADV", "peu", ""))
     found = _spellings(doc)
     assert "Conseillers" in found and "Conseillers orientent" not in found
+
+
+def test_a_verb_the_tagger_read_as_a_feminine_adjective_is_no_part_of_a_label(nlp):
+    """« Chaque structure prescrit de son côté » headed a theme of the sample as « Structure
+    prescrit »: spaCy reads « prescrit » as an adjective agreeing with « structure »."""
+    doc = morphed(("Chaque", "DET", "chaque", "Number=Sing"),
+                  ("structure", "NOUN", "structure", "Gender=Fem|Number=Sing"),
+                  ("prescrit", "ADJ", "prescrit", "Gender=Fem|Number=Sing"),
+                  ("de", "ADP", "de", ""), ("son", "DET", "son", "Number=Sing"),
+                  ("côté", "NOUN", "côté", "Gender=Masc|Number=Sing"))
+    found = _spellings(doc)
+    assert "Structure" in found and "Structure prescrit" not in found
+    # a feminine adjective, or one written the same in both genders, still is
+    doc = morphed(("Garde", "NOUN", "garde", "Gender=Fem|Number=Sing"),
+                  ("partagée", "ADJ", "partagé", "Gender=Fem|Number=Sing"),
+                  ("et", "CCONJ", "et", ""), ("agriculture", "NOUN", "agriculture",
+                                               "Gender=Fem|Number=Sing"),
+                  ("bio", "ADJ", "bio", "Gender=Fem|Number=Sing"))
+    found = _spellings(doc)
+    assert "Garde partagée" in found and "Agriculture bio" in found

@@ -193,19 +193,34 @@ def finite_plural(word: str, model: str = DEFAULT_MODEL) -> bool:
     spaCy's lemma lookup of `model`: a form in -ent whose lemma is another word in -er. The
     tagger sometimes reads such a form as an adjective (« les conseillers orientent peu »)."""
     word = word.lower()
-    if not word.endswith("ent"):
+    found = lookup_lemma(word, model) if word.endswith("ent") else None
+    return found is not None and found != word and found.endswith("er")
+
+
+def verb_not_feminine(token, model: str = DEFAULT_MODEL) -> bool:
+    """A verb's form that the tagger read as a feminine adjective (« Chaque structure prescrit
+    de son côté »: « prescrit », feminine by spaCy's morphology): not ending in -e, its lemma
+    by spaCy's lookup another word, an infinitive. A feminine form ends in -e."""
+    word = token.text.lower()
+    if token.morph.get("Gender") != ["Fem"] or word.endswith(("e", "es")):
         return False
+    found = lookup_lemma(word, model)
+    return found is not None and found != word and found.endswith(("er", "ir", "re"))
+
+
+def lookup_lemma(word: str, model: str = DEFAULT_MODEL) -> str | None:
+    """The lemma of `word` in the lookup table of `model`'s lemmatizer, if any."""
     try:
         nlp = _loaded(model)
     except OSError:  # the model is not installed: no lookup to read
-        return False
+        return None
     lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
     lookups = getattr(lemmatizer, "lookups", None)
     if lookups is None or not lookups.has_table("lemma_lookup"):
-        return False
+        return None
     found = lookups.get_table("lemma_lookup").get(word)
     found = found[0] if isinstance(found, list) and found else found
-    return isinstance(found, str) and found != word and found.endswith("er")
+    return found if isinstance(found, str) else None
 
 
 def is_content(token) -> bool:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from corpus.config import default
 from corpus.lang.actors import structure_words
 from corpus.text import deroule
-from corpus.text.french import finite_plural, fold, is_acronym
+from corpus.text.french import finite_plural, fold, is_acronym, verb_not_feminine
 
 MAX_WORDS = 6
 MIN_SEGMENTS = 2
@@ -158,6 +158,8 @@ def reads_as_label(span: Sequence, places: frozenset[str] = frozenset()) -> bool
         return False
     if any(t.pos_ in ("ADJ", "NOUN") and finite_plural(t.text) for t in span):
         return False  # « Conseillers orientent »: a verb the tagger took for an adjective
+    if any(t.pos_ == "ADJ" and verb_not_feminine(t) for t in span):
+        return False  # « Structure prescrit »: the same, read as feminine
     for j, token in enumerate(span):
         if roles[token.i] not in _ADJECTIVE and token.pos_ != "VERB":
             continue
