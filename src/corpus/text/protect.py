@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from corpus.records import Demarche, Feedback, Segment
+from corpus.text import usage
 from corpus.text.french import fold
 from corpus.text.marks import (  # noqa: F401 (re-exported)
     EMAIL,
@@ -140,6 +141,13 @@ class Pseudonymiser:
                     w.isupper() and fold(w) not in first and len(w) <= 4 for w in words)
                 if (named or titled) and self.is_person(name):  # not "Employeurs TPE"
                     learned.add(name)
+        parts = {n: [w for w in re.split(r"[\s-]+", n) if len(w) > 1 and w.rstrip(".") not in TITLES
+                     and fold(w) not in PARTICLES] for n in learned - seen}
+        common = usage.common_words((t for t, _ in texts), (w for p in parts.values() for w in p))
+        # « France Assos Santé », « M. Le Maire », « Madame EMPLOI »: words the démarche writes
+        # in lower case, learned as names, took « le maire » and « France » everywhere.
+        learned -= {n for n, words in parts.items()
+                    if any(fold(w) in common for w in words) or re.search(r"\d", n)}
         new = sorted(learned - set(self.known_names))
         if new:
             self.known_names = tuple(self.known_names) + tuple(new)
@@ -256,8 +264,8 @@ def _known_names_re(names: Sequence[str], words: frozenset[str]) -> re.Pattern |
     """The manifests' names, whole or in part ("Haddad", "karim"), in any case; a part that
     is also a French word ("Petit", "Fontaine") only capitalised or in capitals."""
     wholes = {n.strip() for n in names if n.strip()}
-    parts = {p for n in wholes for p in re.split(r"[\s]+", n)
-             if len(p) > 2 and fold(p) not in PARTICLES}
+    parts = {p for n in wholes for p in re.split(r"[\s]+", n)  # "Madame" of "Madame Roux": no
+             if len(p) > 2 and fold(p) not in PARTICLES and p.rstrip(".") not in TITLES}
     loose, strict = set(), set()
     for part in wholes | parts:
         if " " in part or fold(part) not in words:
