@@ -110,3 +110,19 @@ def test_names_found_by_a_copy_in_another_process_protect_the_same():
     assert [s.text for s in with_found] == [s.text for s in alone]
     joined = " ".join(s.text for s in alone)
     assert "Haddad" not in joined and "Tessier" not in joined and "06 12" not in joined
+
+
+def test_the_word_lists_kept_in_models_dir_are_the_lists_spacy_gives(tmp_path):
+    """The ingest's main process reads the French words and the verbs of speech from files
+    (no spaCy to load before the territories' processes start): the same words as spaCy's
+    tables give, and the same again when read back from the files."""
+    from corpus.text.name_lists import french_words
+    from corpus.text.speakers import speech_forms
+
+    kept = french_words("fr_core_news_sm", tmp_path)
+    assert kept == french_words("fr_core_news_sm") and "fontaine" in kept
+    assert speech_forms("fr_core_news_sm", tmp_path) == speech_forms("fr_core_news_sm")
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert [n.split("-fr_core")[0] for n in written] == ["french-words", "speech-forms"]
+    french_words.cache_clear()
+    assert french_words("fr_core_news_sm", tmp_path) == kept  # read from the file

@@ -46,19 +46,42 @@ def first_names(models_dir: Path) -> frozenset[str]:
 
 
 @functools.cache
-def french_words(model: str = "fr_core_news_sm") -> frozenset[str]:
+def french_words(model: str = "fr_core_news_sm",
+                 models_dir: Path | None = None) -> frozenset[str]:
     """Folded French words: every form the spaCy model's lemmatizer tables know (base forms,
-    inflected forms and exceptions) and the stop words."""
-    words = set(folded_stop_words(domain=False))
-    try:
-        from corpus.text.french import load_nlp
+    inflected forms and exceptions) and the stop words. With `models_dir`, the list is kept
+    there (a file per model and version), so that a process that parses nothing needs no
+    spaCy: the ingest's main process loaded it for this list alone (100,000 segments: 7.3 s
+    before the territories' processes could start)."""
+    if models_dir is None:
+        try:
+            return frozenset(_french_words(model))
+        except (OSError, KeyError, ImportError) as exc:
+            log.warning("tables du lemmatiseur indisponibles (%s)", exc)
+            return folded_stop_words(domain=False)
+    kept = word_list(Path(models_dir) / f"french-words-{model}-{model_version(model)}.txt",
+                     lambda: _french_words(model), "tables du lemmatiseur indisponibles")
+    return kept or folded_stop_words(domain=False)
 
-        lookups = load_nlp(model).get_pipe("lemmatizer").lookups
-        for table in ("lemma_index", "lemma_exc", "lemma_lookup"):
-            if not lookups.has_table(table):
-                continue
-            for entries in lookups.get_table(table).values():  # lists, or forms -> lemmas
-                words.update(fold(w) for w in entries if isinstance(w, str))
-    except (OSError, KeyError, ImportError) as exc:
-        log.warning("tables du lemmatiseur indisponibles (%s)", exc)
-    return frozenset(words)
+
+def _french_words(model: str) -> set[str]:
+    from corpus.text.french import load_nlp
+
+    words = set(folded_stop_words(domain=False))
+    lookups = load_nlp(model).get_pipe("lemmatizer").lookups
+    for table in ("lemma_index", "lemma_exc", "lemma_lookup"):
+        if not lookups.has_table(table):
+            continue
+        for entries in lookups.get_table(table).values():  # lists, or forms -> lemmas
+            words.update(fold(w) for w in entries if isinstance(w, str))
+    return words
+
+
+def model_version(model: str) -> str:
+    """The installed version of the spaCy model package `model` ("absent" when missing)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(model)
+    except PackageNotFoundError:
+        return "absent"

@@ -385,5 +385,5 @@ class NameFinder:
 @functools.cache
 def name_finder(models_dir: Path, model: str = "fr_core_news_sm") -> NameFinder:
     """The finder with the general resources (first names, French words)."""
-    return NameFinder(first_names(Path(models_dir)), french_words(model),
-                      speech=speech_forms(model))
+    return NameFinder(first_names(Path(models_dir)), french_words(model, Path(models_dir)),
+                      speech=speech_forms(model, Path(models_dir)))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from corpus.text.french import fold, folded_stop_words
@@ -78,29 +79,41 @@ _ELIDED = ("l'", "d'", "qu'", "j'", "n'", "s'", "c'", "m'", "t'", "l’", "d’"
 
 
 @functools.cache
-def speech_forms(model: str = "fr_core_news_sm") -> frozenset[str]:
+def speech_forms(model: str = "fr_core_news_sm",
+                 models_dir: Path | None = None) -> frozenset[str]:
     """Lower-case forms of the verbs of speech: the forms spaCy's lookup table leads to
-    their lemmas, and the regular forms of the verbs in -er."""
+    their lemmas, and the regular forms of the verbs in -er. With `models_dir`, kept there as
+    `name_lists.french_words` is (no spaCy to load in a process that parses nothing)."""
     regular = {lemma[:-2] + end for lemma in SPEECH_LEMMAS if lemma.endswith("er")
                for end in _REGULAR}
-    forms = {"dit", "disent", "estime", "présente", "conclut", "intervient", "reconnaît",
-             "reconnait", "revient", "décrit", "admet"}
-    try:
-        from corpus.text.french import load_nlp
+    if models_dir is not None:
+        from corpus.files import word_list
+        from corpus.text.name_lists import model_version
 
-        nlp = load_nlp(model)
-        table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
-        for form in nlp.vocab.strings:  # the table's keys are hashes: ask it for each word
-            if form.islower() and any(lemma in SPEECH_LEMMAS for lemma in table.get(form) or ()):
-                forms.add(form)
-        # A regular form the table reads as another word ("demande", "partage": nouns) is
-        # left out: "Forte demande de…" has no speaker.
-        forms |= {f for f in regular if table.get(f) is None
-                  or any(lemma in SPEECH_LEMMAS for lemma in table.get(f))}
+        kept = word_list(Path(models_dir) / f"speech-forms-{model}-{model_version(model)}.txt",
+                         lambda: _speech_forms(model, regular), "table des lemmes indisponible")
+        return kept or frozenset(regular)
+    try:
+        return frozenset(_speech_forms(model, regular))
     except (OSError, KeyError, ImportError) as exc:
         log.warning("table des lemmes indisponible (%s) : formes régulières seules", exc)
-        forms |= regular
-    return frozenset(forms)
+        return frozenset(regular)
+
+
+def _speech_forms(model: str, regular: set[str]) -> set[str]:
+    from corpus.text.french import load_nlp
+
+    forms = {"dit", "disent", "estime", "présente", "conclut", "intervient", "reconnaît",
+             "reconnait", "revient", "décrit", "admet"}
+    nlp = load_nlp(model)
+    table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    for form in nlp.vocab.strings:  # the table's keys are hashes: ask it for each word
+        if form.islower() and any(lemma in SPEECH_LEMMAS for lemma in table.get(form) or ()):
+            forms.add(form)
+    # A regular form the table reads as another word ("demande", "partage": nouns) is
+    # left out: "Forte demande de…" has no speaker.
+    return forms | {f for f in regular if table.get(f) is None
+                    or any(lemma in SPEECH_LEMMAS for lemma in table.get(f))}
 
 
 class Speakers:
