@@ -97,7 +97,7 @@ def test_a_surname_given_with_a_first_name_is_a_name_when_it_comes_back_alone():
 def test_a_name_holding_a_word_the_demarche_writes_in_lower_case_is_not_learned():
     """« M. Le Maire » is a title, « France Assos Santé » an association: learned as names,
     they took « le maire » and « France » in every text (30,000 real segments: 964 spans
-    added by learning, 161 now). A word the démarche writes in lower case more often than
+    added by learning, 149 now). A word the démarche writes in lower case more often than
     capitalised is one of its words, not a surname."""
     pseudo = Pseudonymiser("s", finder=FINDER)
     lines = [("- M. Le Maire ouvre la séance", []), ("- le maire propose une salle", []),
