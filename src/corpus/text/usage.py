@@ -1,6 +1,6 @@
 """How a démarche writes its words: one it writes in lower case more often than capitalised is
-one of its common words (« le maire », « la santé », « l'emploi »), not a surname. A name the
-démarche gives (`Pseudonymiser.learn_found`) holds none besides its first name."""
+one of its common words (« le maire », « la santé », « l'emploi »), not a surname: a name
+learned from the démarche's texts (`Pseudonymiser.learn_found`) holds none of them."""
 
 from __future__ import annotations
 
