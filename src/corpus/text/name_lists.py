@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from corpus.files import word_list
@@ -49,19 +50,27 @@ def first_names(models_dir: Path) -> frozenset[str]:
 def french_words(model: str = "fr_core_news_sm",
                  models_dir: Path | None = None) -> frozenset[str]:
     """Folded French words: every form the spaCy model's lemmatizer tables know (base forms,
-    inflected forms and exceptions) and the stop words. With `models_dir`, the list is kept
-    there (a file per model and version), so that a process that parses nothing needs no
-    spaCy: the ingest's main process loaded it for this list alone (100,000 segments: 7.3 s
-    before the territories' processes could start)."""
-    if models_dir is None:
-        try:
-            return frozenset(_french_words(model))
-        except (OSError, KeyError, ImportError) as exc:
-            log.warning("tables du lemmatiseur indisponibles (%s)", exc)
-            return folded_stop_words(domain=False)
-    kept = word_list(Path(models_dir) / f"french-words-{model}-{model_version(model)}.txt",
-                     lambda: _french_words(model), "tables du lemmatiseur indisponibles")
-    return kept or folded_stop_words(domain=False)
+    inflected forms and exceptions) and the stop words; the stop words alone when the tables
+    cannot be read. With `models_dir`, kept there (see `model_list`)."""
+    return model_list("french-words", model, models_dir, lambda: _french_words(model),
+                      folded_stop_words(domain=False), "tables du lemmatiseur indisponibles")
+
+
+def model_list(name: str, model: str, models_dir: Path | None, build: Callable[[], set[str]],
+               fallback: frozenset[str], unavailable: str) -> frozenset[str]:
+    """A word list read from the spaCy model `model` by `build` (`fallback`, with the warning
+    `unavailable`, when it cannot be). With `models_dir`, the list is kept there, a file per
+    model and version, so that a process that parses nothing needs no spaCy: the ingest's main
+    process loaded it for the name finder's lists alone (100,000 segments: 7.3 s before the
+    territories' processes could start)."""
+    if models_dir is not None:
+        path = Path(models_dir) / f"{name}-{model}-{model_version(model)}.txt"
+        return word_list(path, build, unavailable) or fallback
+    try:
+        return frozenset(build())
+    except (OSError, KeyError, ImportError) as exc:
+        log.warning("%s (%s)", unavailable, exc)
+        return fallback
 
 
 def _french_words(model: str) -> set[str]:

@@ -78,33 +78,30 @@ _CLAUSE = ("-", "•", "*", ";", ":", ".", "!", "?", "(", "–", "—", "\n")
 _ELIDED = ("l'", "d'", "qu'", "j'", "n'", "s'", "c'", "m'", "t'", "l’", "d’")
 
 
+# Forms of speech the lookup table does not lead to their lemma.
+_IRREGULAR = frozenset({"dit", "disent", "estime", "présente", "conclut", "intervient",
+                        "reconnaît", "reconnait", "revient", "décrit", "admet"})
+
+
 @functools.cache
 def speech_forms(model: str = "fr_core_news_sm",
                  models_dir: Path | None = None) -> frozenset[str]:
     """Lower-case forms of the verbs of speech: the forms spaCy's lookup table leads to
-    their lemmas, and the regular forms of the verbs in -er. With `models_dir`, kept there as
-    `name_lists.french_words` is (no spaCy to load in a process that parses nothing)."""
+    their lemmas, and the regular forms of the verbs in -er (those alone, with a few
+    irregular ones, when the table cannot be read). With `models_dir`, kept there
+    (`name_lists.model_list`)."""
+    from corpus.text.name_lists import model_list
+
     regular = {lemma[:-2] + end for lemma in SPEECH_LEMMAS if lemma.endswith("er")
                for end in _REGULAR}
-    if models_dir is not None:
-        from corpus.files import word_list
-        from corpus.text.name_lists import model_version
-
-        kept = word_list(Path(models_dir) / f"speech-forms-{model}-{model_version(model)}.txt",
-                         lambda: _speech_forms(model, regular), "table des lemmes indisponible")
-        return kept or frozenset(regular)
-    try:
-        return frozenset(_speech_forms(model, regular))
-    except (OSError, KeyError, ImportError) as exc:
-        log.warning("table des lemmes indisponible (%s) : formes régulières seules", exc)
-        return frozenset(regular)
+    return model_list("speech-forms", model, models_dir, lambda: _speech_forms(model, regular),
+                      _IRREGULAR | regular, "table des lemmes indisponible")
 
 
 def _speech_forms(model: str, regular: set[str]) -> set[str]:
     from corpus.text.french import load_nlp
 
-    forms = {"dit", "disent", "estime", "présente", "conclut", "intervient", "reconnaît",
-             "reconnait", "revient", "décrit", "admet"}
+    forms = set(_IRREGULAR)
     nlp = load_nlp(model)
     table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
     for form in nlp.vocab.strings:  # the table's keys are hashes: ask it for each word
