@@ -152,7 +152,7 @@ def blas_threads():
     return sorted({lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"})
 
 before = blas_threads()
-a_in, b_in, a_out = threading.Event(), threading.Event(), threading.Event()
+a_in, b_in, a_out, b_out = (threading.Event() for _ in range(4))
 seen = {}
 
 def a():
@@ -160,6 +160,7 @@ def a():
         a_in.set()
         b_in.wait(120)
     a_out.set()
+    b_out.wait(120)  # alive until b has left: the first thread to limit must not keep the limit
 
 def b():
     a_in.wait(120)
@@ -167,13 +168,15 @@ def b():
         b_in.set()
         a_out.wait(120)
         seen["inside"] = blas_threads()
+    seen["after"] = blas_threads()
+    b_out.set()
 
 threads = [threading.Thread(target=a), threading.Thread(target=b)]
 for t in threads:
     t.start()
 for t in threads:
     t.join(300)
-print(json.dumps([before, seen["inside"], blas_threads()]))
+print(json.dumps([before, seen["inside"], seen["after"], blas_threads()]))
 """
 
 
@@ -186,5 +189,5 @@ def test_one_blas_thread_holds_while_any_thread_is_inside():
 
     out = subprocess.run([sys.executable, "-c", BLAS_HELD], capture_output=True, text=True,
                          check=True, env={**os.environ, "OPENBLAS_NUM_THREADS": "2"}).stdout
-    before, inside, after = json.loads(out)
-    assert (before, inside, after) == ([2], [1], [2])
+    before, inside, after, at_end = json.loads(out)
+    assert (before, inside, after, at_end) == ([2], [1], [2], [2])

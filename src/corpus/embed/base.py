@@ -114,7 +114,8 @@ def one_blas_thread():
     from threadpoolctl import threadpool_limits
 
     with _BLAS:
-        limits = threadpool_limits(limits=1, user_api="blas")  # again for each: a library
+        with _any_thread_may_limit():
+            limits = threadpool_limits(limits=1, user_api="blas")  # again for each: a library
         if _blas_holders == 0:  # loaded since, or a limit lifted by other code, is held too
             _blas_limits = limits
         _blas_holders += 1
@@ -124,8 +125,33 @@ def one_blas_thread():
         with _BLAS:
             _blas_holders -= 1
             if _blas_holders == 0 and _blas_limits is not None:
-                _blas_limits.restore_original_limits()
+                with _any_thread_may_limit():
+                    _blas_limits.restore_original_limits()
                 _blas_limits = None
+
+
+@contextlib.contextmanager
+def _any_thread_may_limit():
+    """threadpoolctl 3.8 lets only the first thread that set OpenBLAS's limit change it again
+    while that thread lives: the last to leave `one_blas_thread`, often another thread, could
+    not lift it (the process then stayed on one thread; seen in CI). Under `_BLAS`, this thread
+    takes that right for the change and gives it back after, so that other code's limits work."""
+    owner = _openblas_owner()
+    if owner is not None:
+        owner.clear_controlling_thread(force=True)
+    try:
+        yield
+    finally:
+        if owner is not None:
+            owner.clear_controlling_thread(force=True)
+
+
+def _openblas_owner():
+    """threadpoolctl's OpenBLAS controller class where it keeps a controlling thread (3.8+)."""
+    import threadpoolctl
+
+    owner = getattr(threadpoolctl, "OpenBLASController", None)
+    return owner if hasattr(owner, "clear_controlling_thread") else None
 
 
 def same_on_any_machine(func):
