@@ -72,6 +72,12 @@ _DETERMINERS = {"le", "la", "les", "l", "un", "une", "des", "du", "au", "aux", "
                 "son", "sa", "ses", "notre", "nos", "leur", "leurs", "de", "d", "en"}
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _folded(word: str) -> str:
+    """`fold` of a word, remembered: the same words come back in every text."""
+    return fold(word)
+
+
 @dataclass
 class Token:
     start: int
@@ -79,13 +85,11 @@ class Token:
     text: str
     gap: str  # the characters between the previous token and this one
     key: str = field(init=False)  # folded text: read dozens of times per token by the rules
+    capitalised: bool = field(init=False)
 
     def __post_init__(self) -> None:
-        self.key = fold(self.text)
-
-    @property
-    def capitalised(self) -> bool:
-        return self.text[:1].isupper()
+        self.key = _folded(self.text)
+        self.capitalised = self.text[:1].isupper()
 
 
 @dataclass
@@ -115,7 +119,12 @@ class NameFinder:
             t.gap = text[toks[i - 1].end if i else 0:t.start]
         self._text, self._toks, self._is_place = text, toks, is_place
         found: list[tuple[int, int]] = []
-        for i in range(len(toks)):
+        first = self.first_names
+        for i, t in enumerate(toks):
+            # A word in lower case seeds a name only as a title or a first name ("mme", "karim"):
+            # every other seed wants a capital (most words: 215,000 tried of 12,500 segments).
+            if not t.capitalised and t.key not in _LOWER_TITLES and t.key not in first:
+                continue
             span = (self._after_title(i) or self._initial(i) or self._first_name(i)
                     or self._lower_name(i) or self._pair(i))
             if span:

@@ -122,7 +122,13 @@ class Speakers:
 
     def spans(self) -> list[tuple[int, int]]:
         out: list[tuple[int, int]] = []
-        for i in range(len(self.toks)):
+        particles, first, known = _particles(), self.f.first_names, self.f.known
+        for i, t in enumerate(self.toks):
+            # Every rule wants a name starting at token i (`_candidate`): a capital, a particle,
+            # or a first name or known name in lower case. Most words are none of them.
+            if not t.capitalised and t.key not in particles and t.key not in first and (
+                    t.key not in known):
+                continue
             for rule in (self._subject, self._introduced, self._after_role, self._listed,
                          self._particled):
                 got = rule(i)
