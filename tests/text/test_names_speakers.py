@@ -132,3 +132,15 @@ def test_a_word_that_already_has_a_pseudonym_in_the_demarche_is_a_name():
     assert pseudo.protect("- Bonnet a trouvé une salle") == "- Personne 1 a trouvé une salle"
     other = Pseudonymiser("autre", finder=FINDER)
     assert other.learn([("- Bonnet a trouvé une salle", [])]) == []
+
+
+def test_a_name_with_a_pseudonym_from_an_earlier_run_is_learned_even_if_also_a_word():
+    """The check on words written in lower case spares a word the démarche's earlier runs
+    already gave a pseudonym; a surname first met after a title gets no such pass."""
+    before = Pseudonymiser("s", finder=FINDER)
+    before.pseudonym("Boulanger")
+    lines = [("- Boulanger a trouvé une salle", []), ("- le boulanger prête son local", []),
+             ("- un boulanger recrute", []), ("- Mme Meunier présente le forum", []),
+             ("- le meunier du moulin", []), ("- un meunier cherche un apprenti", [])]
+    assert Pseudonymiser("s", numbers=before.numbers, finder=FINDER).learn(lines) == [
+        "Boulanger"]

@@ -72,12 +72,6 @@ _DETERMINERS = {"le", "la", "les", "l", "un", "une", "des", "du", "au", "aux", "
                 "son", "sa", "ses", "notre", "nos", "leur", "leurs", "de", "d", "en"}
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _folded(word: str) -> str:
-    """`fold` of a word, remembered: the same words come back in every text."""
-    return fold(word)
-
-
 @dataclass
 class Token:
     start: int
@@ -88,7 +82,7 @@ class Token:
     capitalised: bool = field(init=False)
 
     def __post_init__(self) -> None:
-        self.key = _folded(self.text)
+        self.key = fold(self.text)
         self.capitalised = self.text[:1].isupper()
 
 
