@@ -144,3 +144,17 @@ def test_a_name_with_a_pseudonym_from_an_earlier_run_is_learned_even_if_also_a_w
              ("- le meunier du moulin", []), ("- un meunier cherche un apprenti", [])]
     assert Pseudonymiser("s", numbers=before.numbers, finder=FINDER).learn(lines) == [
         "Boulanger"]
+
+
+def test_which_texts_write_a_learned_word_as_a_whole_word():
+    """`usage.writes_any` answers as the pattern `\\b(?:…)\\b` it replaced, on folded texts."""
+    import re
+
+    from corpus.text import usage
+
+    words = ["haddad", "d'almeida", "roux"]
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
+    writes = usage.writes_any(words)
+    for text in ["- haddad insiste", "selon d'almeida :", "rouxel propose", "le roux-blanc",
+                 "chaddad", "almeida seul", "", "roux"]:
+        assert writes(text) == bool(pattern.search(text)), text

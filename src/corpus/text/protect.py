@@ -51,6 +51,7 @@ NOT_PEOPLE = {
 _LOCATIVE = re.compile(r"(?:^|\s)(?:à|au|aux|en|sur|sous|vers|de|du|des|d'|entre|par|pour)\s*$",
                        re.IGNORECASE)
 _JOINED = re.compile(r"([\w'-]+)\s*(?:,|\bet)\s*$")
+_DIGIT = re.compile(r"\d")  # no phone number without one
 
 
 def _key(name: str) -> str:
@@ -239,7 +240,8 @@ class Pseudonymiser:
             cursor = end
         out.append(text[cursor:])
         named = "".join(out)
-        protected = PHONE.sub(PHONE_MARK, EMAIL.sub(EMAIL_MARK, named))
+        protected = EMAIL.sub(EMAIL_MARK, named) if "@" in named else named  # most have none
+        protected = PHONE.sub(PHONE_MARK, protected) if _DIGIT.search(protected) else protected
         if protected != named:  # no name lies in an e-mail or a phone: found in `text` alike
             emails = [(*m.span(), EMAIL_MARK) for m in EMAIL.finditer(text)]
             masked = EMAIL.sub(lambda m: "\0" * len(m.group()), text)
@@ -310,10 +312,8 @@ def protect_segments(segments: Sequence[Segment], pseudo: Pseudonymiser,
     if pseudo.finder is not None and (new := pseudo.learn_found(
             [(seg.text, own) for seg, own in zip(segments, spans, strict=True)])):
         # What is learned changes what is found only where a word of the new names is written.
-        written = re.compile(r"\b(?:" + "|".join(sorted(
-            {re.escape(w) for n in new for w in _key(n).split() if w not in PARTICLES})) + r")\b")
-        spans = [pseudo.person_spans(seg.text, seg.person_spans)
-                 if written.search(fold(seg.text)) else own
+        writes = usage.writes_any(w for n in new for w in _key(n).split() if w not in PARTICLES)
+        spans = [pseudo.person_spans(seg.text, seg.person_spans) if writes(fold(seg.text)) else own
                  for seg, own in zip(segments, spans, strict=True)]
     names = {w for full in pseudo._full for w in full.split()}
     out = []
