@@ -106,6 +106,7 @@ class Pseudonymiser:
                         if len(w) > 3 and w[:1].isupper()} - {_key(n) for n in self.known_names}
         self._fulls = {_key(n) for n in self.known_names if n.strip()}
         self._full = sorted(self._fulls, key=lambda n: (-len(n), n))  # not in a set's order
+        self._canonicals: dict[str, str] = {}
         words = self.finder.words if self.finder is not None else frozenset()
         self._known_re = _known_names_re(self.known_names, words)
         if self.finder is not None:
@@ -163,10 +164,11 @@ class Pseudonymiser:
         """The full known name that `name` is a part of ("Haddad" -> "karim haddad"); `name`
         itself when it is none's, or several's ("Jean" of "Jean Roux" and "Jean Py"): which of
         them it means, the text does not say, and no choice may depend on the run."""
-        if (key := _key(name)) in self._fulls:
-            return key
-        matches = [f for f in self._full if key in f.split() or set(key.split()) == set(f.split())]
-        return matches[0] if len(matches) == 1 else key
+        if (found := self._canonicals.get(key := _key(name))) is None:  # asked once a name
+            matches = [f for f in self._full if key in f.split() or set(key.split()) == set(
+                f.split())] if key not in self._fulls else []
+            found = self._canonicals[key] = matches[0] if len(matches) == 1 else key
+        return found
 
     def pseudonym(self, name: str) -> str:
         digest = self._hash(self._canonical(name))
