@@ -59,8 +59,10 @@ def rank_terms(
 
     Ties are broken by the term itself, so the ranking never depends on memory order.
     """
-    order = sorted(range(len(words)), key=lambda i: (-ctfidf_row[i], words[i]))
-    candidates = [i for i in order[:n_candidates] if ctfidf_row[i] > 0]
+    # Only the theme's own terms (a positive score) can be candidates: sorting the whole
+    # vocabulary for each theme was a sixth of the theme stage on the meeting reports.
+    own = np.flatnonzero(np.asarray(ctfidf_row) > 0).tolist()
+    candidates = sorted(own, key=lambda i: (-ctfidf_row[i], words[i]))[:n_candidates]
     if not candidates:
         return []
     cand_vecs = vectors[candidates]
