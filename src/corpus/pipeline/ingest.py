@@ -21,7 +21,8 @@ from corpus.ingest import IngestError, TableOptions, read_demarche, read_table
 from corpus.pipeline.stage import Context, Mapper, serial
 from corpus.records import Demarche, Note, Segment
 from corpus.store import Store
-from corpus.text import french, names, places, protect, segment
+from corpus.text import french, names, places, protect
+from corpus.text.territory import segment_and_find, segment_notes  # noqa: F401 (re-exported)
 
 log = logging.getLogger(__name__)
 
@@ -76,26 +77,6 @@ def by_territory(notes: Sequence[Note]) -> list[list[Note]]:
     """Notes grouped by territory (the unit of concurrent segmentation), territories sorted."""
     return [[n for n in notes if n.territory_id == t]
             for t in sorted({n.territory_id for n in notes})]
-
-
-def segment_notes(notes: Sequence[Note], settings: Settings, nlp=None) -> list[Segment]:
-    """Segments of notes, cut as `settings` says."""
-    label = f"segmentation {notes[0].territory_id}" if notes else "segmentation"
-    nlp = nlp if nlp is not None else french.load_nlp(settings.spacy_model)
-    with progress.track(label, total=len(notes), unit="notes"):
-        return segment.segment_notes(notes, nlp=nlp, min_chars=settings.min_segment_chars,
-                                     max_chars=settings.max_segment_chars)
-
-
-@embed.same_on_any_machine  # in a Dask worker too
-def segment_and_find(notes: Sequence[Note], settings: Settings, pseudo: protect.Pseudonymiser,
-                     nlp=None) -> tuple[list[Segment], list[list[tuple[int, int]]]]:
-    """One part of the ingest stage: a territory's segments and the names `pseudo` finds in
-    them (`protect.names_found`), both in the territory's process or thread: the names' search
-    is most of the pseudonymisation's time (100,000 segments: 28.7 s of the ingest's 143.6,
-    in the main process while the segmentation's processes had ended)."""
-    segments = segment_notes(notes, settings, nlp)
-    return segments, protect.names_found(segments, pseudo)
 
 
 def needs_storing(store: Store, demarche: Demarche, new: Sequence[Note]) -> bool:
