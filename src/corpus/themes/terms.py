@@ -59,8 +59,8 @@ def rank_terms(
 
     Ties are broken by the term itself, so the ranking never depends on memory order.
     """
-    # Only the theme's own terms (a positive score) can be candidates: sorting the whole
-    # vocabulary for each theme was a sixth of the theme stage on the meeting reports.
+    # Only the theme's own terms (a positive score) can be candidates: the whole vocabulary
+    # was sorted for each theme (190 themes on the meeting reports; about 0.1 s of 6.5).
     own = np.flatnonzero(np.asarray(ctfidf_row) > 0).tolist()
     candidates = sorted(own, key=lambda i: (-ctfidf_row[i], words[i]))[:n_candidates]
     if not candidates:
