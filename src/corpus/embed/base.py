@@ -135,23 +135,19 @@ def _any_thread_may_limit():
     """threadpoolctl 3.8 lets only the first thread that set OpenBLAS's limit change it again
     while that thread lives: the last to leave `one_blas_thread`, often another thread, could
     not lift it (the process then stayed on one thread; seen in CI). Under `_BLAS`, this thread
-    takes that right for the change and gives it back after, so that other code's limits work."""
-    owner = _openblas_owner()
-    if owner is not None:
-        owner.clear_controlling_thread(force=True)
+    takes that right for the change and gives it back after, so that other code's limits work
+    (before 3.8 there is no such right: nothing to do)."""
+    import threadpoolctl
+
+    clear = getattr(getattr(threadpoolctl, "OpenBLASController", None),
+                    "clear_controlling_thread", None)
+    if clear is not None:
+        clear(force=True)
     try:
         yield
     finally:
-        if owner is not None:
-            owner.clear_controlling_thread(force=True)
-
-
-def _openblas_owner():
-    """threadpoolctl's OpenBLAS controller class where it keeps a controlling thread (3.8+)."""
-    import threadpoolctl
-
-    owner = getattr(threadpoolctl, "OpenBLASController", None)
-    return owner if hasattr(owner, "clear_controlling_thread") else None
+        if clear is not None:
+            clear(force=True)
 
 
 def same_on_any_machine(func):

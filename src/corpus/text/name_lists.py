@@ -9,6 +9,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from corpus.embed.sources import installed_version
 from corpus.files import word_list
 from corpus.text.french import fold, folded_stop_words
 
@@ -64,7 +65,7 @@ def model_list(name: str, model: str, models_dir: Path | None, build: Callable[[
     process loaded it for the name finder's lists alone (100,000 segments: 7.3 s before the
     territories' processes could start)."""
     if models_dir is not None:
-        path = Path(models_dir) / f"{name}-{model}-{model_version(model)}.txt"
+        path = Path(models_dir) / f"{name}-{model}-{installed_version(model) or 'absent'}.txt"
         return word_list(path, build, unavailable) or fallback
     try:
         return frozenset(build())
@@ -84,13 +85,3 @@ def _french_words(model: str) -> set[str]:
         for entries in lookups.get_table(table).values():  # lists, or forms -> lemmas
             words.update(fold(w) for w in entries if isinstance(w, str))
     return words
-
-
-def model_version(model: str) -> str:
-    """The installed version of the spaCy model package `model` ("absent" when missing)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version(model)
-    except PackageNotFoundError:
-        return "absent"
