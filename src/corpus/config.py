@@ -234,6 +234,17 @@ class Settings(BaseSettings):
     # is possible (a rule of reading: a part holding most of a synthesis structures nothing).
     themes_group_silhouette_sample: int = 3000
     themes_group_max_share: float = 0.6
+    # Grands thèmes: k-means++ starts beside the nested cut's own (`themes.groups.least_spread`),
+    # the least within-group variance kept. Meeting reports (bench/themes.py --seeds
+    # 42,1,7,123,5,99 --by-region-half --orientation none), grands thèmes NMI on the tuning half
+    # (Auvergne-Rhône-Alpes, Corse, Hauts-de-France, Nouvelle-Aquitaine), mean of six seeds:
+    # the nested cut alone 0.387, its own start only 0.412, 10 starts 0.412, 20 0.418, 50 0.425,
+    # 100 0.420, 200 0.420. Reported on the other half: 0.416 -> 0.457 (0.448 to 0.475); whole
+    # set 0.435 -> 0.466 (0.429 to 0.481). At most `themes_group_restart_budget` theme-centre
+    # distances per iteration summed over the starts (a cost bound, not fitted: 2,500 themes in
+    # 50 groups take 0.17 s a start here; 190 themes in 4 groups, 0.002 s).
+    themes_group_restarts: int = 50
+    themes_group_restart_budget: int = 2_000_000
 
     # -- synthesis and search --------------------------------------------------------------------
     # A theme is a difficulty (lever) theme in a scope when this share of its segments there is

@@ -73,3 +73,40 @@ def test_no_grand_theme_holds_most_of_the_synthesis_when_the_coarse_regions_woul
     balanced = np.where(labels < 3, 0, np.where(labels < 6, 1, 2))
     assert _grands_themes(x, labels, balanced, 0, Settings()).tolist() == [
         0, 0, 0, 1, 1, 1, 2, 2, 2]  # nested as before when no part holds most
+
+
+def test_themes_leave_a_grouping_stuck_where_one_layout_put_them():
+    """Four themes at the corners of a long rectangle, grouped bottom / top: each stands nearer
+    its own group's centre than the other's, so moving themes one at a time (Lloyd) keeps it,
+    though left / right spreads 100 times less. The k-means++ starts find left / right."""
+    from corpus.themes.groups import _lloyd, _spread, least_spread
+
+    corners = np.array([[0.0, 0.0], [0.0, 1.0], [10.0, 0.0], [10.0, 1.0]])
+    sizes = np.array([30, 30, 30, 30])
+    bottom_top = np.array([0, 1, 0, 1])
+    w = sizes.astype(float)
+    assert _lloyd(corners, w, bottom_top).tolist() == [0, 1, 0, 1]
+    assert least_spread(corners, sizes, bottom_top, seed=0, restarts=0).tolist() == [0, 1, 0, 1]
+    found = least_spread(corners, sizes, bottom_top, seed=0, restarts=5)
+    assert found[0] == found[1] != found[2] == found[3]
+    assert _spread(corners, w, found) * 100 <= _spread(corners, w, bottom_top)
+    assert least_spread(corners, sizes, bottom_top, seed=0, restarts=5).tolist() == found.tolist()
+
+
+def test_a_theme_nested_under_the_wrong_coarse_region_joins_its_own_family():
+    """Three families of three themes; the coarse regions (one layout) put most of theme 2,
+    of the first family, in the region of theme 3, of the second. Nested, it would sit under
+    the second family's grand thème; moved to the nearest group, it is back with its family."""
+    from corpus.config import Settings
+    from corpus.themes.fit import _grands_themes
+
+    rng = np.random.default_rng(0)
+    families = rng.normal(size=(3, 16)) * 5
+    centres = np.vstack([f + rng.normal(size=(3, 16)) for f in families])
+    labels = np.repeat(np.arange(9), 20)
+    x = unit(centres[labels] + 0.3 * rng.normal(size=(len(labels), 16)))
+    coarse = labels.copy()  # a region per theme, but most of theme 2 in theme 3's
+    coarse[np.flatnonzero(labels == 2)[:12]] = 3
+    of_theme = _grands_themes(x, labels, coarse, 0, Settings())
+    assert [len(set(of_theme[3 * f:3 * f + 3])) for f in range(3)] == [1, 1, 1]
+    assert len(set(of_theme)) == 3

@@ -25,3 +25,15 @@ def test_duplicates_and_tiny_inputs():
     assert idx[:, 0].tolist() == [0, 1, 2]
     assert idx[0].tolist() == [0, 1, 2] and idx[1].tolist() == [1, 0, 2]
     assert np.allclose(dist[0], [0.0, 0.0, 1.0])
+
+
+def test_ties_at_the_last_place_go_to_the_lower_indices():
+    """Segments written the same (« Oui. », a repeated heading) are tied neighbours: which of
+    them a segment keeps does not depend on how the selection algorithm falls."""
+    x = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0]] + [[1.0, 0.0]] * 40, dtype=np.float32)
+    idx, dist = neighbours(x, 3)
+    assert idx[0].tolist() == [0, 3, 4]
+    assert idx[42].tolist() == [42, 0, 3]
+    assert idx[3].tolist() == [3, 0, 4]
+    assert idx[1].tolist() == [1, 2, 0]
+    assert np.allclose(dist[0], 0.0)

@@ -110,8 +110,9 @@ def _partition(plan: dict[str, Any], x: np.ndarray,
 def _grands_themes(x: np.ndarray, labels: np.ndarray, coarse: np.ndarray, seed: int,
                    settings: Settings) -> np.ndarray:
     """The grand thème of each theme: the coarse regions, grouped as themes were on main
-    (`groups.group_themes`), and each theme placed under the group holding most of its
-    segments (`groups.nest`)."""
+    (`groups.group_themes`), each theme placed under the group holding most of its segments
+    (`groups.nest`), then the themes moved to the groups of least within-group variance
+    (`groups.least_spread`, as many groups)."""
     coarse = clusters.renumber(coarse, min_size=2)
     coarse = clusters.reduce_outliers(x, coarse, max_fraction=0.0, floor=-1.0)
     if not (coarse >= 0).any():
@@ -124,16 +125,21 @@ def _grands_themes(x: np.ndarray, labels: np.ndarray, coarse: np.ndarray, seed: 
             sample_size=settings.themes_group_silhouette_sample,
             max_share=settings.themes_group_max_share)
 
-    nested = theme_groups.nest(labels, grouped(coarse)[coarse])
+    of_theme = theme_groups.nest(labels, grouped(coarse)[coarse])
     themed = labels[labels >= 0]
-    if len(themed) and (np.bincount(nested[themed]).max()
+    if len(themed) and (np.bincount(of_theme[themed]).max()
                         > settings.themes_group_max_share * len(themed)):
         # Nested, one part holds most of the synthesis (an intermediate state of the sample:
         # 267 of 389 segments, 11 of 15 themes, half the segments outside the coarse regions):
         # the themes themselves are grouped, under the same rule of reading. A guard: neither
         # the final sample nor the meeting reports reach it.
-        return grouped(labels)
-    return nested
+        of_theme = grouped(labels)
+    k = len(of_theme)
+    tightened = theme_groups.least_spread(
+        clusters.centroids(x, labels, k), np.bincount(themed, minlength=k), of_theme,
+        seed=seed, restarts=settings.themes_group_restarts,
+        budget=settings.themes_group_restart_budget, max_share=settings.themes_group_max_share)
+    return theme_groups.renumbered(tightened, labels)
 
 
 @same_on_any_machine  # its benches and tests call it outside the pipeline's stages
