@@ -114,8 +114,8 @@ def neighbours(x: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     scikit-learn's `pairwise_distances` with a Python callable per pair of points: on 3,759
     segments of the meeting reports that took most of the theme stage. Matrix products by
     blocks give the same neighbours in a fraction of the time (deterministic: ties go to the
-    lower index, at the k-th place too). Above `Settings.themes_exact_neighbours_max` points the n² products cost more
-    than UMAP's approximate search, which is then left to do it.
+    lower index, at the k-th place too). Above `Settings.themes_exact_neighbours_max` points
+    the n² products cost more than UMAP's approximate search, which is then left to do it.
     """
     u = np.asarray(x, dtype=np.float32)
     u = u / np.maximum(np.linalg.norm(u, axis=1, keepdims=True), 1e-12)
