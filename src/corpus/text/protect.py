@@ -164,11 +164,12 @@ class Pseudonymiser:
         """The full known name that `name` is a part of ("Haddad" -> "karim haddad"); `name`
         itself when it is none's, or several's ("Jean" of "Jean Roux" and "Jean Py"): which of
         them it means, the text does not say, and no choice may depend on the run."""
-        if (found := self._canonicals.get(key := _key(name))) is None:  # asked once a name
-            matches = [f for f in self._full if key in f.split() or set(key.split()) == set(
-                f.split())] if key not in self._fulls else []
-            found = self._canonicals[key] = matches[0] if len(matches) == 1 else key
-        return found
+        key = _key(name)
+        if key not in self._canonicals:  # looked for once a name
+            matches = [] if key in self._fulls else [
+                f for f in self._full if key in f.split() or set(key.split()) == set(f.split())]
+            self._canonicals[key] = matches[0] if len(matches) == 1 else key
+        return self._canonicals[key]
 
     def pseudonym(self, name: str) -> str:
         digest = self._hash(self._canonical(name))

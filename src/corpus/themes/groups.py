@@ -180,12 +180,12 @@ def least_spread(centroids: np.ndarray, sizes: np.ndarray, start: np.ndarray, *,
         share = np.bincount(of, weights=w).max() / w.sum()
         return share > max_share, _spread(c, w, of)
 
-    best = min(found, key=rank)  # the first of equals: `start`'s own refinement
-    return np.unique(best, return_inverse=True)[1]
+    return min(found, key=rank)  # the first of equals: `start`'s own refinement
 
 
 def _lloyd(c: np.ndarray, w: np.ndarray, of: np.ndarray, max_iter: int = 300) -> np.ndarray:
-    """Weighted k-means from the partition `of` (groups left empty are dropped)."""
+    """Weighted k-means from the partition `of`: groups numbered from 0, those left empty
+    dropped."""
     of = np.unique(of, return_inverse=True)[1]
     for _ in range(max_iter):
         centres = _centres(c, w, of)
