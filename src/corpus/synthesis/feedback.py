@@ -117,11 +117,12 @@ def answer_lemmas(texts: Sequence[str], nlp, places: frozenset[str] = frozenset(
                   tags: Sequence[str | None] | None = None) -> list[str]:
     """Content-word lemmas of each answer (as the segmenter keeps them for notes), places out;
     from the answers' stored `tags` (`corpus.text.tags`) where given, else parsed."""
+    from corpus.text import parsing
     from corpus.text import tags as text_tags
 
     kept = [text_tags.loads(t) for t in (tags if tags is not None else [None] * len(texts))]
     todo = [without_marks(t) for t, k in zip(texts, kept, strict=True) if k is None]
-    parsed = iter(nlp.pipe(todo, batch_size=64))
+    parsed = parsing.docs(nlp, todo)  # as the answers' stored tags were parsed
     docs = [next(parsed) if k is None else text_tags.doc(nlp.vocab, text_tags.without_marks(k))
             for k in kept]
     return [" ".join(lemma(t) for t in doc if is_content(t) and t.ent_type_ != "PER"

@@ -349,6 +349,7 @@ def protect_feedback(
 ) -> list[Feedback]:
     """Feedback with open answers protected; with `nlp`, spaCy's PER entities too, and the
     tags of that parse kept (`Feedback.answer_tags`, of the protected answers)."""
+    from corpus.text import parsing
     from corpus.text import tags as text_tags
 
     keys = [(i, k) for i, f in enumerate(feedback) for k in sorted(f.answers)]
@@ -356,7 +357,7 @@ def protect_feedback(
     spans: list[list[tuple[int, int]]] = [[] for _ in texts]
     parsed: list[str | None] = [None for _ in texts]
     if nlp is not None:
-        for j, doc in enumerate(nlp.pipe(texts, batch_size=64)):
+        for j, doc in enumerate(parsing.docs(nlp, texts)):
             # As in the notes: a capitalised word opening an answer ("Diffuser notre offre",
             # "Bonne organisation") is not a person.
             spans[j] = spacy_person_spans(doc)

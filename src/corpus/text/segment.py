@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from corpus import progress
 from corpus.lang.fr import SECTION_CUES, singular
 from corpus.records import Note, Orientation, Segment
-from corpus.text import deroule
+from corpus.text import deroule, parsing
 from corpus.text import tags as text_tags
 from corpus.text.french import (
     fold,
@@ -26,7 +26,7 @@ from corpus.text.french import (
     load_nlp,
     normalise,
 )
-from corpus.text.people import spacy_person_spans
+from corpus.text.people import looks_like_person
 
 _BULLET = re.compile(r"^\s*(?:[-*+•▪◦●–—]|\d{1,2}[.)])\s+")
 _HEADING = re.compile(r"^\s*#{1,6}\s+")
@@ -175,7 +175,9 @@ def _sentence_spans(doc, min_chars: int, text: str) -> list[tuple[int, int]]:
 
 
 def _fragments(doc, block: Block, min_chars: int, max_chars: int) -> list[Fragment]:
-    persons = spacy_person_spans(doc)
+    people = [e for e in doc.ents if looks_like_person(e)]
+    persons = [(e.start_char, e.end_char) for e in people]
+    named = {i for e in people for i in range(e.start, e.end)}  # out of the lemmas
     text = doc.text  # read once: `Doc.text` joins every token again at each read
 
     def frag(start: int, end: int) -> Fragment:
@@ -184,7 +186,7 @@ def _fragments(doc, block: Block, min_chars: int, max_chars: int) -> list[Fragme
         spans = [(s - start - lead, e - start - lead) for s, e in persons
                  if s >= start and e <= end]
         span = doc.char_span(start, end, alignment_mode="expand")
-        lemmas = [lemma(t) for t in span if is_content(t) and t.ent_type_ != "PER"]
+        lemmas = [lemma(t) for t in span if is_content(t) and t.i not in named]
         kind = deroule.kind_of_span(span, section=block.section)
         return Fragment(raw.strip(), block.section, block.hint, lemmas, spans, kind,
                         text_tags.span_tags(doc, start, end, text))
@@ -234,7 +236,7 @@ def segment_notes(
     nlp = nlp if nlp is not None else load_nlp()
     note_blocks = [(note, blocks(note.text)) for note in notes]
     flat: Iterable[Block] = (b for _, bs in note_blocks for b in bs)
-    docs = iter(nlp.pipe((b.text for b in flat), batch_size=batch_size))
+    docs = parsing.docs(nlp, (b.text for b in flat), batch_size=batch_size)
     out: list[Segment] = []
     for note, bs in note_blocks:
         frags: list[Fragment] = []
