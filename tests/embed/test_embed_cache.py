@@ -68,6 +68,35 @@ def test_vectors_are_stored_chunk_by_chunk(store, segments):
     assert store.counts()["embeddings"] == len(segments)
 
 
+
+def test_a_store_that_cannot_write_fails_the_embedding(store, segments):
+    """Rounds are written while the next is embedded: a failed write still reaches the caller."""
+
+    def broken(fp, vecs):
+        raise OSError("disque plein")
+
+    store.vectors.put = broken
+    with pytest.raises(OSError, match="disque plein"):
+        embed_cached(FakeEmbedder(), segments, store, chunk_size=4)
+
+
+def test_rounds_embedded_before_a_failure_are_stored(store, segments):
+    """An embedder that fails on its second round: the first round's vectors are in the store,
+    and the next run embeds only the rest."""
+
+    class FailsLater(FakeEmbedder):
+        def encode(self, texts):
+            if self.n_encoded:
+                raise RuntimeError("modèle interrompu")
+            return super().encode(texts)
+
+    with pytest.raises(RuntimeError, match="interrompu"):
+        embed_cached(FailsLater(), segments, store, chunk_size=4)
+    assert store.counts()["embeddings"] == 4
+    stats: dict[str, int] = {}
+    embed_cached(FakeEmbedder(), segments, store, stats=stats, chunk_size=4)
+    assert stats["cached"] == 4 and stats["computed"] == len(segments) - 4
+
 @pytest.mark.slow
 def test_real_cache_second_pass_computes_nothing_and_is_identical(store, segments, models_dir):
     """Timing of the cached pass: bench/embed.py ("relance en cache")."""

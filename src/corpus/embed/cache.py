@@ -7,7 +7,8 @@ second run, or a grown corpus, embeds only the texts it has never seen.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import nullcontext
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,41 @@ log = logging.getLogger(__name__)
 # Texts embedded, then stored, per round: a crash loses at most one round. An embedder may say
 # its own (`cache_chunk`: about the same time of work for a faster one).
 CACHE_CHUNK = 2048
+
+
+class _Writer:
+    """Each round's vectors stored in a thread of their own while the next round is embedded
+    (100,000 segments: 9 s of writes, each round opening the store and checkpointing it). One
+    round at most is being written; leaving waits for it and raises what it raised, so that a
+    round embedded is a round stored, as when the writes waited their turn."""
+
+    def __init__(self, store: Store | None, fingerprint: str):
+        self.store, self.fingerprint = store, fingerprint
+        self.pool: ThreadPoolExecutor | None = None
+        self.pending: Future | None = None
+
+    def __enter__(self) -> Callable[[dict[str, np.ndarray]], None]:
+        return self.write
+
+    def write(self, vectors: dict[str, np.ndarray]) -> None:
+        if self.store is None:
+            return
+        self.wait()
+        if self.pool is None:
+            self.pool = ThreadPoolExecutor(1, thread_name_prefix="vectors")
+        self.pending = self.pool.submit(self.store.vectors.put, self.fingerprint, vectors)
+
+    def wait(self) -> None:
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            pending.result()
+
+    def __exit__(self, *exc) -> None:
+        try:
+            self.wait()
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown()
 
 
 def embed_cached(
@@ -58,13 +94,12 @@ def embed_cached(
         with progress.step(f"chargement de {embedder.name}", 1, "modèle"):
             load()
     with (progress.track(f"plongements {embedder.name}", total=len(missing), unit="textes")
-          if missing else nullcontext()):
+          if missing else nullcontext()), _Writer(store, embedder.fingerprint) as write:
         for start in range(0, len(missing), chunk_size):
             chunk = missing[start : start + chunk_size]
             rows = embedder.encode([canonical_text(unique[k]) for k in chunk])
             new = dict(zip(chunk, rows, strict=True))
-            if store is not None:
-                store.vectors.put(embedder.fingerprint, new)
+            write(new)
             vectors.update(new)
     out = (
         np.stack([vectors[k] for k in keys]).astype(np.float32, copy=False)
