@@ -30,9 +30,14 @@ def _plural_noun(token) -> bool:
             and token.lemma_.lower() != token.text.lower())
 
 
+def spacy_people(doc) -> list:
+    """The entities of `doc` that are people (see `looks_like_person`)."""
+    return [e for e in doc.ents if looks_like_person(e)]
+
+
 def spacy_person_spans(doc) -> list[tuple[int, int]]:
     """Character spans of the people spaCy finds in `doc` (see `looks_like_person`)."""
-    return [(e.start_char, e.end_char) for e in doc.ents if looks_like_person(e)]
+    return [(e.start_char, e.end_char) for e in spacy_people(doc)]
 
 
 def _in_place_list(ent) -> bool:

@@ -26,7 +26,7 @@ from corpus.text.french import (
     load_nlp,
     normalise,
 )
-from corpus.text.people import looks_like_person
+from corpus.text.people import spacy_people
 
 _BULLET = re.compile(r"^\s*(?:[-*+•▪◦●–—]|\d{1,2}[.)])\s+")
 _HEADING = re.compile(r"^\s*#{1,6}\s+")
@@ -175,7 +175,7 @@ def _sentence_spans(doc, min_chars: int, text: str) -> list[tuple[int, int]]:
 
 
 def _fragments(doc, block: Block, min_chars: int, max_chars: int) -> list[Fragment]:
-    people = [e for e in doc.ents if looks_like_person(e)]
+    people = spacy_people(doc)
     persons = [(e.start_char, e.end_char) for e in people]
     named = {i for e in people for i in range(e.start, e.end)}  # out of the lemmas
     text = doc.text  # read once: `Doc.text` joins every token again at each read
