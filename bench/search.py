@@ -14,9 +14,9 @@ positions `report`. Systems, all ranked by the project's own code (`corpus.api.r
 over an in-memory `corpus.api.index.Index`: cosine plus `weight` x the share of the query's
 content words a document holds, over its text and its spaCy lemmas, ties by id):
 
-- e5: `load_query_embedder()` (e5-small, its "query: " prompt on queries and documents alike,
-  as the search does), on the raw texts;
-- USE: `use-multilingual` on the raw texts;
+- e5: e5-small as `load_query_embedder()` loads it (its "query: " prompt on queries and
+  documents alike, as the search did when it read e5), on the raw texts;
+- USE: `use-multilingual` on the raw texts (what the search reads: `Settings.embedder_query`);
 - USE masqué: `use-multilingual` on the texts the themes stage embeds (`places.mask_texts`
   with the communes of models/, as `pipeline.analysis.masked_texts` does);
 - e5 passage: e5 with e5's own asymmetric prompts ("passage: " on the answers, "query: " on
@@ -67,14 +67,15 @@ def load_answers():
 
 def spacy_lemmas(texts: list[str], spacy_model: str) -> list[list[str]]:
     """Content lemmas of each text as the segmenter keeps them (cached)."""
-    path = CACHE / f"lemmas-{spacy_model}-{_digest(texts)}.json"
+    path = CACHE / f"lemmas-people-{spacy_model}-{_digest(texts)}.json"
     if path.is_file():
         return json.loads(path.read_text("utf-8"))
-    from corpus.text.french import is_content, lemma, load_nlp
+    from corpus.text import parsing
+    from corpus.text.french import load_nlp
+    from corpus.text.people import content_lemmas
 
     nlp = load_nlp(spacy_model)
-    out = [[lemma(t) for t in doc if is_content(t) and t.ent_type_ != "PER"]
-           for doc in nlp.pipe(texts, batch_size=64)]
+    out = [content_lemmas(doc) for doc in parsing.docs(nlp, texts)]
     path.write_text(json.dumps(out, ensure_ascii=False), "utf-8")
     return out
 
@@ -92,18 +93,17 @@ def vectors(embedder, texts: list[str], tag: str, timings: dict[str, float]) -> 
 
 
 def embedders(threads: int):
-    """(e5 as the search loads it, USE), each computing on `threads` threads."""
+    """(e5 as the search would load it, USE), each computing on `threads` threads. The search
+    reads `Settings.embedder_query` (USE since this bench's figures); e5 is loaded as
+    `load_query_embedder` loads it when that setting names e5: through its ONNX export when
+    current."""
     from corpus.config import Settings
     from corpus.embed.backends import load_embedder
-    from corpus.embed.fast import OnnxEmbedder, load_query_embedder
+    from corpus.embed.fast import OnnxEmbedder, onnx_embedder
 
-    if Settings().embedder_query != "e5-small":
-        sys.exit(f"embedder_query vaut {Settings().embedder_query!r} : ce banc attend e5-small")
-    e5 = load_query_embedder()
-    if isinstance(e5, OnnxEmbedder):  # same fingerprint and vectors, fewer threads
-        e5 = OnnxEmbedder(e5.folder, threads=threads)
-    else:
-        e5 = load_embedder("e5-small", threads=threads)
+    fast = onnx_embedder(Settings().models_dir)
+    e5 = (OnnxEmbedder(fast.folder, threads=threads) if isinstance(fast, OnnxEmbedder)
+          else load_embedder("e5-small", threads=threads))  # same fingerprint and vectors
     return e5, load_embedder("use-multilingual", threads=threads)
 
 

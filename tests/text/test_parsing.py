@@ -41,3 +41,25 @@ def test_a_bullets_first_word_is_not_taken_for_a_person(nlp):
                 source="notes/a.md", format="md", content_hash="x", text=f"- {text}\n")
     [segment] = segment_notes([note], nlp=nlp)
     assert segment.lemmas.split()[0] == "arrêter" and segment.person_spans == ()
+
+
+def test_answers_keep_the_lemmas_that_notes_keep(nlp):
+    """One rule for notes and feedback answers: a capitalised opener keeps its lemma (stored
+    tags or a fresh parse alike), a person's name has none."""
+    from corpus.records import Feedback
+    from corpus.synthesis.feedback import answer_lemmas
+    from corpus.text.protect import Pseudonymiser, protect_feedback
+
+    text = "Arrêter de multiplier les réunions, comme le disait Julie Marchetti."
+    fb = Feedback(feedback_id="f", event_id="e", territory_id="t", source="x",
+                  answers={"retiens": text})
+    [out] = protect_feedback([fb], Pseudonymiser("s"), nlp=nlp)
+    stored = answer_lemmas([out.answers["retiens"]], nlp, tags=[out.answer_tags["retiens"]])
+    parsed = answer_lemmas([out.answers["retiens"]], nlp)
+    raw = answer_lemmas([text], nlp)  # a text never protected: the parse's people are left out
+    note = Note(doc_id="t/e/a", territory_id="t", event_id="t/e", atelier_id="a",
+                source="notes/a.md", format="md", content_hash="x", text=f"- {text}\n")
+    [segment] = segment_notes([note], nlp=nlp)
+    assert stored == parsed == raw == [segment.lemmas]
+    assert segment.lemmas.split()[0] == "arrêter"
+    assert not {"julie", "marchetti"} & set(segment.lemmas.split())

@@ -38,7 +38,7 @@ from corpus.synthesis.answers import (  # noqa: F401 (re-exported)
     QuestionThemes,
     RatingStat,
 )
-from corpus.text.french import fold, folded_stop_words, is_content, lemma
+from corpus.text.french import fold, folded_stop_words
 from corpus.text.protect import leaks, without_marks
 from corpus.vectors import unit
 
@@ -115,18 +115,20 @@ def answer_summary(question: str, answers: Sequence[str], *, n_terms: int = 6,
 
 def answer_lemmas(texts: Sequence[str], nlp, places: frozenset[str] = frozenset(),
                   tags: Sequence[str | None] | None = None) -> list[str]:
-    """Content-word lemmas of each answer (as the segmenter keeps them for notes), places out;
-    from the answers' stored `tags` (`corpus.text.tags`) where given, else parsed."""
+    """Content-word lemmas of each answer, as the segmenter keeps them for notes
+    (`people.content_lemmas`), places out; from the answers' stored `tags` (`corpus.text.tags`)
+    where given, else parsed. Stored tags are those of the protected answer: its people are
+    pseudonyms, left out with the marks, and its other entities are not people."""
     from corpus.text import parsing
     from corpus.text import tags as text_tags
+    from corpus.text.people import content_lemmas
 
     kept = [text_tags.loads(t) for t in (tags if tags is not None else [None] * len(texts))]
     todo = [without_marks(t) for t, k in zip(texts, kept, strict=True) if k is None]
     parsed = parsing.docs(nlp, todo)  # as the answers' stored tags were parsed
-    docs = [next(parsed) if k is None else text_tags.doc(nlp.vocab, text_tags.without_marks(k))
-            for k in kept]
-    return [" ".join(lemma(t) for t in doc if is_content(t) and t.ent_type_ != "PER"
-                     and fold(t.text) not in places) for doc in docs]
+    return [" ".join(content_lemmas(next(parsed), words_out=places) if k is None else
+                     content_lemmas(text_tags.doc(nlp.vocab, text_tags.without_marks(k)),
+                                    people=(), words_out=places)) for k in kept]
 
 
 def cohesion(rows: np.ndarray, members: np.ndarray) -> float:

@@ -1,4 +1,5 @@
-"""Which of spaCy's PER entities are people worth pseudonymising (`corpus.text.protect`)."""
+"""Which of spaCy's PER entities are people worth pseudonymising (`corpus.text.protect`), and
+the lemmas a text keeps once its people are left out."""
 
 from __future__ import annotations
 
@@ -33,6 +34,20 @@ def _plural_noun(token) -> bool:
 def spacy_people(doc) -> list:
     """The entities of `doc` that are people (see `looks_like_person`)."""
     return [e for e in doc.ents if looks_like_person(e)]
+
+
+def content_lemmas(tokens, people=None, words_out: frozenset[str] = frozenset()) -> list[str]:
+    """The lemmas of the content words of `tokens` (a `Doc` or a `Span`), without the words of
+    `people` (entities; by default the people of the tokens' doc, `spacy_people`) nor those
+    written as one of `words_out` (folded: places): what a segment's lemmas hold. A
+    capitalised word that is not a person ("Arrêter de multiplier…", "Bonne organisation")
+    keeps its lemma; a person's name never gets one."""
+    from corpus.text.french import fold, is_content, lemma
+
+    people = spacy_people(getattr(tokens, "doc", tokens)) if people is None else people
+    named = {i for e in people for i in range(e.start, e.end)}
+    return [lemma(t) for t in tokens if is_content(t) and t.i not in named
+            and not (words_out and fold(t.text) in words_out)]
 
 
 def spacy_person_spans(doc) -> list[tuple[int, int]]:

@@ -20,13 +20,11 @@ from corpus.text import tags as text_tags
 from corpus.text.french import (
     fold,
     folded_stop_words,
-    is_content,
     left_open,
-    lemma,
     load_nlp,
     normalise,
 )
-from corpus.text.people import spacy_people
+from corpus.text.people import content_lemmas, spacy_people
 
 _BULLET = re.compile(r"^\s*(?:[-*+•▪◦●–—]|\d{1,2}[.)])\s+")
 _HEADING = re.compile(r"^\s*#{1,6}\s+")
@@ -177,7 +175,6 @@ def _sentence_spans(doc, min_chars: int, text: str) -> list[tuple[int, int]]:
 def _fragments(doc, block: Block, min_chars: int, max_chars: int) -> list[Fragment]:
     people = spacy_people(doc)
     persons = [(e.start_char, e.end_char) for e in people]
-    named = {i for e in people for i in range(e.start, e.end)}  # out of the lemmas
     text = doc.text  # read once: `Doc.text` joins every token again at each read
 
     def frag(start: int, end: int) -> Fragment:
@@ -186,7 +183,7 @@ def _fragments(doc, block: Block, min_chars: int, max_chars: int) -> list[Fragme
         spans = [(s - start - lead, e - start - lead) for s, e in persons
                  if s >= start and e <= end]
         span = doc.char_span(start, end, alignment_mode="expand")
-        lemmas = [lemma(t) for t in span if is_content(t) and t.i not in named]
+        lemmas = content_lemmas(span, people)  # people out
         kind = deroule.kind_of_span(span, section=block.section)
         return Fragment(raw.strip(), block.section, block.hint, lemmas, spans, kind,
                         text_tags.span_tags(doc, start, end, text))
