@@ -233,3 +233,13 @@ def test_a_verb_the_tagger_read_as_a_feminine_adjective_is_no_part_of_a_label(nl
                   ("bio", "ADJ", "bio", "Gender=Fem|Number=Sing"))
     found = _spellings(doc)
     assert "Garde partagée" in found and "Agriculture bio" in found
+
+
+def test_a_stop_word_alone_is_no_label_but_an_acronym_is():
+    """« Me former aux PAS de l'Agefiph »: the tagger reads « Me » as a noun; it names nothing.
+    « PAS » (the Agefiph's prestations) is written like a stop word but is an acronym."""
+    def training():
+        return tagged(("Me", "NOUN", "me"), ("former", "VERB", "former"), ("aux", "ADP", "à"),
+                      ("PAS", "NOUN", "PAS"))
+    found = candidates([training(), training()])
+    assert "pas" in found and "me" not in found

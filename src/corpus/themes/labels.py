@@ -148,10 +148,13 @@ def reads_as_label(span: Sequence, places: frozenset[str] = frozenset()) -> bool
     complexes » is a cut through « règles de la commande publique complexes »). A verb the
     tagger took for a noun or an adjective is no part of a label (`french.finite_plural`).
     A method's name (« Accélérateur de coopération ») says how an atelier ran, not what its
-    segments share."""
+    segments share. Nor does a phrase of stop words only (« Me » of « Me former aux PAS », a
+    pronoun the tagger took for a noun; an acronym such as « PAS » is no stop word)."""
     first = span[0]
     roles = _roles(first.doc, places)
     if deroule.is_method_name(" ".join(t.text for t in span)):
+        return False
+    if all(t.is_stop and not is_acronym(t.text) for t in span):
         return False
     if (first.i > 0 and roles[first.i - 1] in _CONTENT
             and (roles[first.i] in _ADJECTIVE or first.pos_ == "VERB")):
