@@ -36,11 +36,10 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from questions import DATA  # noqa: E402  (bench/questions.py, beside this script)
+
 from corpus.config import Settings  # noqa: E402
 
-SHARED = next((p / "shared" / "data" for p in (ROOT.parent, ROOT.parent.parent)
-               if (p / "shared" / "data").is_dir()), ROOT.parent / "shared" / "data")
-DATA = SHARED / "granddebat_questions" / "answers.csv"
 CACHE = Path(tempfile.gettempdir()) / "corpus-bench-feedback"
 GRID = np.round(np.arange(0.0, 0.2001, 0.005), 3)
 ONE, MIXED = 2 / 3, 0.5  # a theme's share from its main question: one subject / a mixture
