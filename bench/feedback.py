@@ -36,7 +36,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from questions import DATA  # noqa: E402  (bench/questions.py, beside this script)
+from questions import DATA, tail_sizes  # noqa: E402  (bench/questions.py, beside this)
 
 from corpus.config import Settings  # noqa: E402
 
@@ -70,15 +70,13 @@ def protected_answers(settings: Settings) -> pd.DataFrame:
 def draws(answers: pd.DataFrame, questions: list[str], n: int,
           rng: np.random.Generator) -> list[np.ndarray]:
     """Row positions of `n` pseudo-questions: 3 to 6 questions, 4 to 20 answers each (long
-    tail: the k-th largest about 20 / k^a, moved by a random factor)."""
+    tail, `questions.tail_sizes`)."""
     by_q = {q: np.flatnonzero(answers["label"].to_numpy() == q) for q in questions}
     out = []
     for _ in range(n):
         k = int(rng.integers(3, 7))
         chosen = rng.choice(questions, k, replace=False)
-        a = np.log(20 / 4) / np.log(k)
-        sizes = np.clip(np.round(20 * np.arange(1, k + 1) ** -a
-                                 * np.exp(rng.normal(0, 0.2, k))), 4, 20).astype(int)
+        sizes = tail_sizes(k, rng, largest=20, smallest=4)
         out.append(np.sort(np.concatenate([rng.choice(by_q[q], s, replace=False)
                                            for q, s in zip(chosen, sizes, strict=True)])))
     return out

@@ -92,10 +92,11 @@ def subsamples(answers: pd.DataFrame, questions: list[str], half: str,
 def tail_sizes(n_questions: int, rng: np.random.Generator, largest: int = 150,
                smallest: int = 10) -> list[int]:
     """Long-tail subject sizes: the k-th largest about largest / k^a (a Zipf law whose exponent
-    puts the smallest near `smallest`), each moved by a random factor, within 8 and 150."""
+    puts the smallest near `smallest`), each moved by a random factor, within 8 (or `smallest`
+    if below) and `largest`."""
     a = np.log(largest / smallest) / np.log(max(n_questions, 2))
     sizes = largest * np.arange(1, n_questions + 1) ** -a * np.exp(rng.normal(0, 0.2, n_questions))
-    return [int(v) for v in np.clip(np.round(sizes), 8, 150)]
+    return [int(v) for v in np.clip(np.round(sizes), min(8, smallest), largest)]
 
 
 def long_tail(answers: pd.DataFrame, questions: list[str], half: str,

@@ -126,9 +126,14 @@ def answer_lemmas(texts: Sequence[str], nlp, places: frozenset[str] = frozenset(
     kept = [text_tags.loads(t) for t in (tags if tags is not None else [None] * len(texts))]
     todo = [without_marks(t) for t, k in zip(texts, kept, strict=True) if k is None]
     parsed = parsing.docs(nlp, todo)  # as the answers' stored tags were parsed
-    return [" ".join(content_lemmas(next(parsed), words_out=places) if k is None else
-                     content_lemmas(text_tags.doc(nlp.vocab, text_tags.without_marks(k)),
-                                    people=(), words_out=places)) for k in kept]
+
+    def words(k) -> list[str]:
+        if k is None:
+            return content_lemmas(next(parsed), words_out=places)
+        doc = text_tags.doc(nlp.vocab, text_tags.without_marks(k))
+        return content_lemmas(doc, people=(), words_out=places)  # people are pseudonyms here
+
+    return [" ".join(words(k)) for k in kept]
 
 
 def cohesion(rows: np.ndarray, members: np.ndarray) -> float:

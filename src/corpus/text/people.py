@@ -3,6 +3,8 @@ the lemmas a text keeps once its people are left out."""
 
 from __future__ import annotations
 
+from corpus.text.french import fold, is_content, lemma
+
 
 def looks_like_person(ent) -> bool:
     """A spaCy PER entity worth pseudonymising: "Julie Marchetti", or "Karim" inside a sentence.
@@ -42,8 +44,6 @@ def content_lemmas(tokens, people=None, words_out: frozenset[str] = frozenset())
     written as one of `words_out` (folded: places): what a segment's lemmas hold. A
     capitalised word that is not a person ("Arrêter de multiplier…", "Bonne organisation")
     keeps its lemma; a person's name never gets one."""
-    from corpus.text.french import fold, is_content, lemma
-
     people = spacy_people(getattr(tokens, "doc", tokens)) if people is None else people
     named = {i for e in people for i in range(e.start, e.end)}
     return [lemma(t) for t in tokens if is_content(t) and t.i not in named
